@@ -1,0 +1,191 @@
+"""One settings model for everything softco does.
+
+Sources, later wins: defaults < YAML file (``softco.yaml`` or ``--config``) <
+``SOFTCO_`` environment variables (nested with ``__``, e.g.
+``SOFTCO_LLM__MODEL=gpt-4o-mini``) < explicit overrides (CLI flags, SDK
+arguments). Every field is documented because ``softco doctor`` and the README
+point users here.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from softco.errors import ConfigError
+
+# Set before any third-party import that could phone home (litellm's cost map,
+# onnxruntime and chromadb telemetry, huggingface hub lookups).
+OFFLINE_ENV = {
+    "LITELLM_LOCAL_MODEL_COST_MAP": "True",
+    "ORT_DISABLE_TELEMETRY": "1",
+    "ANONYMIZED_TELEMETRY": "False",
+    "HF_HUB_OFFLINE": "1",
+}
+for _k, _v in OFFLINE_ENV.items():
+    os.environ.setdefault(_k, _v)
+
+DEFAULT_MODEL = "local/qwen2.5-coder-1.5b"
+ROLE_NAMES = ("pm", "critic", "judge", "architect", "coder", "tester", "reviewer")
+
+
+class RoleSettings(BaseModel):
+    """Per-role overrides; ``None`` means "use the llm section's value"."""
+
+    model: str | None = None
+    temperature: float | None = Field(None, ge=0.0, le=2.0)
+    max_tokens: int | None = Field(None, gt=0)
+    memory_tokens: int | None = Field(None, ge=0, description="Token budget for retrieved memory.")
+
+
+class LLMSettings(BaseModel):
+    model: str = Field(DEFAULT_MODEL, description="Any LiteLLM model string, or local/<name>.")
+    temperature: float = Field(0.0, ge=0.0, le=2.0)
+    max_tokens: int = Field(1024, gt=0, description="Cap on completion tokens per call.")
+    api_base: str | None = Field(None, description="OpenAI-compatible base URL (vLLM, Ollama).")
+    timeout_s: float = Field(600.0, gt=0, description="Per-call timeout.")
+    max_retries: int = Field(3, ge=0, le=10, description="Retries for 429/5xx/timeouts only.")
+    structured_retries: int = Field(2, ge=0, le=5, description="Re-asks on invalid output.")
+    cache: bool = Field(True, description="On-disk response cache keyed by the full request.")
+    cache_dir: Path | None = Field(None, description="Defaults to <home>/cache/responses.")
+    roles: dict[str, RoleSettings] = Field(default_factory=dict)
+
+    @field_validator("roles")
+    @classmethod
+    def _known_roles(cls, value: dict[str, RoleSettings]) -> dict[str, RoleSettings]:
+        unknown = sorted(set(value) - set(ROLE_NAMES))
+        if unknown:
+            raise ValueError(f"unknown role(s) {unknown}; known roles: {list(ROLE_NAMES)}")
+        return value
+
+    def for_role(self, role: str) -> tuple[str, float, int]:
+        """(model, temperature, max_tokens) for a role after its overrides."""
+        r = self.roles.get(role, RoleSettings())
+        return (
+            r.model or self.model,
+            self.temperature if r.temperature is None else r.temperature,
+            r.max_tokens or self.max_tokens,
+        )
+
+
+class LocalModelSettings(BaseModel):
+    model_path: Path | None = Field(None, description="Any GGUF file; overrides the shipped model.")
+    n_ctx: int = Field(8192, ge=512, description="Context window of the embedded model.")
+    n_threads: int | None = Field(None, ge=1, description="Defaults to the number of cores.")
+    seed: int = 42
+
+
+class BudgetSettings(BaseModel):
+    max_usd: float | None = Field(None, ge=0, description="Dollar cap for the run.")
+    max_tokens: int | None = Field(None, ge=0, description="Token cap (prompt + completion).")
+
+
+class WorkflowSettings(BaseModel):
+    mode: Literal["waterfall", "agile"] = "waterfall"
+    debate_rounds: int = Field(1, ge=0, le=5, description="Critic/answer/judge rounds.")
+    critics: list[str] = Field(default_factory=lambda: ["user_advocate", "qa_skeptic"])
+    design_repairs: int = Field(2, ge=0, le=5, description="Architect re-asks on a bad graph.")
+    test_rounds: int = Field(2, ge=0, le=5, description="Fix rounds after failing tests.")
+    review_rounds: int = Field(1, ge=0, le=3, description="Fix rounds after blocking findings.")
+    best_of: int = Field(1, ge=1, le=8, description="Candidates per file, picked by tests.")
+    concurrency: int = Field(4, ge=1, le=32, description="Files written at once per generation.")
+    max_sprints: int = Field(3, ge=1, le=20)
+    sprint_capacity: int = Field(5, ge=1, description="Story points per sprint.")
+    max_files: int = Field(12, ge=1, le=200, description="Largest design accepted.")
+    approve: list[Literal["prd", "design", "sprint"]] = Field(default_factory=list)
+    static_gates: bool = Field(True, description="Lint generated code/tests before running.")
+
+
+class MemorySettings(BaseModel):
+    enabled: bool = True
+    server_url: str | None = Field(None, description="Chroma server URL; embedded if unset.")
+    k: int = Field(5, ge=1, le=50)
+    default_tokens: int = Field(400, ge=0, description="Retrieved-context budget per prompt.")
+    company: bool = Field(True, description="Use the cross-project lessons collection.")
+
+
+class SandboxSettings(BaseModel):
+    timeout_s: float = Field(60.0, gt=0)
+    cpu_s: int = Field(60, gt=0)
+    memory_mb: int = Field(1024, ge=64)
+    file_size_mb: int = Field(50, ge=1)
+    max_procs: int = Field(64, ge=8)
+    output_kb: int = Field(64, ge=4)
+    network: bool = Field(False, description="Allow generated code to use the network.")
+
+
+class Settings(BaseSettings):
+    """Everything configurable. Load with :meth:`Settings.load`."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="SOFTCO_", env_nested_delimiter="__", extra="forbid", validate_default=True
+    )
+
+    home: Path = Field(
+        Path.home() / ".softco",
+        description="Company-level data: model cache, response cache, cross-project memory.",
+    )
+    runs_dir: Path = Field(Path("runs"), description="Where run directories are created.")
+    llm: LLMSettings = Field(default_factory=LLMSettings)
+    local: LocalModelSettings = Field(default_factory=LocalModelSettings)
+    budget: BudgetSettings = Field(default_factory=BudgetSettings)
+    workflow: WorkflowSettings = Field(default_factory=WorkflowSettings)
+    memory: MemorySettings = Field(default_factory=MemorySettings)
+    sandbox: SandboxSettings = Field(default_factory=SandboxSettings)
+
+    @classmethod
+    def load(cls, path: Path | str | None = None, **overrides: Any) -> Settings:
+        """Defaults < YAML < env < ``overrides`` (nested dicts merge section by section)."""
+        data: dict[str, Any] = {}
+        if path is None and Path("softco.yaml").exists():
+            path = Path("softco.yaml")
+        if path is not None:
+            data = _read_yaml(Path(path))
+        env = cls._env_values()
+        merged = _deep_merge(_deep_merge(data, env), overrides)
+        try:
+            return cls.model_validate(merged)
+        except ValidationError as exc:
+            raise ConfigError(_explain(exc)) from None
+
+    @classmethod
+    def _env_values(cls) -> dict[str, Any]:
+        try:
+            return cls().model_dump(exclude_unset=True)
+        except ValidationError as exc:
+            raise ConfigError(_explain(exc, source="environment (SOFTCO_*)")) from None
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    if not path.exists():
+        raise ConfigError(f"config file {path} does not exist")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"config file {path} is not valid YAML: {exc}") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"config file {path} must hold a mapping of sections")
+    return data
+
+
+def _deep_merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _deep_merge(out[key], value)
+        elif value is not None or key not in out:
+            out[key] = value
+    return out
+
+
+def _explain(exc: ValidationError, source: str = "settings") -> str:
+    parts = []
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in err["loc"]) or "(root)"
+        parts.append(f"{loc}: {err['msg']}")
+    return f"invalid {source}: " + "; ".join(parts)
