@@ -1,0 +1,128 @@
+"""The brief and the PM's product requirements document (PRD).
+
+The PRD is the PM's structured output and the contract every later role
+works from: each user story carries testable acceptance criteria, so the
+tester can turn them into pytest cases and sprint review can accept a story
+by its tests. ``features`` comes before ``user_stories`` so a small model
+lists the plan first and then expands it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
+
+from softco.artifacts._common import duplicates
+from softco.errors import BriefInvalid
+
+MAX_BRIEF_CHARS = 20_000
+
+
+class Brief(BaseModel):
+    """The one-line (or one-page) request a run starts from."""
+
+    text: str = Field(description="What to build, in the user's words.")
+
+    @field_validator("text")
+    @classmethod
+    def _usable(cls, value: str) -> str:
+        text = value.strip()
+        if not text:
+            raise ValueError("the brief is empty: describe what to build, e.g. 'a todo-list CLI'")
+        if len(text) > MAX_BRIEF_CHARS:
+            raise ValueError(
+                f"the brief is {len(text):,} characters; shorten it to at most "
+                f"{MAX_BRIEF_CHARS:,} (put details in the requirements, not the brief)"
+            )
+        return text
+
+    @classmethod
+    def parse(cls, text: str) -> Brief:
+        """Build a Brief or raise :class:`BriefInvalid` with the one-line reason."""
+        try:
+            return cls(text=text)
+        except ValidationError as exc:
+            raise BriefInvalid(exc.errors()[0]["msg"].removeprefix("Value error, ")) from None
+
+
+class Example(BaseModel):
+    """A concrete call and its expected result: what the tester turns into an assert."""
+
+    call: str = Field(description="Python expression or command, e.g. 'add(2, 3)'.")
+    expected: str = Field(description="Expected result or behaviour, e.g. '5'.")
+
+
+class AcceptanceCriterion(BaseModel):
+    """One testable condition a story must meet to be accepted."""
+
+    text: str = Field(description="One testable sentence, e.g. 'adding 2 and 3 returns 5'.")
+    examples: list[Example] = Field(
+        default_factory=list, description="Optional concrete examples of the criterion."
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_string(cls, data: Any) -> Any:
+        """Small models often write criteria as plain strings; accept them."""
+        return {"text": data} if isinstance(data, str) else data
+
+    @field_validator("text")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("an acceptance criterion is empty: write one testable sentence")
+        return value.strip()
+
+
+class UserStory(BaseModel):
+    """Who wants what and why, with the criteria that prove it is done."""
+
+    id: str = Field("", description="Short id such as 'US1'.")
+    title: str = Field(description="A few words naming the story.")
+    story: str = Field(description="'As a <user>, I want <goal>, so that <reason>.'")
+    acceptance: list[AcceptanceCriterion] = Field(
+        default_factory=list, description="At least one testable acceptance criterion."
+    )
+
+    @model_validator(mode="after")
+    def _has_criteria(self) -> UserStory:
+        if not self.acceptance:
+            name = self.id or self.title
+            raise ValueError(
+                f"user story {name!r} has no acceptance criteria: give at least one testable "
+                "criterion, e.g. 'adding 2 and 3 returns 5'"
+            )
+        return self
+
+
+class PRD(BaseModel):
+    """The product requirements document the PM writes and the critics attack."""
+
+    title: str = Field(description="Short product name.")
+    summary: str = Field(description="Two or three sentences: what it is and who it is for.")
+    goals: list[str] = Field(default_factory=list, description="What success looks like.")
+    features: list[str] = Field(description="Short list of features, planned before the stories.")
+    user_stories: list[UserStory] = Field(description="One story per feature, with criteria.")
+    non_goals: list[str] = Field(default_factory=list, description="What is out of scope.")
+    constraints: list[str] = Field(
+        default_factory=list, description="Technical limits, e.g. 'standard library only'."
+    )
+
+    @model_validator(mode="after")
+    def _story_ids(self) -> PRD:
+        if not self.user_stories:
+            raise ValueError("the PRD has no user stories: write at least one story per feature")
+        for n, story in enumerate(self.user_stories, 1):
+            story.id = story.id.strip() or f"US{n}"
+        dupes = duplicates(s.id for s in self.user_stories)
+        if dupes:
+            raise ValueError(f"story id(s) {dupes} are used twice: give every story its own id")
+        return self
+
+    def story(self, story_id: str) -> UserStory:
+        """The story with ``story_id``; ``KeyError`` if absent."""
+        for story in self.user_stories:
+            if story.id == story_id:
+                return story
+        raise KeyError(f"no user story {story_id!r}")

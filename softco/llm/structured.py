@@ -1,0 +1,88 @@
+"""Structured output: schema for the backend, parsing and the bounded re-ask message.
+
+On constrained backends the JSON is guaranteed; validators may still reject
+a value (an empty acceptance list, a dependency on an unknown file), and the
+validation error goes back to the model as a short, specific message.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+_FENCE = re.compile(r"```(?:json)?\s*(.*?)```", re.S)
+
+
+def json_schema_for(schema: type[BaseModel]) -> dict[str, Any]:
+    """The model's JSON schema with ``$ref``s inlined (grammar compilers like flat schemas)."""
+    raw = schema.model_json_schema()
+    defs = raw.pop("$defs", {})
+
+    def inline(node: Any, depth: int = 0) -> Any:
+        if depth > 20:
+            return node
+        if isinstance(node, dict):
+            if "$ref" in node and len(node) <= 2:
+                target = defs.get(node["$ref"].split("/")[-1], {})
+                merged = {**target, **{k: v for k, v in node.items() if k != "$ref"}}
+                return inline(merged, depth + 1)
+            return {k: inline(v, depth + 1) for k, v in node.items() if k != "title"}
+        if isinstance(node, list):
+            return [inline(v, depth + 1) for v in node]
+        return node
+
+    return inline(raw)
+
+
+def extract_json(text: str) -> Any:
+    """Parse JSON from a reply that may wrap it in prose or a Markdown fence."""
+    stripped = text.strip()
+    try:
+        return json.loads(stripped)
+    except ValueError:
+        pass
+    for candidate in _FENCE.findall(stripped):
+        try:
+            return json.loads(candidate.strip())
+        except ValueError:
+            continue
+    start, end = stripped.find("{"), stripped.rfind("}")
+    if 0 <= start < end:
+        return json.loads(stripped[start : end + 1])
+    raise ValueError("the reply contains no JSON object")
+
+
+def parse_reply(text: str, schema: type[BaseModel]) -> tuple[BaseModel | None, list[str]]:
+    """Return ``(object, [])`` or ``(None, errors)`` with errors phrased for the model."""
+    try:
+        data = extract_json(text)
+    except ValueError as exc:
+        return None, [f"your reply was not valid JSON: {exc}"]
+    try:
+        return schema.model_validate(data), []
+    except ValidationError as exc:
+        errors = []
+        for err in exc.errors()[:8]:
+            loc = ".".join(str(p) for p in err["loc"]) or "(top level)"
+            msg = err["msg"].removeprefix("Value error, ")
+            errors.append(f"{loc}: {msg}")
+        return None, errors
+
+
+def reask_message(errors: list[str]) -> str:
+    return (
+        "Your JSON did not pass validation:\n"
+        + "\n".join(f"- {e}" for e in errors)
+        + "\nReturn the corrected JSON object only, with every problem fixed."
+    )
+
+
+def schema_hint(schema: type[BaseModel]) -> str:
+    """For backends without constrained decoding: tell the model the exact shape."""
+    return (
+        "Reply with one JSON object only (no prose, no Markdown fence) matching this JSON "
+        "schema:\n" + json.dumps(json_schema_for(schema), separators=(",", ":"))
+    )
