@@ -109,6 +109,109 @@ def llm(
     )
 
 
+def _run_overrides(model, mode, budget_usd, budget_tokens, approve, no_memory, runs_dir=None):
+    llm_o = {"model": model} if model else {}
+    wf: dict = {}
+    if mode:
+        wf["mode"] = mode
+    if approve:
+        wf["approve"] = [a.strip() for a in approve.split(",") if a.strip()]
+    budget = {k: v for k, v in {"max_usd": budget_usd, "max_tokens": budget_tokens}.items()
+              if v is not None}
+    out = {"llm": llm_o, "workflow": wf, "budget": budget}
+    if no_memory:
+        out["memory"] = {"enabled": False}
+    return out
+
+
+def _transport(replay: Path | None, record: Path | None):
+    from softco.llm import CassetteTransport, LiteLLMTransport
+
+    if replay and record:
+        raise ConfigError("use either --replay or --record, not both")
+    if replay:
+        return CassetteTransport(replay, "replay")
+    if record:
+        return CassetteTransport(record, "record", LiteLLMTransport())
+    return None
+
+
+def _finish(result) -> None:
+    r = result.report
+    colour = "green" if result.ok else ("yellow" if r.stop_reason.value == "done" else "red")
+    console.print(
+        f"[bold {colour}]{r.stop_reason.value}[/] · tests {r.tests_passed}/{r.tests_total} · "
+        f"{r.total.total_tokens:,} tokens · ${r.total.cost_usd:.4f} · {r.duration_s:.0f}s"
+    )
+    console.print(f"repo:   {result.workspace}")
+    console.print(f"report: {result.run_dir / 'report.md'}")
+    if result.error:
+        err.print(f"[red]{result.error}[/]")
+    codes = {"done": 0, "budget": 4, "interrupted": 130, "rejected": 5}
+    raise typer.Exit(codes.get(r.stop_reason.value, 1))
+
+
+@app.command()
+def run(
+    brief: Annotated[str, typer.Argument(help="What to build, in one line.")],
+    mode: Annotated[str | None, typer.Option(help="waterfall or agile.")] = None,
+    model: ModelOpt = None,
+    budget_usd: Annotated[float | None, typer.Option(help="Dollar cap.")] = None,
+    budget_tokens: Annotated[int | None, typer.Option(help="Token cap.")] = None,
+    out: Annotated[Path | None, typer.Option(help="Run directory.")] = None,
+    approve: Annotated[
+        str | None, typer.Option(help="Gates to approve by hand: prd,design,sprint.")
+    ] = None,
+    repo: Annotated[
+        Path | None, typer.Option(help="Start from an existing repo (incremental mode).")
+    ] = None,
+    replay: Annotated[Path | None, typer.Option(help="Replay a recorded cassette.")] = None,
+    record: Annotated[Path | None, typer.Option(help="Record the calls to a cassette.")] = None,
+    no_memory: Annotated[bool, typer.Option("--no-memory", help="Run without memory.")] = False,
+    config: ConfigOpt = None,
+) -> None:
+    """Build a project from a one-line brief."""
+    from softco.company import Company
+    from softco.progress import RunProgress, TerminalApprover
+
+    try:
+        settings = load_settings(
+            config, **_run_overrides(model, mode, budget_usd, budget_tokens, approve, no_memory)
+        )
+        transport = _transport(replay, record)
+        console.print(f"[bold]softco[/] {settings.workflow.mode} build on {settings.llm.model}")
+        with RunProgress(console, settings.budget.max_usd, settings.budget.max_tokens) as prog:
+            company = Company(settings, transport=transport, listeners=[prog.on_event],
+                              approver=TerminalApprover(console, prog))
+            result = company.run(brief, run_dir=out, repo=repo)
+    except SoftcoError as exc:
+        raise fail(exc) from None
+    _finish(result)
+
+
+@app.command("resume")
+def resume_cmd(
+    run_dir: Annotated[Path, typer.Argument(help="A run directory to continue.")],
+    budget_usd: Annotated[float | None, typer.Option(help="New dollar cap.")] = None,
+    budget_tokens: Annotated[int | None, typer.Option(help="New token cap.")] = None,
+    replay: Annotated[Path | None, typer.Option(help="Replay a recorded cassette.")] = None,
+) -> None:
+    """Continue a crashed, interrupted or budget-stopped run from its last checkpoint."""
+    from softco.company import resume
+    from softco.progress import RunProgress, TerminalApprover
+
+    budget = {k: v for k, v in {"max_usd": budget_usd, "max_tokens": budget_tokens}.items()
+              if v is not None}
+    try:
+        with RunProgress(console, budget_usd, budget_tokens) as prog:
+            result = resume(run_dir, transport=_transport(replay, None),
+                            approver=TerminalApprover(console, prog),
+                            listeners=[prog.on_event], **({"budget": budget} if budget else {}))
+    except SoftcoError as exc:
+        raise fail(exc) from None
+    _finish(result)
+
+
 def main() -> None:  # pragma: no cover - console entry point
     try:
         app()

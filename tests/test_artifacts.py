@@ -90,7 +90,7 @@ def test_design_tolerates_harmless_variations() -> None:
             {
                 "path": "calc/cli.py",
                 "responsibility": "cli",
-                "depends_on": ["./calc/ops.py", "calc/ops.py", "calc.stats", "os", "json"],
+                "depends_on": ["./calc/ops.py", "calc/ops.py", "calc.stats", "os", "pytest"],
             },
         ],
         entry_point="calc.cli",

@@ -25,7 +25,7 @@ def make(deps: dict[str, list[str]], **interfaces: list[tuple[str, str]]) -> Des
                 "interface": iface,
             }
         )
-    return Design(summary="test design", files=files)
+    return Design.model_validate({"summary": "test design", "files": files})
 
 
 def raw(deps: dict[str, list[str]] | list[tuple[str, list[str]]]) -> Design:

@@ -16,8 +16,7 @@ from pathlib import Path
 import pytest
 
 from softco.config import SandboxSettings
-from softco.workspace import Workspace
-from softco.workspace import isolation
+from softco.workspace import Workspace, isolation
 from softco.workspace.isolation import PidsCgroup
 
 LIMITS = SandboxSettings(
@@ -243,5 +242,27 @@ def test_sandbox_leaves_no_cgroups_behind(ws: Workspace) -> None:
     assert ws.run_tests(timeout_s=10).passed == 1
     base = Path("/sys/fs/cgroup/pids")
     mine = f"softco-{os.getpid()}-"
-    leftovers = [p for p in base.glob(f"{mine}*")] if base.is_dir() else []
+    leftovers = list(base.glob(f"{mine}*")) if base.is_dir() else []
     assert leftovers == []
+
+
+def test_missing_namespaces_are_a_visible_warning(
+    ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(isolation, "can_isolate_network", lambda: False)
+    monkeypatch.setattr(isolation, "can_isolate_pids", lambda: False)
+    _add_test(ws, "def test_ok():\n    pass\n")
+    result = ws.run_tests(timeout_s=10)
+    assert result.passed == 1
+    assert not result.network_isolated
+    assert any("network isolation unavailable" in w for w in result.warnings)
+    assert any("PID namespace unavailable" in w for w in result.warnings)
+
+
+def test_network_allowed_by_settings_is_not_isolated(tmp_path: Path) -> None:
+    ws = Workspace(tmp_path / "repo", LIMITS.model_copy(update={"network": True}))
+    _add_test(ws, "def test_ok():\n    pass\n")
+    result = ws.run_tests(timeout_s=10)
+    assert result.passed == 1
+    assert not result.network_isolated
+    assert result.warnings == []

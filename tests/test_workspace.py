@@ -223,6 +223,19 @@ def test_git_config_tampering_and_hooks_do_not_run(ws: Workspace, tmp_path: Path
     assert config.read_bytes() == original
 
 
+def test_reopening_discards_a_tampered_config(ws: Workspace, tmp_path: Path) -> None:
+    marker = tmp_path / "filter-ran"
+    config = ws.root / ".git" / "config"
+    config.write_text(config.read_text() + f'[filter "x"]\n\tclean = touch {marker}\n')
+    ws.write("attrs.txt", "")
+    (ws.root / ".gitattributes").write_text("* filter=x\n")
+    again = Workspace(ws.root, SandboxSettings())
+    assert again.commit("add", role="coder", phase="code")
+    assert not marker.exists()
+    assert "filter" not in config.read_text()
+    assert _git(ws.root, "symbolic-ref", "HEAD").strip() == "refs/heads/main"
+
+
 def test_git_never_falls_through_to_an_enclosing_repo(tmp_path: Path) -> None:
     _git(tmp_path, "init", "-q")
     ws = Workspace(tmp_path / "runs" / "repo", SandboxSettings())

@@ -17,7 +17,8 @@ What the validators check and what ``depgraph.validate_design`` checks:
 Validators are tolerant of harmless variations from small models: paths are
 stripped and ``./`` removed, depends_on entries given as module names
 (``calc.ops``) or unique file names (``ops.py``) are resolved to paths,
-duplicates are dropped and standard-library names (``os``) are ignored.
+duplicates are dropped and standard-library names (``os``) and ``pytest`` are
+ignored.
 """
 
 from __future__ import annotations
@@ -30,8 +31,8 @@ from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_va
 from softco.artifacts.paths import STDLIB_NAMES, module_name, normalise_path, path_problem
 
 EXISTING_REPO = "existing_repo"
-"""Validation-context flag: the files already exist, so a top-level file that
-shadows a stdlib module is described (validate_design still reports it)."""
+"""Validation-context flag for ``design_from_repo``: the files already exist, so a
+top-level module that shadows the stdlib is accepted (validate_design still flags it)."""
 
 
 class FunctionSpec(BaseModel):
@@ -119,7 +120,7 @@ class Design(BaseModel):
     """The whole project layout the coders build, generation by generation."""
 
     summary: str = Field(description="Two or three sentences: how the files work together.")
-    files: list[FileSpec] = Field(description="Every file to write, tests included.")
+    files: list[FileSpec] = Field(description="Every source file to write (the tester writes the tests).")
     entry_point: str = Field(
         "", description="Path of the file users run (e.g. 'calc/cli.py'), or '' for a library."
     )
@@ -154,6 +155,10 @@ class Design(BaseModel):
         raise KeyError(f"{path!r} is not a file of this design")
 
 
+_ALWAYS_THERE = STDLIB_NAMES | {"pytest"}
+"""Imports a model may list in depends_on that need no file: stdlib, and pytest for tests."""
+
+
 def _resolve(dep: str, paths: set[str], by_module: dict[str, str]) -> str | None:
     """Map one depends_on entry to a design path; ``None`` drops a stdlib name."""
     if dep in paths:
@@ -162,7 +167,7 @@ def _resolve(dep: str, paths: set[str], by_module: dict[str, str]) -> str | None
     for candidate in (stem.replace("/", "."), stem):
         if candidate in by_module:
             return by_module[candidate]
-    if not dep.endswith(".py") and "/" not in dep and dep.split(".")[0] in STDLIB_NAMES:
+    if not dep.endswith(".py") and "/" not in dep and dep.split(".")[0] in _ALWAYS_THERE:
         return None
     tail = stem.replace(".", "/").rsplit("/", 1)[-1]
     matches = [p for p in paths if p.rsplit("/", 1)[-1] == f"{tail}.py"]

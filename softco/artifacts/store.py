@@ -32,7 +32,7 @@ ARTIFACT_KINDS: dict[str, type[BaseModel]] = {
     "prd": PRD,
     "debate": DebateTranscript,
     "design": Design,
-    "tests": TestSuite,
+    "test_suite": TestSuite,
     "test_report": TestReport,
     "review": ReviewReport,
     "backlog": Backlog,

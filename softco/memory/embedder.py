@@ -8,6 +8,8 @@ nothing is fetched, ever.
 The ONNX session is loaded once per process (lazily, under a lock) and runs
 with two intra-op threads, sequentially: coders write files concurrently, and
 one embedder per thread would oversubscribe the CPU that the LLM also needs.
+Telemetry is off because ``softco/__init__`` imports ``softco.config`` (which
+sets ``ORT_DISABLE_TELEMETRY``/``ANONYMIZED_TELEMETRY``) before this module loads.
 """
 
 from __future__ import annotations
@@ -16,8 +18,6 @@ import importlib.resources
 import threading
 from collections.abc import Sequence
 from typing import Any
-
-import softco.config  # noqa: F401  (offline/telemetry environment before onnxruntime)
 
 import numpy as np
 import onnxruntime as ort

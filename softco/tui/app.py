@@ -8,18 +8,29 @@ never drives agents: its only write is an approval decision file.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.markup import escape
 from textual import work
 from textual.actions import SkipAction
 from textual.app import App, ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.events import Resize
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Header, Input, Static, TabbedContent, TabPane, Tabs, TextArea, Tree
+from textual.widgets import (
+    Footer,
+    Header,
+    Input,
+    Static,
+    TabbedContent,
+    TabPane,
+    Tabs,
+    TextArea,
+    Tree,
+)
 from textual.worker import get_current_worker
 
 from softco.approvals import ApprovalDecision, read_decision, write_decision
@@ -46,12 +57,13 @@ TABS = ("timeline", "chat", "debate", "graph", "files", "tests", "report")
 MIN_SIZE = (60, 16)
 WIDE_SIZE = (140, 40)
 TEXT_ENTRY = (Input, TextArea, Tree)
+REPLAY_ACTIONS = {"toggle_pause", "step", "step_arrow", "faster", "slower"}
 
 
 class SoftcoApp(App[None]):
     CSS_PATH = "softco.tcss"
     TITLE = "softco"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit"),
         Binding("question_mark", "help", "Help"),
         Binding("space", "toggle_pause", "Pause", priority=True),
@@ -64,8 +76,15 @@ class SoftcoApp(App[None]):
         *(Binding(str(n), f"show_tab('{tab}')", tab, show=False) for n, tab in enumerate(TABS, 1)),
     ]
 
-    def __init__(self, source: EventSource, run_dir: Path | str | None = None) -> None:
+    def __init__(
+        self,
+        source: EventSource,
+        run_dir: Path | str | None = None,
+        on_ready: Callable[[], None] | None = None,
+    ) -> None:
+        """``on_ready`` runs once the app is mounted (`run_and_watch` starts its run there)."""
         super().__init__()
+        self.on_ready = on_ready
         self.source = source
         self.run_dir = Path(run_dir) if run_dir is not None else source.run_dir
         self.view = RunView()
@@ -87,7 +106,7 @@ class SoftcoApp(App[None]):
                 with Vertical(id="side"):
                     yield Timeline(id="side-timeline", classes="pane")
                     yield GraphPane(id="side-graph", classes="pane")
-                with TabbedContent(id="tabs"):
+                with TabbedContent(id="tabs", initial=self._first_tab()):
                     for n, tab in enumerate(TABS, 1):
                         with TabPane(f"{n} {tab.title()}", id=f"tab-{tab}"):
                             yield self._pane(tab)
@@ -97,6 +116,11 @@ class SoftcoApp(App[None]):
             id="too-small",
         )
         yield Footer()
+
+    def _first_tab(self) -> str:
+        """Wide terminals show the timeline beside the tabs, so open on the chat."""
+        wide = self.size.width >= WIDE_SIZE[0] and self.size.height >= WIDE_SIZE[1]
+        return "tab-chat" if wide else "tab-timeline"
 
     def _pane(self, tab: str) -> Any:
         workspace = self.run_dir / "workspace"
@@ -114,22 +138,35 @@ class SoftcoApp(App[None]):
     def on_mount(self) -> None:
         self.query_one(Tabs).can_focus = False
         self._layout_for(self.size.width, self.size.height)
-        if self.has_class("-wide"):
-            self.query_one(TabbedContent).active = "tab-chat"
         try:
             self.source.check()
         except SoftcoError as exc:
             self.push_screen(MessageScreen("No softco run here", escape(str(exc))))
             return
-        self._render()
+        self._render_view()
         self._pump()
+        if self.on_ready is not None:
+            self.on_ready()
+
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        """Keys act on the tab just opened (arrows move the file tree, scroll the chat)."""
+        target = event.pane.query(".pane").first()
+        if isinstance(target, FilesPane):
+            target.query_one(Tree).focus()
+        else:
+            target.focus()
 
     def on_resize(self, event: Resize) -> None:
         self._layout_for(event.size.width, event.size.height)
 
     def _layout_for(self, width: int, height: int) -> None:
         self.set_class(width < MIN_SIZE[0] or height < MIN_SIZE[1], "-too-small")
-        self.set_class(width >= WIDE_SIZE[0] and height >= WIDE_SIZE[1], "-wide")
+        wide = width >= WIDE_SIZE[0] and height >= WIDE_SIZE[1]
+        if wide and not self.has_class("-wide"):
+            tabs = self.query_one(TabbedContent)
+            if tabs.active in ("", "tab-timeline"):  # the side column shows the timeline
+                tabs.active = "tab-chat"
+        self.set_class(wide, "-wide")
 
     @work(thread=True, exclusive=True, group="events", exit_on_error=False)
     def _pump(self) -> None:
@@ -168,15 +205,17 @@ class SoftcoApp(App[None]):
     def _schedule_render(self) -> None:
         if not self._render_pending:
             self._render_pending = True
-            self.call_later(self._render)
+            self.call_later(self._render_view)
 
     def playback(self) -> Playback:
         src = self.source
         if isinstance(src, ReplaySource):
-            return Playback(False, src.paused, src.speed, src.position, src.total, self.source_ended)
+            return Playback(
+                False, src.paused, src.speed, src.position, src.total, self.source_ended
+            )
         return Playback(live=True, ended=self.source_ended or self.view.finished is not None)
 
-    def _render(self) -> None:
+    def _render_view(self) -> None:
         """Show the view in every pane (hidden tabs too, so switching is instant)."""
         self._render_pending = False
         view = self.view
@@ -197,7 +236,8 @@ class SoftcoApp(App[None]):
         self._open_approval(pending)
 
     def _open_approval(self, request: ApprovalRequested) -> None:
-        interactive = self.live and request.request_id not in self.view.resolutions
+        rid = request.request_id
+        interactive = self.live and rid not in self.view.resolutions and rid not in self._answered
         self._approval_open = request.request_id
 
         def done(decision: ApprovalDecision | None) -> None:
@@ -210,6 +250,10 @@ class SoftcoApp(App[None]):
 
         resolution = self.view.resolutions.get(request.request_id)
         self.push_screen(ApprovalScreen(request, interactive, resolution), done)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Replay controls only exist (and show in the footer) when replaying."""
+        return action not in REPLAY_ACTIONS or isinstance(self.source, ReplaySource)
 
     def _replay(self) -> ReplaySource:
         if not isinstance(self.source, ReplaySource) or isinstance(self.screen, ModalScreen):

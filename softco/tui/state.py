@@ -43,10 +43,20 @@ LineKind = Literal["agent", "notice", "memory", "approval", "system", "unknown"]
 
 # Story statuses as a planner might spell them, mapped onto the board's columns.
 _COLUMNS: dict[str, Column] = {
-    "backlog": "backlog", "todo": "backlog", "new": "backlog", "deferred": "backlog",
-    "rejected": "backlog", "sprint": "sprint", "in_sprint": "sprint", "selected": "sprint",
-    "planned": "sprint", "in_progress": "sprint", "doing": "sprint", "done": "done",
-    "accepted": "done", "complete": "done",
+    "backlog": "backlog",
+    "todo": "backlog",
+    "new": "backlog",
+    "deferred": "backlog",
+    "rejected": "backlog",
+    "sprint": "sprint",
+    "in_sprint": "sprint",
+    "selected": "sprint",
+    "planned": "sprint",
+    "in_progress": "sprint",
+    "doing": "sprint",
+    "done": "done",
+    "accepted": "done",
+    "complete": "done",
 }
 
 
@@ -222,8 +232,9 @@ def _design_ready(view: RunView, e: DesignReady) -> None:
             row = view.files.setdefault(path, FileRow(path))
             row.generation = gen
     files = sum(len(g) for g in view.generations)
-    view.lines.append(Line(e.ts, "system", "design",
-                           f"{files} files in {len(view.generations)} generations"))
+    view.lines.append(
+        Line(e.ts, "system", "design", f"{files} files in {len(view.generations)} generations")
+    )
 
 
 def _file_status(view: RunView, e: FileStatus) -> None:
@@ -236,14 +247,20 @@ def _file_status(view: RunView, e: FileStatus) -> None:
 def _tests_run(view: RunView, e: TestsRun) -> None:
     view.tests.append(e)
     late = " (timed out)" if e.timed_out else ""
-    view.lines.append(Line(e.ts, "system", "tests",
-                           f"round {e.round}: {e.passed}/{e.total} passed{late}"))
+    view.lines.append(
+        Line(e.ts, "system", "tests", f"round {e.round}: {e.passed}/{e.total} passed{late}")
+    )
 
 
 def _review_done(view: RunView, e: ReviewDone) -> None:
     view.reviews.append(e)
-    view.lines.append(Line(e.ts, "system", "review",
-                           f"{e.findings} findings, {e.blocking} blocking"))
+    view.lines.append(
+        Line(e.ts, "system", "review", f"{_plural(e.findings, 'finding')}, {e.blocking} blocking")
+    )
+
+
+def _plural(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _backlog(view: RunView, e: BacklogUpdated) -> None:
@@ -264,7 +281,9 @@ def _backlog(view: RunView, e: BacklogUpdated) -> None:
 
 def _approval_requested(view: RunView, e: ApprovalRequested) -> None:
     view.approvals[e.request_id] = e
-    view.lines.append(Line(e.ts, "approval", e.gate, f"waiting for approval of the {e.artifact_kind}"))
+    view.lines.append(
+        Line(e.ts, "approval", e.gate, f"waiting for approval of the {e.artifact_kind}")
+    )
 
 
 def _approval_resolved(view: RunView, e: ApprovalResolved) -> None:
@@ -307,16 +326,28 @@ def _run_finished(view: RunView, e: RunFinished) -> None:
 
 def _unknown(view: RunView, e: UnknownEvent) -> None:
     view.unknown += 1
-    view.lines.append(Line(e.ts, "unknown", e.type, f"event '{e.type}' (v{e.v}) from a newer softco"))
+    view.lines.append(
+        Line(e.ts, "unknown", e.type, f"event '{e.type}' (v{e.v}) from a newer softco")
+    )
 
 
 _HANDLERS: dict[type, Callable[[RunView, Any], None]] = {
-    RunStarted: _run_started, PhaseStarted: _phase_started, PhaseFinished: _phase_finished,
-    AgentMessage: _agent_message, LLMCall: _llm_call, DesignReady: _design_ready,
-    FileStatus: _file_status, TestsRun: _tests_run, ReviewDone: _review_done,
-    BacklogUpdated: _backlog, ApprovalRequested: _approval_requested,
-    ApprovalResolved: _approval_resolved, MemoryActivity: _memory, Notice: _notice,
-    RunFinished: _run_finished, UnknownEvent: _unknown,
+    RunStarted: _run_started,
+    PhaseStarted: _phase_started,
+    PhaseFinished: _phase_finished,
+    AgentMessage: _agent_message,
+    LLMCall: _llm_call,
+    DesignReady: _design_ready,
+    FileStatus: _file_status,
+    TestsRun: _tests_run,
+    ReviewDone: _review_done,
+    BacklogUpdated: _backlog,
+    ApprovalRequested: _approval_requested,
+    ApprovalResolved: _approval_resolved,
+    MemoryActivity: _memory,
+    Notice: _notice,
+    RunFinished: _run_finished,
+    UnknownEvent: _unknown,
     DebateTurn: lambda view, e: view.debate.append(e),
     ArtifactSaved: lambda view, e: view.artifacts.append(e),
 }

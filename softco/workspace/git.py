@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -24,6 +25,14 @@ ROLE_TRAILER = "Softco-Role"
 PHASE_TRAILER = "Softco-Phase"
 _SAFE_FLAGS = ("-c", "core.hooksPath=/dev/null", "-c", "core.fsmonitor=false")
 _SEP = "\x1e"
+_IGNORECASE = "\tignorecase = true\n" if sys.platform == "darwin" else ""
+CANONICAL_CONFIG = (
+    "[core]\n\trepositoryformatversion = 0\n\tfilemode = true\n\tbare = false\n"
+    f"\tlogallrefupdates = true\n{_IGNORECASE}"
+    f"[user]\n\tname = {AUTHOR_NAME}\n\temail = {AUTHOR_EMAIL}\n"
+    "[commit]\n\tgpgsign = false\n"
+)
+"""The whole repository config: nothing generated code adds to it survives."""
 
 
 class Commit(BaseModel):
@@ -95,18 +104,20 @@ class GitRepo:
             config.write_bytes(self._config or b"")
 
     def init(self) -> None:
-        """Create the repository (idempotent) with a local author identity."""
+        """Create the repository (idempotent) and write its config from scratch.
+
+        The config is rewritten even for an existing repository: a resumed run
+        must not trust a config that generated code had a chance to edit.
+        """
         self.root.mkdir(parents=True, exist_ok=True)
         if not self.git_dir.exists():
+            self._config = None
             self._git("init", "-q")
             self._git("symbolic-ref", "HEAD", "refs/heads/main")
         elif self.git_dir.is_symlink() or not self.git_dir.is_dir():
             raise WorkspaceError(f"{self.git_dir} is not a git directory")
-        self._config = None
-        self._git("config", "user.name", AUTHOR_NAME)
-        self._git("config", "user.email", AUTHOR_EMAIL)
-        self._git("config", "commit.gpgsign", "false")
-        self._config = (self.git_dir / "config").read_bytes()
+        self._config = CANONICAL_CONFIG.encode()
+        self._guard()
 
     def commit(self, message: str, role: str, phase: str) -> str | None:
         """Stage everything and commit; return the sha, or None when nothing changed."""

@@ -19,6 +19,7 @@ import threading
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import IO
 
 from softco.config import SandboxSettings
 from softco.errors import SandboxError
@@ -39,12 +40,14 @@ _CHUNK = 65536
 class _Capture:
     """Drain a pipe on a thread, keeping its head and tail within ``limit`` bytes."""
 
-    def __init__(self, stream: object, limit: int) -> None:
+    def __init__(self, stream: IO[bytes] | None, limit: int) -> None:
+        if stream is None:
+            raise SandboxError("sandboxed process has no output pipe")
         self.limit = limit
         self.head = bytearray()
         self.tail = bytearray()
         self.total = 0
-        self._fd = stream.fileno()  # type: ignore[attr-defined]
+        self._fd = stream.fileno()
         self._thread = threading.Thread(target=self._drain, daemon=True)
         self._thread.start()
 

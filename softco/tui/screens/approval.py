@@ -8,10 +8,10 @@ around. In replay it is informational: it shows what was decided instead.
 from __future__ import annotations
 
 import json
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Markdown, TextArea
@@ -56,7 +56,7 @@ def _scalar(value: Any) -> str:
 
 
 class ApprovalScreen(ModalScreen[ApprovalDecision | None]):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "choose('approve')", "Approve"),
         Binding("e", "choose('edit')", "Edit"),
         Binding("r", "choose('reject')", "Reject"),
@@ -79,12 +79,17 @@ class ApprovalScreen(ModalScreen[ApprovalDecision | None]):
     def compose(self) -> ComposeResult:
         r = self.request
         with Vertical(id="approval-dialog"):
-            yield Label(f"Approval · gate [b]{r.gate}[/b] · {r.artifact_kind} · {r.request_id}",
-                        id="approval-title")
+            yield Label(
+                f"Approval · gate [b]{r.gate}[/b] · {r.artifact_kind} · {r.request_id}",
+                id="approval-title",
+            )
             with VerticalScroll(id="approval-artifact"):
                 yield Markdown(artifact_markdown(r.artifact) or "*(empty artifact)*")
-            yield TextArea(json.dumps(r.artifact, indent=2), id="approval-editor",
-                           show_line_numbers=True)
+            yield TextArea(
+                json.dumps(r.artifact, indent=2, ensure_ascii=False),
+                id="approval-editor",
+                show_line_numbers=True,
+            )
             yield Input(placeholder="comment (Enter sends)", id="approval-comment")
             yield Label("", id="approval-error")
             yield Label(self._hint(), id="approval-hint")

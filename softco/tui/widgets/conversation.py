@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.table import Table
 from rich.text import Text
 from textual.widgets import RichLog
 
@@ -11,10 +12,18 @@ from softco.tui.widgets.look import clock, role_style
 NOTICE_STYLES = {"info": "cyan", "warning": "bold yellow", "error": "bold red"}
 
 
-def line_text(line: Line, started: float | None) -> Text:
+def line_row(line: Line, started: float | None) -> Table:
+    """Run time in a gutter, so wrapped lines hang under the text, not the clock."""
+    grid = Table.grid(padding=(0, 1), expand=True)
+    grid.add_column(width=5, style="dim")
+    grid.add_column(ratio=1)
+    grid.add_row(clock(line.ts - started) if started else "--:--", line_text(line))
+    return grid
+
+
+def line_text(line: Line) -> Text:
     """One conversation line; system and memory lines are dimmer than agents."""
-    text = Text(clock(line.ts - started) if started else "--:--", style="dim")
-    text.append(" ")
+    text = Text()
     if line.kind == "agent":
         text.append(line.speaker, style=role_style(line.speaker))
         if line.to:
@@ -36,11 +45,13 @@ def line_text(line: Line, started: float | None) -> Text:
 class Conversation(RichLog):
     """Appends only the lines it has not shown yet, so a long run stays cheap."""
 
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(wrap=True, markup=False, highlight=False, min_width=20, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(
+            wrap=True, markup=False, highlight=False, min_width=20, id=id, classes=classes
+        )
         self._shown = 0
 
     def show(self, view: RunView) -> None:
         for line in view.lines[self._shown :]:
-            self.write(line_text(line, view.started_ts))
+            self.write(line_row(line, view.started_ts), expand=True)
         self._shown = len(view.lines)

@@ -21,7 +21,9 @@ def debate_text(view: RunView) -> Text:
     for turn in view.debate:
         if turn.round != current:
             current = turn.round
-            text.append(f"{'' if not text else chr(10)}Round {turn.round}\n", style="bold underline")
+            if text:
+                text.append("\n")
+            text.append(f"Round {turn.round}\n", style="bold underline")
         indent = "  " if turn.kind in ("answer", "verdict") else ""
         text.append(f"{indent}{KIND_MARKS.get(turn.kind, '·')} ")
         if turn.objection_id:

@@ -47,11 +47,13 @@ def read_code(workspace: Path, rel: str) -> str | None:
 
 
 class FilesPane(Horizontal):
-    def __init__(self, workspace: Path, *, id: str | None = None) -> None:
-        super().__init__(id=id)
+    def __init__(
+        self, workspace: Path, *, id: str | None = None, classes: str | None = None
+    ) -> None:
+        super().__init__(id=id, classes=classes)
         self.workspace = workspace
         self._paths: list[str] = []
-        self._nodes: dict[str, TreeNode[str]] = {}
+        self._tree_nodes: dict[str, TreeNode[str]] = {}
         self._statuses: dict[str, str] = {}
         self._scan_key: tuple[int, bool] | None = None
         self.current: str | None = None
@@ -72,8 +74,12 @@ class FilesPane(Horizontal):
             if paths != self._paths:
                 self._paths = paths
                 self._rebuild()
+            if self.current is None:
+                first = next((p for p in view.files if p in self._tree_nodes), None)
+                if first is not None and self.open_file(first):
+                    self.query_one(Tree).move_cursor(self._tree_nodes[first])
         changed = False
-        for path, node in self._nodes.items():
+        for path, node in self._tree_nodes.items():
             status = view.files[path].status if path in view.files else ""
             if self._statuses.get(path) != status:
                 self._statuses[path] = status
@@ -93,7 +99,7 @@ class FilesPane(Horizontal):
     def _rebuild(self) -> None:
         tree = self.query_one("#file-tree", Tree)
         tree.clear()
-        self._nodes, self._statuses = {}, {}
+        self._tree_nodes, self._statuses = {}, {}
         folders: dict[str, TreeNode[str]] = {"": tree.root}
         for path in self._paths:
             parent = ""
@@ -102,7 +108,7 @@ class FilesPane(Horizontal):
                 if folder not in folders:
                     folders[folder] = folders[parent].add(f"{part}/", expand=True)
                 parent = folder
-            self._nodes[path] = folders[parent].add_leaf(self._label(path, ""), data=path)
+            self._tree_nodes[path] = folders[parent].add_leaf(self._label(path, ""), data=path)
 
     def open_file(self, rel: str) -> bool:
         """Show ``rel`` in the viewer; False (and a message) when it cannot be read."""
@@ -113,8 +119,16 @@ class FilesPane(Horizontal):
             code.update(Text(f"{rel} is not on disk (yet)", style="dim"))
             return False
         theme = "monokai" if self.app.current_theme.dark else "friendly"
-        code.update(Syntax(text, Syntax.guess_lexer(rel, text), theme=theme, line_numbers=True,
-                           word_wrap=False, background_color="default"))
+        code.update(
+            Syntax(
+                text,
+                Syntax.guess_lexer(rel, text),
+                theme=theme,
+                line_numbers=True,
+                word_wrap=False,
+                background_color="default",
+            )
+        )
         self.query_one("#code-scroll", VerticalScroll).scroll_home(animate=False)
         return True
 

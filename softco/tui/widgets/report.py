@@ -32,8 +32,8 @@ def report_markdown(run_dir: Path, view: RunView) -> str:
 
 
 class ReportPane(VerticalScroll):
-    def __init__(self, run_dir: Path, *, id: str | None = None) -> None:
-        super().__init__(id=id)
+    def __init__(self, run_dir: Path, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
         self.run_dir = run_dir
         self._shown: str | None = None
 

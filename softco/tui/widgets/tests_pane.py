@@ -49,7 +49,7 @@ def tests_view(view: RunView) -> RenderableType:
         parts.append(cases_table(view.tests[-1]))
     for review in view.reviews:
         text = Text(f"\nreview round {review.round}: ", style="bold")
-        text.append(f"{review.findings} findings, ")
+        text.append(f"{review.findings} finding{'' if review.findings == 1 else 's'}, ")
         text.append(f"{review.blocking} blocking", style="bold red" if review.blocking else "green")
         if review.summary:
             text.append(f"\n{review.summary}", style="dim")

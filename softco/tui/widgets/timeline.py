@@ -7,9 +7,9 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from softco.tui.state import PhaseRow, RunView
+from softco.tui.state import SPRINT_PHASES, PhaseRow, RunView
 from softco.tui.widgets.base import RenderPane
-from softco.tui.widgets.look import PHASE_MARKS
+from softco.tui.widgets.look import PHASE_MARKS, role_style
 
 COLUMN_TITLES = (("backlog", "Backlog"), ("sprint", "In sprint"), ("done", "Done"))
 
@@ -31,11 +31,34 @@ def phase_table(rows: list[PhaseRow]) -> Table:
     return table
 
 
-def sprint_line(view: RunView, sprint: int) -> Text:
-    text = Text(f"sprint {sprint} ", style="bold")
-    for row in (r for r in view.phases if r.sprint == sprint):
-        text.append_text(_mark(row))
-        text.append(f"{row.name} ", style="dim" if row.status == "pending" else "")
+SPRINT_HEADERS = {"planning": "plan", "sprint_review": "demo"}
+
+
+def sprint_table(view: RunView) -> Table:
+    """One row per sprint, one column per sprint phase: mark and time taken."""
+    table = Table(box=None, padding=(0, 1), show_edge=False, header_style="bold dim")
+    table.add_column("sprint", justify="right")
+    for name in SPRINT_PHASES:
+        table.add_column(SPRINT_HEADERS.get(name, name))
+    for sprint in view.sprints:
+        cells = []
+        for name in SPRINT_PHASES:
+            row = next((r for r in view.phases if r.sprint == sprint and r.name == name), None)
+            cell = _mark(row) if row else Text("·", style="dim")
+            if row and row.status == "done":
+                cell.append(f"{row.duration_s:.0f}s", style="dim")
+            cells.append(cell)
+        table.add_row(str(sprint), *cells)
+    return table
+
+
+def tokens_by_role(view: RunView) -> Text:
+    text = Text("tokens: ", style="bold")
+    parts = sorted(view.usage.by_role.items(), key=lambda kv: -kv[1])
+    for n, (role, tokens) in enumerate(parts):
+        text.append(", " if n else "")
+        text.append(role, style=role_style(role))
+        text.append(f" {tokens / 1000:.1f}k")
     return text
 
 
@@ -65,7 +88,8 @@ def timeline(view: RunView) -> RenderableType:
     if view.mode == "agile":
         parts.append(board(view))
         parts.append(phase_table([r for r in view.phases if r.sprint is None]))
-        parts.extend(sprint_line(view, n) for n in view.sprints)
+        if view.sprints:
+            parts.append(sprint_table(view))
     else:
         parts.append(phase_table(view.phases))
     if not view.phases:
@@ -79,7 +103,9 @@ def timeline(view: RunView) -> RenderableType:
         extras.append("memory: ", style="bold")
         if view.memory_unavailable:
             extras.append("unavailable ", style="yellow")
-        extras.append(f"{view.memory_retrieved} recalled · {view.memory_stored} stored")
+        extras.append(f"{view.memory_retrieved} recalled · {view.memory_stored} stored\n")
+    if view.usage.by_role:
+        extras.append_text(tokens_by_role(view))
     parts.append(extras)
     return Group(*parts)
 

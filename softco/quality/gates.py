@@ -1,0 +1,83 @@
+"""Static gates: cheap checks on generated code and tests before anything runs.
+
+Pure functions, no LLM, no subprocess. A non-empty result fails the gate and
+goes straight back to the author (coder or tester) as the exact findings, so a
+broken import or a redefined fixture costs one short re-ask instead of a
+sandboxed test run and a confusing traceback.
+
+What fails a module: a syntax error, an undefined name (pyflakes; unused
+imports are not a problem), an import of a local module outside the design or
+of a name its interface does not export, an unavailable third-party package,
+an interface entry missing or with different parameter names, a placeholder
+body or TODO/FIXME comment, code that runs at import time, and a function
+taking ``argv`` that calls ``parse_args()`` without it. Return-annotation
+differences are only warnings (:func:`signature_warnings`).
+
+What fails a test file: a syntax error, an undefined name, a redefined pytest
+fixture or design function, an import outside the design, a test argument
+that is no fixture, a test without an assert, or no tests at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from softco.artifacts import Design, FileSpec
+from softco.quality.analysis import import_problems, parse, undefined_names
+from softco.quality.module_lint import (
+    argv_problems,
+    import_time_problems,
+    interface_problems,
+    placeholder_problems,
+    signature_warnings,
+)
+from softco.quality.placeholders import placeholder_ratio
+from softco.quality.suite_lint import (
+    BUILTIN_FIXTURES,
+    assertion_problems,
+    fixture_problems,
+    redefinition_problems,
+)
+
+__all__ = [
+    "BUILTIN_FIXTURES",
+    "check_module",
+    "check_tests",
+    "placeholder_ratio",
+    "signature_warnings",
+]
+
+TEST_PACKAGES = frozenset({"pytest"})
+
+
+def check_module(spec: FileSpec, content: str, design: Design) -> list[str]:
+    """Every reason ``content`` is not an acceptable implementation of ``spec``; [] passes."""
+    tree, problems = parse(content, spec.path)
+    if tree is None:
+        return problems
+    problems += undefined_names(tree, spec.path)
+    problems += import_problems(tree, spec.path, design)
+    problems += interface_problems(spec, tree)
+    problems += placeholder_problems(tree, content)
+    problems += import_time_problems(tree)
+    problems += argv_problems(tree)
+    return list(dict.fromkeys(problems))
+
+
+def check_tests(
+    path: str, content: str, design: Design, known_fixtures: Iterable[str] = ()
+) -> list[str]:
+    """Every reason the test file at ``path`` cannot be trusted; [] passes.
+
+    ``known_fixtures`` names fixtures a conftest.py provides, if the workspace
+    has one.
+    """
+    tree, problems = parse(content, path)
+    if tree is None:
+        return problems
+    problems += undefined_names(tree, path)
+    problems += import_problems(tree, path, design, extra_allowed=TEST_PACKAGES)
+    problems += fixture_problems(tree, known_fixtures)
+    problems += redefinition_problems(tree, design)
+    problems += assertion_problems(tree)
+    return list(dict.fromkeys(problems))

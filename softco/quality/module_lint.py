@@ -1,0 +1,155 @@
+"""Module-specific checks: interface conformance, placeholders, import-time code, argv.
+
+The interface is the contract dependents and tests were written against, so a
+missing function or different parameter names fail the gate. A different
+return annotation does not: it breaks no call and no import, and small models
+often write ``list`` for ``list[str]``; it is reported by
+:func:`signature_warnings` for the run report only.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from softco.artifacts import FileSpec, FunctionSpec
+from softco.quality.placeholders import FunctionNode, is_placeholder, marker_comments
+
+_ALLOWED_TOP = (
+    ast.Import,
+    ast.ImportFrom,
+    ast.FunctionDef,
+    ast.AsyncFunctionDef,
+    ast.ClassDef,
+    ast.Assign,
+    ast.AnnAssign,
+    ast.AugAssign,
+    ast.If,
+    ast.Try,
+)
+_ARGV_NAMES = {"argv", "args", "arguments"}
+
+
+def _spec_node(fn: FunctionSpec) -> ast.stmt:
+    return ast.parse(fn.signature + ":\n    ...").body[0]
+
+
+def params(node: ast.stmt) -> list[str]:
+    """Parameter names in order, with ``*``/``**`` marking varargs (empty for classes)."""
+    if not isinstance(node, FunctionNode):
+        return []
+    a = node.args
+    names = [p.arg for p in [*a.posonlyargs, *a.args]]
+    names += [f"*{a.vararg.arg}"] if a.vararg else []
+    names += [p.arg for p in a.kwonlyargs]
+    names += [f"**{a.kwarg.arg}"] if a.kwarg else []
+    return names
+
+
+def _top_level(tree: ast.Module) -> dict[str, ast.stmt]:
+    defs: dict[str, ast.stmt] = {}
+    for node in tree.body:
+        if isinstance(node, FunctionNode | ast.ClassDef):
+            defs[node.name] = node
+    return defs
+
+
+def _kind(node: ast.stmt) -> str:
+    return "class" if isinstance(node, ast.ClassDef) else "function"
+
+
+def interface_problems(spec: FileSpec, tree: ast.Module) -> list[str]:
+    """Every interface entry defined at top level, of the same kind, with the same parameters."""
+    defs = _top_level(tree)
+    problems = []
+    for fn in spec.interface:
+        wanted = _spec_node(fn)
+        node = defs.get(fn.name)
+        if node is None:
+            problems.append(
+                f"missing {_kind(wanted)} {fn.name!r}: define `{fn.signature}` at top level"
+            )
+        elif _kind(node) != _kind(wanted):
+            problems.append(
+                f"line {node.lineno}: {fn.name!r} is a {_kind(node)} but the design says "
+                f"`{fn.signature}`"
+            )
+        elif params(node) != params(wanted):
+            got = ", ".join(params(node))
+            problems.append(
+                f"line {node.lineno}: {fn.name}({got}) does not match the interface "
+                f"`{fn.signature}`: use exactly these parameter names"
+            )
+    return problems
+
+
+def signature_warnings(spec: FileSpec, content: str) -> list[str]:
+    """Return-annotation differences: reported, never a gate failure (see module docstring)."""
+    try:
+        defs = _top_level(ast.parse(content))
+    except (SyntaxError, ValueError):
+        return []
+    warnings = []
+    for fn in spec.interface:
+        node, wanted = defs.get(fn.name), _spec_node(fn)
+        if not isinstance(node, FunctionNode) or not isinstance(wanted, FunctionNode):
+            continue
+        got = ast.unparse(node.returns) if node.returns else ""
+        want = ast.unparse(wanted.returns) if wanted.returns else ""
+        if want and got != want:
+            warnings.append(
+                f"line {node.lineno}: {fn.name} returns {got or 'unannotated'}; design says {want}"
+            )
+    return warnings
+
+
+def placeholder_problems(tree: ast.Module, content: str) -> list[str]:
+    found = [
+        (n.lineno, f"line {n.lineno}: {n.name} has a placeholder body: implement it fully")
+        for n in ast.walk(tree)
+        if isinstance(n, FunctionNode) and is_placeholder(n)
+    ]
+    found += [
+        (line, f"line {line}: leftover {marker} comment: finish the code and remove the comment")
+        for line, marker in marker_comments(content)
+    ]
+    return [text for _, text in sorted(found)]
+
+
+def import_time_problems(tree: ast.Module) -> list[str]:
+    """Statements that would run when tests import the module (prints, loops, main())."""
+    problems = []
+    for node in tree.body:
+        constant = isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+        if constant or isinstance(node, _ALLOWED_TOP):
+            continue
+        code = ast.unparse(node).splitlines()[0][:60]
+        problems.append(
+            f"line {node.lineno}: `{code}` runs at import time: move it into a function "
+            'or under `if __name__ == "__main__":`'
+        )
+    return problems
+
+
+def argv_problems(tree: ast.Module) -> list[str]:
+    """A function taking ``argv`` must parse it, not the process's command line.
+
+    Reading ``sys.argv`` as a fallback for ``argv is None`` is fine, so only
+    an argument-less ``parse_args()`` is reported.
+    """
+    problems = []
+    for fn in ast.walk(tree):
+        if not isinstance(fn, FunctionNode) or not _ARGV_NAMES & set(params(fn)):
+            continue
+        for node in ast.walk(fn):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in {"parse_args", "parse_known_args"}
+                and not node.args
+                and not node.keywords
+            ):
+                problems.append(
+                    f"line {node.lineno}: {fn.name} ignores argv: call "
+                    f"parser.{node.func.attr}(argv) instead of {node.func.attr}()"
+                )
+    return problems

@@ -1,0 +1,67 @@
+"""The coder: writes one file from its spec, seeing only what that file needs.
+
+Context is deliberately narrow (see DESIGN.md, "Synthesis in dependency
+order"): the file's responsibility and interface stubs, the stories that
+mention it, and the *interfaces* of its direct dependencies with the exact
+import line — never other files' bodies. Repair calls add the failing
+output or gate findings and the previous text.
+"""
+
+from __future__ import annotations
+
+from softco.artifacts import PRD, CodeFile, Design, FileSpec
+from softco.artifacts.depgraph import interface_context
+from softco.roles.base import RoleContext, ask
+from softco.roles.briefing import format_spec, stories_for, trim
+from softco.roles.schemas import CodeOnly
+
+ROLE = "coder"
+FEEDBACK_CHARS = 1800
+PREVIOUS_CHARS = 3000
+
+
+def is_cli(spec: FileSpec) -> bool:
+    """CLI files get the argv/exit-code rules; ``main`` in the interface counts too."""
+    return spec.kind == "cli" or any(fn.name == "main" for fn in spec.interface)
+
+
+def libraries(design: Design) -> str:
+    if design.dependencies:
+        return "Use the standard library and only these packages: " + ", ".join(design.dependencies)
+    return "Use the Python standard library only."
+
+
+def write_file(
+    ctx: RoleContext,
+    spec: FileSpec,
+    design: Design,
+    prd: PRD,
+    feedback: str = "",
+    previous: str = "",
+    temperature: float | None = None,
+    seed: int | None = None,
+) -> CodeFile:
+    """Write (or, with ``feedback``, repair) ``spec.path``; the path is always the designed one."""
+    repair = bool(feedback.strip())
+    reply = ask(
+        ctx,
+        role=ROLE,
+        template="coder.write",
+        schema=CodeOnly,
+        task_summary=f"{'fix' if repair else 'write'} {spec.path}: {spec.responsibility}",
+        temperature=temperature,
+        seed=seed,
+        describe=lambda c: (
+            f"{'fixed' if repair else 'wrote'} {spec.path} ({len(c.content.splitlines())} lines)"
+        ),
+        path=spec.path,
+        responsibility=spec.responsibility,
+        interface=format_spec(spec),
+        stories=stories_for(prd, spec),
+        deps=interface_context(design, spec.path),
+        libraries=libraries(design),
+        cli=is_cli(spec),
+        feedback=trim(feedback.strip(), FEEDBACK_CHARS),
+        previous=trim(previous.strip(), PREVIOUS_CHARS) or "(none)",
+    )
+    return CodeFile(path=spec.path, content=reply.content)

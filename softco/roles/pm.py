@@ -1,0 +1,98 @@
+"""The product manager: brief → PRD or backlog, the PM's side of the debate, retrospectives.
+
+Prompts push a small model toward a small, testable scope: features are
+planned before stories (the PRD lists ``features`` first), every story names
+its module and functions, and every criterion carries call → expected
+examples the tester can turn into asserts.
+"""
+
+from __future__ import annotations
+
+from softco.artifacts import PRD, Backlog, Brief, Objection, Rebuttal, Retrospective, SprintReview
+from softco.roles.base import RoleContext, ask
+from softco.roles.briefing import format_document, format_objections, format_prd, trim
+
+ROLE = "pm"
+
+
+def write_prd(ctx: RoleContext, brief: Brief) -> PRD:
+    """Turn the brief into a PRD of 1–4 stories with example-based acceptance criteria."""
+    return ask(
+        ctx,
+        role=ROLE,
+        template="pm.prd",
+        schema=PRD,
+        task_summary=f"requirements for: {brief.text}",
+        describe=lambda p: f"PRD '{p.title}': {len(p.user_stories)} stories",
+        brief=brief.text,
+    )
+
+
+def answer(ctx: RoleContext, prd: PRD | Backlog, objections: list[Objection]) -> Rebuttal:
+    """Answer every objection, saying whether the PRD (or backlog) will change for it."""
+    return ask(
+        ctx,
+        role=ROLE,
+        template="pm.answer",
+        schema=Rebuttal,
+        task_summary="answer objections to the "
+        + (f"PRD '{prd.title}'" if isinstance(prd, PRD) else "backlog"),
+        describe=lambda r: (
+            f"answered {len(r.answers)} objection(s), "
+            f"{sum(a.revised for a in r.answers)} leading to changes"
+        ),
+        prd=format_document(prd),
+        objections=format_objections(objections),
+        ids=", ".join(o.id for o in objections),
+    )
+
+
+def revise(ctx: RoleContext, prd: PRD, objections: list[Objection], rebuttal: Rebuttal) -> PRD:
+    """Rewrite the PRD with the changes promised in ``rebuttal``."""
+    answers = "\n".join(
+        f"{a.objection_id} ({'will change' if a.revised else 'no change'}): {a.text}"
+        for a in rebuttal.answers
+    )
+    return ask(
+        ctx,
+        role=ROLE,
+        template="pm.revise",
+        schema=PRD,
+        task_summary=f"revise the PRD '{prd.title}'",
+        describe=lambda p: f"revised PRD '{p.title}': {len(p.user_stories)} stories",
+        prd=format_prd(prd),
+        objections=format_objections(objections),
+        answers=answers,
+    )
+
+
+def write_backlog(ctx: RoleContext, brief: Brief) -> Backlog:
+    """Turn the brief into a prioritised, pointed backlog for agile mode."""
+    return ask(
+        ctx,
+        role=ROLE,
+        template="pm.backlog",
+        schema=Backlog,
+        task_summary=f"backlog for: {brief.text}",
+        describe=lambda b: (
+            f"backlog: {len(b.stories)} stories, {sum(s.points for s in b.stories)} points"
+        ),
+        brief=brief.text,
+    )
+
+
+def retrospective(ctx: RoleContext, review: SprintReview, test_summary: str) -> Retrospective:
+    """Reflect on a sprint; the ``lessons`` are what the workflow writes to memory."""
+    return ask(
+        ctx,
+        role=ROLE,
+        template="pm.retro",
+        schema=Retrospective,
+        task_summary=f"retrospective of sprint {review.sprint}",
+        describe=lambda r: f"retrospective: {len(r.lessons)} lesson(s)",
+        sprint=review.sprint,
+        accepted=", ".join(review.accepted) or "none",
+        returned=", ".join(review.returned) or "none",
+        notes=review.notes,
+        tests=trim(test_summary or "no tests ran", 1200),
+    )

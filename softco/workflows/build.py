@@ -1,0 +1,282 @@
+"""Nodes shared by both workflows: design, synthesis, tests, repair, review.
+
+Synthesis follows the dependency graph: one node run per topological
+generation, the files of a generation written concurrently (bounded by
+``workflow.concurrency``; the embedded model serialises itself). Each file
+passes the static gates before anything runs; a failed gate goes straight
+back to its author with the exact finding.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from softco.artifacts import PRD, Design, FileSpec, ReviewReport, depgraph
+from softco.errors import DesignInvalid
+from softco.events import DesignReady, FileStatus, ReviewDone, TestsRun
+from softco.events import TestCaseResult as EventCase
+from softco.quality import gates
+from softco.roles import architect, coder, reviewer, tester
+from softco.roles.briefing import test_path_for
+from softco.workflows.runtime import Runtime, to_test_report
+from softco.workflows.state import RunState
+
+
+def prd_of(state: RunState) -> PRD:
+    return PRD.model_validate(state["prd"])
+
+
+def design_of(state: RunState) -> Design:
+    return Design.model_validate(state["design"])
+
+
+def testable(design: Design) -> list[FileSpec]:
+    """Files worth a test file of their own: modules with a public interface."""
+    return [f for f in design.files if f.interface and not f.path.endswith("__init__.py")]
+
+
+def design_node(rt: Runtime):
+    def node(state: RunState) -> dict[str, Any]:
+        problems = state.get("design_problems") or []
+        existing = Design.model_validate(state["design"]) if state.get("design") and not problems \
+            else None
+        with rt.phase("design", state.get("sprint")):
+            design = architect.design(
+                rt.ctx("design", state.get("sprint")),
+                prd_of(state),
+                problems=problems or None,
+                existing=existing,
+                max_files=rt.settings.workflow.max_files,
+            )
+            found = depgraph.validate_design(design, max_files=rt.settings.workflow.max_files)
+        attempts = state.get("design_attempts", 0) + 1
+        rt.save("design", design, f"{len(design.files)} files" + (
+            f", {len(found)} problems" if found else ""))
+        update: dict[str, Any] = {
+            "design": design.model_dump(mode="json"),
+            "design_problems": found,
+            "design_attempts": attempts,
+        }
+        if found:
+            rt.say("architect", "design has problems: " + "; ".join(found[:3]), "design")
+            return update
+        before = Design.model_validate(state["design"]) if state.get("design") else None
+        update.update(plan_generations(rt, design, before))
+        return update
+
+    return node
+
+
+def plan_generations(rt: Runtime, design: Design, before: Design | None) -> dict[str, Any]:
+    """Generations to (re)build: everything new, or only changed files and their dependents."""
+    changed = _changed_files(before, design, rt)
+    rebuild = depgraph.impacted(design, changed) if before else set(design.paths)
+    gens = [[p for p in g if p in rebuild] for g in depgraph.generations(design)]
+    gens = [g for g in gens if g]
+    rt.events.emit(
+        DesignReady(
+            generations=depgraph.generations(design),
+            edges=depgraph.edges(design),
+            critical_path=depgraph.critical_path_length(design),
+        )
+    )
+    for i, gen in enumerate(gens):
+        for path in gen:
+            rt.events.emit(FileStatus(path=path, status="pending", generation=i))
+    return {"generations": gens, "gen_index": 0, "to_build": sorted(rebuild),
+            "design_attempts": 0}
+
+
+def _changed_files(before: Design | None, after: Design, rt: Runtime) -> set[str]:
+    """New files, files whose interface changed, and files not yet on disk."""
+    if before is None:
+        return set(after.paths)
+    old = {f.path: f for f in before.files}
+    changed = set()
+    for spec in after.files:
+        prev = old.get(spec.path)
+        same = prev is not None and [i.signature for i in prev.interface] == [
+            i.signature for i in spec.interface
+        ]
+        if not same or not rt.workspace.exists(spec.path):
+            changed.add(spec.path)
+    return changed
+
+
+def fail_design_node(rt: Runtime):
+    def node(state: RunState) -> dict[str, Any]:
+        problems = state.get("design_problems") or []
+        raise DesignInvalid(
+            f"the design still has problems after {rt.settings.workflow.design_repairs} repairs",
+            problems,
+        )
+
+    return node
+
+
+def write_module(rt: Runtime, spec: FileSpec, design: Design, prd: PRD, gen: int | None,
+                 sprint: int | None, feedback: str = "", previous: str = "",
+                 temperature: float | None = None, seed: int | None = None) -> str:
+    """One coder call plus its static gate (one bounded re-ask with the exact findings)."""
+    rt.events.emit(FileStatus(path=spec.path, status="writing", generation=gen))
+    ctx = rt.ctx("code", sprint)
+    code = coder.write_file(ctx, spec, design, prd, feedback=feedback, previous=previous,
+                            temperature=temperature, seed=seed)
+    content = code.content
+    if rt.settings.workflow.static_gates:
+        problems = gates.check_module(spec, content, design)
+        if problems:
+            rt.say("coder", f"{spec.path}: gate found " + "; ".join(problems[:2]), "code")
+            retry = coder.write_file(
+                ctx, spec, design, prd,
+                feedback="Static checks found problems:\n" + "\n".join(problems),
+                previous=content, temperature=temperature, seed=seed,
+            )
+            if len(gates.check_module(spec, retry.content, design)) < len(problems):
+                content = retry.content
+    rt.workspace.write(spec.path, content)
+    rt.events.emit(FileStatus(path=spec.path, status="written", generation=gen))
+    return content
+
+
+def code_node(rt: Runtime):
+    def node(state: RunState) -> dict[str, Any]:
+        design, prd = design_of(state), prd_of(state)
+        index = state.get("gen_index", 0)
+        generation = state["generations"][index]
+        sprint = state.get("sprint")
+        with rt.phase("code", sprint):
+            workers = max(1, min(rt.settings.workflow.concurrency, len(generation)))
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                futures = [
+                    pool.submit(write_module, rt, design.file(p), design, prd, index, sprint)
+                    for p in generation
+                ]
+                for f in futures:
+                    f.result()
+            rt.workspace.commit(f"code: generation {index + 1} ({', '.join(generation)})",
+                                role="coder", phase="code")
+        return {"gen_index": index + 1, "file_status": dict.fromkeys(generation, "written")}
+
+    return node
+
+
+def write_test_file(rt: Runtime, spec: FileSpec, design: Design, prd: PRD,
+                    sprint: int | None, feedback: str = "") -> str:
+    ctx = rt.ctx("test", sprint)
+    suite = tester.write_tests(ctx, spec, design, prd, feedback=feedback)
+    path, content = suite.path, suite.content
+    if rt.settings.workflow.static_gates:
+        problems = gates.check_tests(path, content, design)
+        if problems:
+            rt.say("tester", f"{path}: gate found " + "; ".join(problems[:2]), "test")
+            retry = tester.write_tests(
+                ctx, spec, design, prd,
+                feedback="Static checks found problems:\n" + "\n".join(problems),
+            )
+            if len(gates.check_tests(path, retry.content, design)) < len(problems):
+                content = retry.content
+    rt.workspace.write(path, content)
+    return path
+
+
+def write_tests_node(rt: Runtime):
+    def node(state: RunState) -> dict[str, Any]:
+        design, prd = design_of(state), prd_of(state)
+        targets = set(state.get("to_build") or design.paths)
+        sprint = state.get("sprint")
+        owners: dict[str, str] = {}
+        with rt.phase("test", sprint):
+            if not rt.workspace.exists("tests/__init__.py"):
+                rt.workspace.write("tests/__init__.py", "")
+            for spec in testable(design):
+                if spec.path in targets or not rt.workspace.exists(test_path_for(spec, design)):
+                    owners[write_test_file(rt, spec, design, prd, sprint)] = spec.path
+            rt.workspace.commit("test: tests from acceptance criteria", role="tester",
+                                phase="test")
+        return {"test_owner": owners, "test_round": 0}
+
+    return node
+
+
+def run_tests_node(rt: Runtime):
+    def node(state: RunState) -> dict[str, Any]:
+        sprint = state.get("sprint")
+        with rt.phase("test", sprint):
+            result = rt.workspace.run_tests(timeout_s=rt.settings.sandbox.timeout_s)
+            report = to_test_report(result)
+        rt.events.emit(
+            TestsRun(
+                round=state.get("test_round", 0), passed=report.passed, failed=report.failed,
+                errors=report.errors, total=report.total, duration_s=report.duration_s,
+                timed_out=report.timed_out,
+                cases=[EventCase(name=c.name, outcome=c.outcome, message=c.message[:300])
+                       for c in report.cases],
+            )
+        )
+        owners = state.get("test_owner") or {}
+        status = _file_status(report, owners)
+        for path, st in status.items():
+            rt.events.emit(FileStatus(path=path, status=st))
+        rt.save("test_report", report, f"{report.passed}/{report.total} passed")
+        return {"test_report": report.model_dump(mode="json"), "file_status": status,
+                "best_passed": max(state.get("best_passed", 0), report.passed)}
+
+    return node
+
+
+def _file_status(report, owners: dict[str, str]) -> dict[str, str]:
+    status: dict[str, str] = {}
+    for test_path, module in owners.items():
+        stem = test_path.removesuffix(".py")
+        mine = [c for c in report.cases if stem.replace("/", ".") in c.name or test_path in c.name]
+        if not mine:
+            continue
+        bad = any(c.outcome in ("failed", "error") for c in mine)
+        status[module] = "failing" if bad else "passing"
+    return status
+
+
+def review_node(rt: Runtime):
+    def node(state: RunState) -> dict[str, Any]:
+        design = design_of(state)
+        files = {p: rt.workspace.read(p) for p in design.paths if rt.workspace.exists(p)}
+        sprint = state.get("sprint")
+        with rt.phase("review", sprint):
+            report = reviewer.review(rt.ctx("review", sprint), design, files)
+        rnd = state.get("review_round", 0)
+        rt.events.emit(ReviewDone(round=rnd, findings=len(report.findings),
+                                  blocking=len(report.blocking), summary=report.summary))
+        rt.save("review", report, f"{len(report.findings)} findings")
+        return {"review": report.model_dump(mode="json")}
+
+    return node
+
+
+def fix_review_node(rt: Runtime):
+    """Send blocking findings to the owning coder; keep a fix only if tests do not regress."""
+
+    def node(state: RunState) -> dict[str, Any]:
+        from softco.workflows.repair import try_fix
+
+        design, prd = design_of(state), prd_of(state)
+        report = ReviewReport.model_validate(state["review"])
+        by_file = report.by_file()
+        sprint = state.get("sprint")
+        with rt.phase("review", sprint):
+            for path, findings in by_file.items():
+                if path not in design.paths or not any(
+                    f.severity in ("blocker", "major") for f in findings
+                ):
+                    continue
+                text = "\n".join(
+                    f"line {f.line}: {f.message} Fix: {f.suggested_fix}" for f in findings
+                )
+                try_fix(rt, state, design.file(path), design, prd,
+                        "Reviewer findings:\n" + text, accept_equal=True)
+            rt.workspace.commit("review: fixes for blocking findings", role="coder",
+                                phase="review")
+        return {"review_round": state.get("review_round", 0) + 1}
+
+    return node

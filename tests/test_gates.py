@@ -1,0 +1,240 @@
+"""Static gates: one test per defect they must catch, and clean code passes."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from softco.artifacts import Design
+from softco.quality import check_module, check_tests, placeholder_ratio, signature_warnings
+
+DESIGN = Design.model_validate(
+    {
+        "summary": "core counts words; cli wraps it.",
+        "files": [
+            {"path": "textstats/__init__.py", "responsibility": "package"},
+            {
+                "path": "textstats/core.py",
+                "responsibility": "count words",
+                "interface": [
+                    {"signature": "def word_count(text: str) -> int"},
+                    {"signature": "class Counter"},
+                ],
+            },
+            {
+                "path": "textstats/cli.py",
+                "responsibility": "command line",
+                "kind": "cli",
+                "interface": [{"signature": "def main(argv: list[str] | None = None) -> int"}],
+                "depends_on": ["textstats/core.py"],
+            },
+        ],
+    }
+)
+CORE = DESIGN.file("textstats/core.py")
+CLI = DESIGN.file("textstats/cli.py")
+
+CLEAN_CORE = '''\
+"""Word counting."""
+import re
+
+WORD = re.compile(r"\\w+")
+
+
+def word_count(text: str) -> int:
+    """Count words."""
+    return len(WORD.findall(text))
+
+
+class Counter:
+    pass
+'''
+CLEAN_CLI = """\
+import argparse
+import sys
+
+from textstats.core import word_count
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("text")
+    args = parser.parse_args(argv)
+    print(word_count(args.text))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+"""
+CLEAN_TESTS = """\
+import pytest
+
+from textstats.cli import main
+from textstats.core import word_count
+
+
+def test_counts_words():
+    assert word_count("a b") == 2
+
+
+@pytest.mark.parametrize("text, expected", [("", 0), ("one", 1)])
+def test_edges(text, expected):
+    assert word_count(text) == expected
+
+
+def test_cli_exit_code(capsys, tmp_path):
+    assert main(["a b"]) == 0
+    assert capsys.readouterr().out.strip() == "2"
+
+
+def test_rejects_none():
+    with pytest.raises(TypeError):
+        word_count(None)
+"""
+
+
+def dedent(text: str) -> str:
+    return textwrap.dedent(text).lstrip("\n")
+
+
+def module_findings(spec, body: str) -> str:
+    return "\n".join(check_module(spec, dedent(body), DESIGN))
+
+
+def test_clean_code_and_tests_pass():
+    assert check_module(CORE, CLEAN_CORE, DESIGN) == []
+    assert check_module(CLI, CLEAN_CLI, DESIGN) == []
+    assert check_tests("tests/test_core.py", CLEAN_TESTS, DESIGN) == []
+
+
+def test_syntax_error_has_its_line():
+    assert check_module(CORE, "def word_count(text):\n    return (\n", DESIGN)[0].startswith(
+        "line "
+    )
+    assert "syntax error" in check_tests("tests/test_x.py", "def test_a(:\n", DESIGN)[0]
+
+
+def test_undefined_name():
+    found = module_findings(CORE, CLEAN_CORE.replace("len(WORD", "len(WORDS"))
+    assert "line 9: undefined name 'WORDS'" in found
+
+
+def test_unused_import_is_fine():
+    assert check_module(CORE, "import os\n" + CLEAN_CORE, DESIGN) == []
+
+
+def test_import_of_module_outside_design():
+    found = module_findings(CLI, CLEAN_CLI.replace("textstats.core", "textstats.utils"))
+    assert "imports 'textstats.utils', which is not a module of the design" in found
+
+
+def test_import_of_name_the_interface_does_not_export():
+    found = module_findings(CLI, CLEAN_CLI.replace("import word_count", "import count_words"))
+    assert "'count_words' is not in the interface of textstats.core" in found
+
+
+def test_relative_import_is_resolved():
+    code = CLEAN_CLI.replace("from textstats.core import", "from .core import")
+    assert check_module(CLI, code, DESIGN) == []
+    assert "not in the interface" in module_findings(
+        CLI, code.replace("import word_count", "import x")
+    )
+
+
+def test_unavailable_third_party_package():
+    assert "imports 'requests', which is not available" in module_findings(
+        CORE, "import requests\n" + CLEAN_CORE
+    )
+
+
+def test_missing_interface_function():
+    found = module_findings(CORE, CLEAN_CORE.replace("def word_count", "def count"))
+    assert "missing function 'word_count'" in found
+
+
+def test_different_parameter_names():
+    found = module_findings(CORE, CLEAN_CORE.replace("word_count(text: str)", "word_count(s: str)"))
+    assert "word_count(s) does not match the interface `def word_count(text: str) -> int`" in found
+
+
+def test_return_annotation_difference_is_only_a_warning():
+    code = CLEAN_CORE.replace("-> int:", "-> float:")
+    assert check_module(CORE, code, DESIGN) == []
+    assert signature_warnings(CORE, code) == ["line 7: word_count returns float; design says int"]
+
+
+@pytest.mark.parametrize(
+    "body", ["pass", "...", "raise NotImplementedError", 'raise NotImplementedError("later")']
+)
+def test_placeholder_bodies(body):
+    code = CLEAN_CORE.replace("return len(WORD.findall(text))", body)
+    assert "line 7: word_count has a placeholder body" in module_findings(CORE, code)
+
+
+def test_todo_comment():
+    code = CLEAN_CORE.replace("    return len", "    # TODO handle unicode\n    return len")
+    assert "line 9: leftover TODO comment" in module_findings(CORE, code)
+
+
+def test_code_at_import_time():
+    assert "`print(word_count('x'))` runs at import time" in module_findings(
+        CORE, CLEAN_CORE + "print(word_count('x'))\n"
+    )
+
+
+def test_cli_ignoring_argv():
+    found = module_findings(CLI, CLEAN_CLI.replace("parse_args(argv)", "parse_args()"))
+    assert "line 10: main ignores argv: call parser.parse_args(argv)" in found
+
+
+def test_tests_redefining_a_fixture():
+    code = CLEAN_TESTS + "\n\n@pytest.fixture\ndef capsys():\n    return None\n"
+    found = "\n".join(check_tests("tests/test_core.py", code, DESIGN))
+    assert (
+        "redefines the pytest fixture 'capsys': delete it and take it as a test argument" in found
+    )
+
+
+def test_tests_redefining_the_code_under_test():
+    code = CLEAN_TESTS + "\n\ndef word_count(text):\n    return 2\n"
+    found = "\n".join(check_tests("tests/test_core.py", code, DESIGN))
+    assert "redefines 'word_count' from textstats.core" in found
+    assert "from textstats.core import word_count" in found
+
+
+def test_tests_importing_outside_the_design():
+    code = CLEAN_TESTS.replace("from textstats.cli import main", "from textstats.app import main")
+    found = "\n".join(check_tests("tests/test_core.py", code, DESIGN))
+    assert "imports 'textstats.app', which is not a module of the design" in found
+
+
+def test_tests_with_undefined_name():
+    code = CLEAN_TESTS + "\n\ndef test_more():\n    assert count_words('a') == 1\n"
+    assert "undefined name 'count_words'" in "\n".join(check_tests("tests/t.py", code, DESIGN))
+
+
+def test_test_without_assert():
+    code = CLEAN_TESTS + "\n\ndef test_nothing():\n    word_count('a')\n"
+    found = check_tests("tests/test_core.py", code, DESIGN)
+    assert any("test_nothing has no assert" in f for f in found)
+
+
+def test_test_argument_that_is_no_fixture():
+    code = CLEAN_TESTS + "\n\ndef test_add(a, b):\n    assert word_count(a) == b\n"
+    found = "\n".join(check_tests("tests/test_core.py", code, DESIGN))
+    assert "test_add takes 'a', which is not a pytest fixture" in found
+    assert check_tests("tests/test_core.py", code, DESIGN, known_fixtures=["a", "b"]) == []
+
+
+def test_file_without_tests():
+    found = check_tests("tests/test_core.py", "from textstats.core import word_count\n", DESIGN)
+    assert found == ["the file defines no test functions: write functions named test_<behaviour>"]
+
+
+def test_placeholder_ratio():
+    stub = "def a():\n    pass\n\ndef b():\n    '''doc'''\n"
+    files = {"x.py": CLEAN_CORE, "y.py": stub, "bad.py": "def (:", "README.md": "def a(): pass"}
+    assert placeholder_ratio(files) == pytest.approx(2 / 3)
+    assert placeholder_ratio({}) == 0.0

@@ -1,0 +1,177 @@
+"""End-to-end runs on the scripted demo model: both modes, limits, resume and gates."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import pytest
+
+from softco import ApprovalDecision, Company, Settings, StopReason, resume
+from softco.demo_script import BRIEF, DESIGN, demo_transport
+from softco.events import read_events
+from softco.llm import ScriptedTransport
+
+
+def settings(**over) -> Settings:
+    base = {"memory": {"enabled": False}, "workflow": {"concurrency": 2}}
+    for key, value in over.items():
+        base[key] = {**base.get(key, {}), **value}
+    return Settings.load(**base)
+
+
+def test_waterfall_builds_a_repo_whose_tests_pass(tmp_path):
+    result = Company(settings(), transport=demo_transport()).run(BRIEF, run_dir=tmp_path / "r")
+    assert result.stop_reason == StopReason.DONE and result.ok
+    assert result.report.tests_total == 5 and result.report.tests_passed == 5
+    ws = result.workspace
+    assert (ws / "textstats" / "core.py").exists() and (ws / "README.md").exists()
+    assert "python -m textstats.cli" in (ws / "README.md").read_text()
+    kinds = [e.type for e in read_events(result.run_dir)]
+    assert kinds[0] == "run_started" and kinds[-1] == "run_finished"
+    design = next(e for e in read_events(result.run_dir) if e.type == "design_ready")
+    assert design.generations[-1] == ["textstats/cli.py"]  # cli after what it imports
+    assert (result.run_dir / "report.md").read_text().count("5/5 passed") == 1
+    assert "consensus" in result.report.debate
+
+
+def test_files_of_a_generation_are_written_before_their_dependents(tmp_path):
+    result = Company(settings(), transport=demo_transport()).run(BRIEF, run_dir=tmp_path / "r")
+    order = [e.path for e in read_events(result.run_dir)
+             if e.type == "file_status" and e.status == "written"]
+    assert order.index("textstats/core.py") < order.index("textstats/cli.py")
+
+
+def test_agile_runs_sprints_until_the_backlog_is_done(tmp_path):
+    s = settings(workflow={"sprint_capacity": 2, "max_sprints": 4})
+    result = Company(s, transport=demo_transport()).run(BRIEF, "agile", run_dir=tmp_path / "r")
+    assert result.stop_reason == StopReason.DONE, result.error
+    assert [r.sprint for r in result.report.sprints] == [1, 2]
+    accepted = [i for r in result.report.sprints for i in r.accepted]
+    assert sorted(accepted) == ["S1", "S2"]
+    boards = [e for e in read_events(result.run_dir) if e.type == "backlog_updated"]
+    assert all(s["status"] == "done" for s in boards[-1].stories)
+
+
+def test_debate_is_bounded_when_the_judge_never_agrees(tmp_path):
+    transport = demo_transport()
+    never = {"summary": "Still open.", "consensus": False,
+             "rulings": [{"objection_id": "O1", "verdict": "must_fix", "reason": "no"}]}
+    inner = transport.default
+
+    def stubborn(request):
+        return never if request.role == "judge" else inner(request)
+
+    transport.default = stubborn
+    s = settings(workflow={"debate_rounds": 2})
+    result = Company(s, transport=transport).run(BRIEF, run_dir=tmp_path / "r")
+    judge_calls = [r for r in transport.requests if r.role == "judge"]
+    assert len(judge_calls) == 2
+    assert "no consensus" in result.report.debate
+
+
+def test_a_model_that_always_writes_broken_code_stops_in_bounded_time(tmp_path):
+    transport = demo_transport()
+    inner = transport.default
+
+    def broken(request):
+        if request.role == "coder":
+            return {"content": "def nothing(:\n"}
+        return inner(request)
+
+    transport.default = broken
+    s = settings(workflow={"test_rounds": 2, "review_rounds": 1})
+    result = Company(s, transport=transport).run(BRIEF, run_dir=tmp_path / "r")
+    assert result.stop_reason == StopReason.DONE
+    assert not result.ok and result.report.tests_passed == 0
+    assert len(transport.requests) < 60
+
+
+def test_token_budget_stops_cleanly_and_resume_finishes(tmp_path):
+    run_dir = tmp_path / "r"
+    result = Company(settings(budget={"max_tokens": 3000}), transport=demo_transport()).run(
+        BRIEF, run_dir=run_dir)
+    assert result.stop_reason == StopReason.BUDGET
+    assert (run_dir / "report.md").exists() and "budget" in (run_dir / "report.md").read_text()
+    assert [e.type for e in read_events(run_dir)][-1] == "run_finished"
+    resumed = resume(run_dir, transport=demo_transport(), budget={"max_tokens": None})
+    assert resumed.stop_reason == StopReason.DONE and resumed.ok
+
+
+def test_prd_gate_reject_then_approve(tmp_path):
+    decisions = iter([ApprovalDecision(decision="reject", comment="add a --top option"),
+                      ApprovalDecision(decision="approve")])
+    seen = []
+
+    def approver(request):
+        seen.append(request)
+        return next(decisions)
+
+    s = settings(workflow={"approve": ["prd"]})
+    result = Company(s, transport=demo_transport(), approver=approver).run(
+        BRIEF, run_dir=tmp_path / "r")
+    assert [r.gate for r in seen] == ["prd", "prd"] and seen[0].artifact["title"] == "textstats"
+    assert result.ok
+    resolved = [e.decision for e in read_events(result.run_dir) if e.type == "approval_resolved"]
+    assert resolved == ["reject", "approve"]
+
+
+def test_design_gate_edit_replaces_the_artifact(tmp_path):
+    edited = {**DESIGN, "summary": "Edited by a human."}
+
+    def approver(request):
+        return ApprovalDecision(decision="edit", edited=edited)
+
+    s = settings(workflow={"approve": ["design"]})
+    result = Company(s, transport=demo_transport(), approver=approver).run(
+        BRIEF, run_dir=tmp_path / "r")
+    assert result.ok
+    assert "Edited by a human." in (result.run_dir / "artifacts" / "design.json").read_text()
+
+
+def test_bad_briefs_are_refused_before_anything_runs(tmp_path):
+    from softco.errors import BriefInvalid
+
+    company = Company(settings(), transport=ScriptedTransport())
+    with pytest.raises(BriefInvalid, match="empty"):
+        company.run("   ", run_dir=tmp_path / "a")
+    with pytest.raises(BriefInvalid, match="shorten"):
+        company.run("x" * 20_001, run_dir=tmp_path / "b")
+    assert not (tmp_path / "a").exists()
+
+
+CHILD = textwrap.dedent("""
+    import sys
+    from softco import Company, Settings
+    from softco.demo_script import BRIEF, demo_transport
+    s = Settings.load(memory={"enabled": False})
+    Company(s, transport=demo_transport(delay_s=0.4)).run(BRIEF, run_dir=sys.argv[1])
+""")
+
+
+def test_sigkill_mid_run_then_resume_loses_and_duplicates_nothing(tmp_path):
+    run_dir = tmp_path / "r"
+    env = {**os.environ, "SOFTCO_HOME": str(tmp_path / "home")}
+    proc = subprocess.Popen([sys.executable, "-c", CHILD, str(run_dir)], env=env)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        log = run_dir / "events.jsonl"
+        if log.exists() and '"phase":"code"' in log.read_text():
+            break
+        time.sleep(0.1)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert not (run_dir / "report.md").exists()  # it really died mid-run
+    result = resume(run_dir, transport=demo_transport())
+    assert result.stop_reason == StopReason.DONE and result.ok
+    assert result.report.tests_passed == 5
+    events = list(read_events(run_dir))
+    assert [e.type for e in events].count("run_finished") == 1
+    seqs = [e.seq for e in events]
+    assert seqs == sorted(set(seqs))  # one continuous log, no duplicated lines
+    prds = [e for e in events if e.type == "artifact_saved" and e.kind == "prd"]
+    assert len(prds) == 1  # the PRD was not redone after the resume
