@@ -124,9 +124,13 @@ def _run_overrides(model, mode, budget_usd, budget_tokens, approve, no_memory, r
     return out
 
 
-def _transport(replay: Path | None, record: Path | None):
+def _transport(replay: Path | None, record: Path | None, scripted: bool = False):
     from softco.llm import CassetteTransport, LiteLLMTransport
 
+    if scripted:
+        from softco.demo_script import demo_transport
+
+        return demo_transport(delay_s=0.3)
     if replay and record:
         raise ConfigError("use either --replay or --record, not both")
     if replay:
@@ -168,6 +172,9 @@ def run(
     replay: Annotated[Path | None, typer.Option(help="Replay a recorded cassette.")] = None,
     record: Annotated[Path | None, typer.Option(help="Record the calls to a cassette.")] = None,
     no_memory: Annotated[bool, typer.Option("--no-memory", help="Run without memory.")] = False,
+    scripted: Annotated[
+        bool, typer.Option("--scripted", help="Use the built-in scripted demo model (no LLM).")
+    ] = False,
     config: ConfigOpt = None,
 ) -> None:
     """Build a project from a one-line brief."""
@@ -178,8 +185,9 @@ def run(
         settings = load_settings(
             config, **_run_overrides(model, mode, budget_usd, budget_tokens, approve, no_memory)
         )
-        transport = _transport(replay, record)
-        console.print(f"[bold]softco[/] {settings.workflow.mode} build on {settings.llm.model}")
+        transport = _transport(replay, record, scripted)
+        where = "the scripted demo model" if scripted else settings.llm.model
+        console.print(f"[bold]softco[/] {settings.workflow.mode} build on {where}")
         with RunProgress(console, settings.budget.max_usd, settings.budget.max_tokens) as prog:
             company = Company(settings, transport=transport, listeners=[prog.on_event],
                               approver=TerminalApprover(console, prog))
@@ -210,6 +218,83 @@ def resume_cmd(
     except SoftcoError as exc:
         raise fail(exc) from None
     _finish(result)
+
+
+@app.command()
+def tui(
+    brief: Annotated[str, typer.Argument(help="What to build, in one line.")],
+    mode: Annotated[str | None, typer.Option(help="waterfall or agile.")] = None,
+    model: ModelOpt = None,
+    budget_usd: Annotated[float | None, typer.Option(help="Dollar cap.")] = None,
+    budget_tokens: Annotated[int | None, typer.Option(help="Token cap.")] = None,
+    out: Annotated[Path | None, typer.Option(help="Run directory.")] = None,
+    approve: Annotated[
+        str | None, typer.Option(help="Gates to approve in the TUI: prd,design,sprint.")
+    ] = None,
+    replay: Annotated[Path | None, typer.Option(help="Replay a recorded cassette.")] = None,
+    no_memory: Annotated[bool, typer.Option("--no-memory", help="Run without memory.")] = False,
+    scripted: Annotated[
+        bool, typer.Option("--scripted", help="Use the built-in scripted demo model (no LLM).")
+    ] = False,
+    config: ConfigOpt = None,
+) -> None:
+    """Start a run and watch it live in the terminal UI (approve gates there)."""
+    import time as _time
+
+    from softco.approvals import FileApprover
+    from softco.artifacts import Brief
+    from softco.company import Company
+    from softco.tui import run_and_watch
+
+    try:
+        settings = load_settings(
+            config, **_run_overrides(model, mode, budget_usd, budget_tokens, approve, no_memory)
+        )
+        Brief.parse(brief)
+        transport = _transport(replay, None, scripted)
+        run_dir = out or settings.runs_dir / _time.strftime("%Y%m%d-%H%M%S-tui")
+        run_dir.mkdir(parents=True, exist_ok=True)
+        company = Company(settings, transport=transport, approver=FileApprover(run_dir))
+        run_and_watch(run_dir, lambda: company.run(brief, run_dir=run_dir))
+    except SoftcoError as exc:
+        raise fail(exc) from None
+    console.print(f"run directory: {run_dir}  (softco replay {run_dir})")
+
+
+@app.command()
+def watch(run_dir: Annotated[Path, typer.Argument(help="A running or finished run.")]) -> None:
+    """Attach the terminal UI to a running or finished run."""
+    from softco import tui as _tui
+
+    try:
+        _tui.open_run(run_dir)
+    except SoftcoError as exc:
+        raise fail(exc) from None
+    _tui.watch(run_dir)
+
+
+@app.command("replay")
+def replay_cmd(
+    run_dir: Annotated[Path, typer.Argument(help="A finished run directory.")],
+    speed: Annotated[float, typer.Option(help="Times real time (inf: at once).")] = 4.0,
+) -> None:
+    """Replay a finished run in the terminal UI (space pauses, n steps, +/- speed)."""
+    from softco import tui as _tui
+
+    try:
+        _tui.open_run(run_dir)
+    except SoftcoError as exc:
+        raise fail(exc) from None
+    _tui.replay(run_dir, speed=speed)
+
+
+def _mount_memory() -> None:
+    from softco.memory.cli import memory_app
+
+    app.add_typer(memory_app, name="memory", help="Inspect and prune the company memory.")
+
+
+_mount_memory()
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -22,9 +22,10 @@ from softco.events import (
     parse_event,
     read_events,
 )
+from softco.tui.fold import apply, fold
 from softco.tui.screens.approval import artifact_markdown
 from softco.tui.sources import ReplaySource, open_run
-from softco.tui.state import RunView, apply, fold
+from softco.tui.state import RunView
 from softco.tui.widgets.graph import graph_text
 from softco.tui.widgets.status import Playback, status_text
 

@@ -14,9 +14,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from softco.tui.app import SoftcoApp
+from softco.tui.fold import apply, fold
 from softco.tui.messages import RunThreadEnded
 from softco.tui.sources import EventSource, LiveSource, ReplaySource, RunDir, open_run
-from softco.tui.state import RunView, apply, fold
+from softco.tui.state import RunView
 
 __all__ = [
     "EventSource",

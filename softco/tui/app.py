@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from rich.markup import escape
 from textual import work
@@ -36,24 +36,22 @@ from textual.worker import get_current_worker
 from softco.approvals import ApprovalDecision, read_decision, write_decision
 from softco.errors import SoftcoError
 from softco.events import ApprovalRequested, Notice
+from softco.tui.fold import apply
 from softco.tui.messages import EventArrived, RunThreadEnded, SourceEnded
 from softco.tui.screens import ApprovalScreen, HelpScreen, MessageScreen
 from softco.tui.sources import EventSource, ReplaySource
-from softco.tui.state import RunView, apply
+from softco.tui.state import RunView
 from softco.tui.widgets import (
-    Conversation,
-    DebatePane,
+    TABS,
     FilesPane,
     GraphPane,
     Playback,
-    ReportPane,
     RunStatus,
-    TestsPane,
     Timeline,
     UsageMeter,
+    make_pane,
 )
 
-TABS = ("timeline", "chat", "debate", "graph", "files", "tests", "report")
 MIN_SIZE = (60, 16)
 WIDE_SIZE = (140, 40)
 TEXT_ENTRY = (Input, TextArea, Tree)
@@ -109,7 +107,7 @@ class SoftcoApp(App[None]):
                 with TabbedContent(id="tabs", initial=self._first_tab()):
                     for n, tab in enumerate(TABS, 1):
                         with TabPane(f"{n} {tab.title()}", id=f"tab-{tab}"):
-                            yield self._pane(tab)
+                            yield make_pane(tab, self.run_dir)
         yield Static(
             "Enlarge the terminal\n\nsoftco needs at least "
             f"{MIN_SIZE[0]}x{MIN_SIZE[1]} characters.\nq quits.",
@@ -121,19 +119,6 @@ class SoftcoApp(App[None]):
         """Wide terminals show the timeline beside the tabs, so open on the chat."""
         wide = self.size.width >= WIDE_SIZE[0] and self.size.height >= WIDE_SIZE[1]
         return "tab-chat" if wide else "tab-timeline"
-
-    def _pane(self, tab: str) -> Any:
-        workspace = self.run_dir / "workspace"
-        panes = {
-            "timeline": lambda: Timeline(id="timeline", classes="pane"),
-            "chat": lambda: Conversation(id="chat", classes="pane"),
-            "debate": lambda: DebatePane(id="debate", classes="pane"),
-            "graph": lambda: GraphPane(id="graph", classes="pane"),
-            "files": lambda: FilesPane(workspace, id="files", classes="pane"),
-            "tests": lambda: TestsPane(id="tests", classes="pane"),
-            "report": lambda: ReportPane(self.run_dir, id="report", classes="pane"),
-        }
-        return panes[tab]()
 
     def on_mount(self) -> None:
         self.query_one(Tabs).can_focus = False

@@ -144,6 +144,8 @@ def code_node(rt: Runtime):
     def node(state: RunState) -> dict[str, Any]:
         design, prd = design_of(state), prd_of(state)
         index = state.get("gen_index", 0)
+        if index >= len(state.get("generations") or []):
+            return {}  # nothing changed in this design increment: go straight to tests
         generation = state["generations"][index]
         sprint = state.get("sprint")
         with rt.phase("code", sprint):

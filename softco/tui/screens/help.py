@@ -13,17 +13,14 @@ from textual.widgets import Markdown
 HELP = """\
 # softco — keys
 
-| Key | What it does |
-|-----|--------------|
-| `1`–`7` | switch tab: timeline, chat, debate, graph, files, tests, report |
-| `tab` / `shift+tab` | move focus between panes |
-| `space` | pause / resume a replay |
-| `n` or `→` | step one event (pauses a replay) |
-| `+` / `-` | replay faster / slower |
-| `a` | open the pending approval gate |
-| `t` | light / dark theme |
-| `?` | this help |
-| `q` | quit (a live run keeps going) |
+- `1`–`7` switch tab: timeline, chat, debate, graph, files, tests, report
+- `tab` / `shift+tab` move focus between panes
+- `space` pause / resume a replay
+- `n` or `→` step one event (pauses a replay)
+- `+` / `-` replay faster / slower
+- `a` open the pending approval gate
+- `t` light / dark theme · `?` this help
+- `q` quit
 
 **Approval gate:** `a` approve · `e` edit the JSON (`ctrl+s` sends) ·
 `r` reject with a comment · `esc` decide later. The decision is written to
