@@ -116,8 +116,11 @@ def _run_overrides(model, mode, budget_usd, budget_tokens, approve, no_memory, r
         wf["mode"] = mode
     if approve:
         wf["approve"] = [a.strip() for a in approve.split(",") if a.strip()]
-    budget = {k: v for k, v in {"max_usd": budget_usd, "max_tokens": budget_tokens}.items()
-              if v is not None}
+    budget = {
+        k: v
+        for k, v in {"max_usd": budget_usd, "max_tokens": budget_tokens}.items()
+        if v is not None
+    }
     out = {"llm": llm_o, "workflow": wf, "budget": budget}
     if no_memory:
         out["memory"] = {"enabled": False}
@@ -189,8 +192,12 @@ def run(
         where = "the scripted demo model" if scripted else settings.llm.model
         console.print(f"[bold]softco[/] {settings.workflow.mode} build on {where}")
         with RunProgress(console, settings.budget.max_usd, settings.budget.max_tokens) as prog:
-            company = Company(settings, transport=transport, listeners=[prog.on_event],
-                              approver=TerminalApprover(console, prog))
+            company = Company(
+                settings,
+                transport=transport,
+                listeners=[prog.on_event],
+                approver=TerminalApprover(console, prog),
+            )
             result = company.run(brief, run_dir=out, repo=repo)
     except SoftcoError as exc:
         raise fail(exc) from None
@@ -208,13 +215,20 @@ def resume_cmd(
     from softco.company import resume
     from softco.progress import RunProgress, TerminalApprover
 
-    budget = {k: v for k, v in {"max_usd": budget_usd, "max_tokens": budget_tokens}.items()
-              if v is not None}
+    budget = {
+        k: v
+        for k, v in {"max_usd": budget_usd, "max_tokens": budget_tokens}.items()
+        if v is not None
+    }
     try:
         with RunProgress(console, budget_usd, budget_tokens) as prog:
-            result = resume(run_dir, transport=_transport(replay, None),
-                            approver=TerminalApprover(console, prog),
-                            listeners=[prog.on_event], **({"budget": budget} if budget else {}))
+            result = resume(
+                run_dir,
+                transport=_transport(replay, None),
+                approver=TerminalApprover(console, prog),
+                listeners=[prog.on_event],
+                **({"budget": budget} if budget else {}),
+            )
     except SoftcoError as exc:
         raise fail(exc) from None
     _finish(result)

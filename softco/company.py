@@ -58,8 +58,10 @@ class RunResult(BaseModel):
     def ok(self) -> bool:
         """Finished, and every delivered test ran and passed."""
         r = self.report
-        return self.stop_reason == StopReason.DONE and r.tests_total > 0 and (
-            r.tests_passed == r.tests_total
+        return (
+            self.stop_reason == StopReason.DONE
+            and r.tests_total > 0
+            and (r.tests_passed == r.tests_total)
         )
 
 
@@ -101,8 +103,12 @@ class Company:
         if (run_dir / RUN_META).exists():
             raise ConfigError(f"{run_dir} already holds a run: resume it or pick another --out")
         run_dir.mkdir(parents=True, exist_ok=True)
-        meta = {"run_id": run_id, "brief": brief, "mode": mode,
-                "settings": json.loads(self.settings.model_dump_json())}
+        meta = {
+            "run_id": run_id,
+            "brief": brief,
+            "mode": mode,
+            "settings": json.loads(self.settings.model_dump_json()),
+        }
         (run_dir / RUN_META).write_text(json.dumps(meta, indent=2), encoding="utf-8")
         initial: dict[str, Any] = {"brief": brief, "mode": mode}
         if repo is not None:
@@ -121,8 +127,15 @@ class Company:
             return follow_events(run_dir)
         return read_events(run_dir)
 
-    def _execute(self, run_dir: Path, run_id: str, brief: str, mode: str,
-                 initial: dict[str, Any] | None, resumed: bool) -> RunResult:
+    def _execute(
+        self,
+        run_dir: Path,
+        run_id: str,
+        brief: str,
+        mode: str,
+        initial: dict[str, Any] | None,
+        resumed: bool,
+    ) -> RunResult:
         settings = self.settings
         events = EventLog(run_dir, run_id)
         for listener in self.listeners:
@@ -131,11 +144,26 @@ class Company:
         llm = Gateway(settings, transport=self.transport, ledger=ledger, events=events)
         workspace = Workspace(run_dir / "workspace", settings.sandbox)
         recall = _open_recall(settings, run_dir, run_id, events)
-        rt = Runtime(settings=settings, llm=llm, events=events, workspace=workspace,
-                     run_dir=run_dir, run_id=run_id, recall=recall, approver=self.approver)
-        events.emit(RunStarted(brief=brief, mode=mode, model=settings.llm.model,
-                               budget_usd=settings.budget.max_usd,
-                               budget_tokens=settings.budget.max_tokens, resumed=resumed))
+        rt = Runtime(
+            settings=settings,
+            llm=llm,
+            events=events,
+            workspace=workspace,
+            run_dir=run_dir,
+            run_id=run_id,
+            recall=recall,
+            approver=self.approver,
+        )
+        events.emit(
+            RunStarted(
+                brief=brief,
+                mode=mode,
+                model=settings.llm.model,
+                budget_usd=settings.budget.max_usd,
+                budget_tokens=settings.budget.max_tokens,
+                resumed=resumed,
+            )
+        )
         stop, error, state = StopReason.DONE, None, {}
         conn = sqlite3.connect(run_dir / "checkpoints.sqlite", check_same_thread=False)
         try:
@@ -158,15 +186,26 @@ class Company:
             if error:
                 events.emit(Notice(level="error", message=error))
             report = build_report(rt, state, mode, brief, stop, error, ledger)
-            events.emit(RunFinished(
-                stop_reason=stop.value, report_path="report.md",
-                total_tokens=ledger.totals().total_tokens,
-                total_cost_usd=round(ledger.totals().cost_usd, 6),
-                duration_s=report.duration_s, tests_passed=report.tests_passed,
-                tests_total=report.tests_total, error=error,
-            ))
-        return RunResult(run_id=run_id, run_dir=run_dir, workspace=run_dir / "workspace",
-                         stop_reason=stop, report=report, error=error)
+            events.emit(
+                RunFinished(
+                    stop_reason=stop.value,
+                    report_path="report.md",
+                    total_tokens=ledger.totals().total_tokens,
+                    total_cost_usd=round(ledger.totals().cost_usd, 6),
+                    duration_s=report.duration_s,
+                    tests_passed=report.tests_passed,
+                    tests_total=report.tests_total,
+                    error=error,
+                )
+            )
+        return RunResult(
+            run_id=run_id,
+            run_dir=run_dir,
+            workspace=run_dir / "workspace",
+            stop_reason=stop,
+            report=report,
+            error=error,
+        )
 
 
 def _build(mode: str, rt: Runtime):
@@ -190,9 +229,14 @@ def _drive(graph: Any, rt: Runtime, initial: dict[str, Any] | None) -> dict[str,
         if not interrupts:
             return dict(state)
         request = ApprovalRequest.model_validate(interrupts[0].value)
-        rt.events.emit(ApprovalRequested(gate=request.gate, request_id=request.request_id,
-                                         artifact_kind=request.artifact_kind,
-                                         artifact=request.artifact))
+        rt.events.emit(
+            ApprovalRequested(
+                gate=request.gate,
+                request_id=request.request_id,
+                artifact_kind=request.artifact_kind,
+                artifact=request.artifact,
+            )
+        )
         decision = rt.approve(request)
         payload = Command(resume=decision.model_dump(mode="json"))
 
@@ -211,8 +255,12 @@ def _seed_from_repo(repo: Path, workspace_dir: Path) -> dict[str, Any]:
     """Incremental mode: copy an existing repo in; its files become design nodes."""
     if not repo.is_dir():
         raise ConfigError(f"--repo {repo} is not a directory")
-    shutil.copytree(repo, workspace_dir, dirs_exist_ok=True,
-                    ignore=shutil.ignore_patterns(".git", "__pycache__", ".venv", "*.pyc"))
+    shutil.copytree(
+        repo,
+        workspace_dir,
+        dirs_exist_ok=True,
+        ignore=shutil.ignore_patterns(".git", "__pycache__", ".venv", "*.pyc"),
+    )
     design = depgraph.design_from_repo(workspace_dir)
     return {"design": design.model_dump(mode="json")}
 
@@ -225,15 +273,23 @@ def _open_recall(settings: Settings, run_dir: Path, run_id: str, events: EventLo
 
         return open_recall(settings, run_dir, run_id)
     except Exception as exc:  # memory must never stop a run
-        events.emit(Notice(level="warning",
-                           message=f"memory unavailable ({exc}); continuing without retrieval"))
+        events.emit(
+            Notice(
+                level="warning", message=f"memory unavailable ({exc}); continuing without retrieval"
+            )
+        )
         return None
 
 
-def resume(run_dir: Path, settings: Settings | None = None, *,
-           transport: Transport | None = None, approver: Approver | None = None,
-           listeners: list[Callable[[Any], None]] | None = None,
-           **overrides: Any) -> RunResult:
+def resume(
+    run_dir: Path,
+    settings: Settings | None = None,
+    *,
+    transport: Transport | None = None,
+    approver: Approver | None = None,
+    listeners: list[Callable[[Any], None]] | None = None,
+    **overrides: Any,
+) -> RunResult:
     """Continue a crashed, interrupted or budget-stopped run from its last checkpoint."""
     run_dir = Path(run_dir)
     meta_path = run_dir / RUN_META
@@ -246,5 +302,6 @@ def resume(run_dir: Path, settings: Settings | None = None, *,
             saved[key] = {**saved.get(key, {}), **value} if isinstance(value, dict) else value
         settings = Settings.model_validate(saved)
     company = Company(settings, transport=transport, approver=approver, listeners=listeners)
-    return company._execute(run_dir, meta["run_id"], meta["brief"], meta["mode"], None,
-                            resumed=True)
+    return company._execute(
+        run_dir, meta["run_id"], meta["brief"], meta["mode"], None, resumed=True
+    )

@@ -25,62 +25,124 @@ PRD = {
     "goals": ["Count words reliably", "Show the most common words"],
     "features": ["word counting", "top words", "command-line interface"],
     "user_stories": [
-        {"id": "US1", "title": "Count words", "story": "As a writer, I want word_count(text) "
-         "so that I know how long my text is.",
-         "acceptance": [{"text": "word_count returns the number of words",
-                         "examples": [{"call": "word_count('a b  c')", "expected": "3"}]}]},
-        {"id": "US2", "title": "Top words", "story": "As an editor, I want top_words(text, n) "
-         "so that I see repeated words.",
-         "acceptance": [{"text": "top_words returns (word, count) pairs, most common first",
-                         "examples": [{"call": "top_words('b a b', 1)",
-                                       "expected": "[('b', 2)]"}]}]},
-        {"id": "US3", "title": "CLI", "story": "As a user, I want `python -m textstats.cli "
-         "FILE` to print the word count.",
-         "acceptance": [{"text": "main([path]) prints the count and returns 0"}]},
+        {
+            "id": "US1",
+            "title": "Count words",
+            "story": "As a writer, I want word_count(text) so that I know how long my text is.",
+            "acceptance": [
+                {
+                    "text": "word_count returns the number of words",
+                    "examples": [{"call": "word_count('a b  c')", "expected": "3"}],
+                }
+            ],
+        },
+        {
+            "id": "US2",
+            "title": "Top words",
+            "story": "As an editor, I want top_words(text, n) so that I see repeated words.",
+            "acceptance": [
+                {
+                    "text": "top_words returns (word, count) pairs, most common first",
+                    "examples": [{"call": "top_words('b a b', 1)", "expected": "[('b', 2)]"}],
+                }
+            ],
+        },
+        {
+            "id": "US3",
+            "title": "CLI",
+            "story": "As a user, I want `python -m textstats.cli FILE` to print the word count.",
+            "acceptance": [{"text": "main([path]) prints the count and returns 0"}],
+        },
     ],
     "non_goals": ["Natural-language tokenisation"],
     "constraints": ["standard library only"],
 }
 
 CRITIQUES = {
-    "user_advocate": {"summary": "Mostly clear.", "objections": [
-        {"target": "US3", "text": "What happens when the file does not exist?",
-         "severity": "major"}]},
-    "qa_skeptic": {"summary": "Testable.", "objections": [
-        {"target": "US2", "text": "Ties in top_words need a defined order.",
-         "severity": "minor"}]},
+    "user_advocate": {
+        "summary": "Mostly clear.",
+        "objections": [
+            {
+                "target": "US3",
+                "text": "What happens when the file does not exist?",
+                "severity": "major",
+            }
+        ],
+    },
+    "qa_skeptic": {
+        "summary": "Testable.",
+        "objections": [
+            {
+                "target": "US2",
+                "text": "Ties in top_words need a defined order.",
+                "severity": "minor",
+            }
+        ],
+    },
 }
 
-REBUTTAL = {"answers": [
-    {"objection_id": "O1", "text": "main returns 1 and prints an error for a missing file.",
-     "revised": True},
-    {"objection_id": "O2", "text": "Ties keep first-seen order (Counter.most_common).",
-     "revised": False},
-]}
+REBUTTAL = {
+    "answers": [
+        {
+            "objection_id": "O1",
+            "text": "main returns 1 and prints an error for a missing file.",
+            "revised": True,
+        },
+        {
+            "objection_id": "O2",
+            "text": "Ties keep first-seen order (Counter.most_common).",
+            "revised": False,
+        },
+    ]
+}
 
-VERDICT = {"summary": "Both objections are answered.", "consensus": True, "rulings": [
-    {"objection_id": "O1", "verdict": "resolved", "reason": "Error path defined."},
-    {"objection_id": "O2", "verdict": "waived", "reason": "Counter order is fine."},
-]}
+VERDICT = {
+    "summary": "Both objections are answered.",
+    "consensus": True,
+    "rulings": [
+        {"objection_id": "O1", "verdict": "resolved", "reason": "Error path defined."},
+        {"objection_id": "O2", "verdict": "waived", "reason": "Counter order is fine."},
+    ],
+}
 
 DESIGN = {
     "summary": "core.py holds the counting functions; cli.py wraps them.",
     "entry_point": "textstats/cli.py",
     "dependencies": [],
     "files": [
-        {"path": "textstats/__init__.py", "responsibility": "Package marker.",
-         "interface": [], "depends_on": []},
-        {"path": "textstats/core.py", "responsibility": "Word counting functions.",
-         "interface": [
-             {"signature": "def word_count(text: str) -> int",
-              "docstring": "Number of whitespace-separated words."},
-             {"signature": "def top_words(text: str, n: int) -> list[tuple[str, int]]",
-              "docstring": "The n most common lower-cased words with their counts."}],
-         "depends_on": []},
-        {"path": "textstats/cli.py", "kind": "cli", "responsibility": "Command-line interface.",
-         "interface": [{"signature": "def main(argv: list[str] | None = None) -> int",
-                        "docstring": "Print the word count of the file argv[0]; 0 on success."}],
-         "depends_on": ["textstats/core.py"]},
+        {
+            "path": "textstats/__init__.py",
+            "responsibility": "Package marker.",
+            "interface": [],
+            "depends_on": [],
+        },
+        {
+            "path": "textstats/core.py",
+            "responsibility": "Word counting functions.",
+            "interface": [
+                {
+                    "signature": "def word_count(text: str) -> int",
+                    "docstring": "Number of whitespace-separated words.",
+                },
+                {
+                    "signature": "def top_words(text: str, n: int) -> list[tuple[str, int]]",
+                    "docstring": "The n most common lower-cased words with their counts.",
+                },
+            ],
+            "depends_on": [],
+        },
+        {
+            "path": "textstats/cli.py",
+            "kind": "cli",
+            "responsibility": "Command-line interface.",
+            "interface": [
+                {
+                    "signature": "def main(argv: list[str] | None = None) -> int",
+                    "docstring": "Print the word count of the file argv[0]; 0 on success.",
+                }
+            ],
+            "depends_on": ["textstats/core.py"],
+        },
     ],
 }
 
@@ -129,7 +191,7 @@ if __name__ == "__main__":
 }
 
 TESTS = {
-    "textstats/core.py": '''from textstats.core import top_words, word_count
+    "textstats/core.py": """from textstats.core import top_words, word_count
 
 
 def test_word_count_counts_words():
@@ -142,8 +204,8 @@ def test_word_count_empty():
 
 def test_top_words_most_common_first():
     assert top_words("b a b", 1) == [("b", 2)]
-''',
-    "textstats/cli.py": '''from textstats.cli import main
+""",
+    "textstats/cli.py": """from textstats.cli import main
 
 
 def test_main_prints_count(tmp_path, capsys):
@@ -155,25 +217,49 @@ def test_main_prints_count(tmp_path, capsys):
 
 def test_main_missing_file_returns_1(tmp_path):
     assert main([str(tmp_path / "missing.txt")]) == 1
-''',
+""",
 }
 
-REVIEW = {"summary": "Small, clear and tested.", "findings": [
-    {"file": "textstats/core.py", "line": 12, "severity": "minor",
-     "message": "top_words could validate n >= 0.", "suggested_fix": "Raise ValueError."}]}
+REVIEW = {
+    "summary": "Small, clear and tested.",
+    "findings": [
+        {
+            "file": "textstats/core.py",
+            "line": 12,
+            "severity": "minor",
+            "message": "top_words could validate n >= 0.",
+            "suggested_fix": "Raise ValueError.",
+        }
+    ],
+}
 
 BACKLOG = {
     "features": ["word counting", "top words"],
     "stories": [
-        {"id": "S1", "title": "Count words", "description": "word_count(text) in core",
-         "priority": 1, "points": 2, "acceptance": ["word_count('a b') == 2"]},
-        {"id": "S2", "title": "Top words", "description": "top_words(text, n) in core",
-         "priority": 2, "points": 3, "acceptance": ["top_words('b a b', 1) == [('b', 2)]"]},
+        {
+            "id": "S1",
+            "title": "Count words",
+            "description": "word_count(text) in core",
+            "priority": 1,
+            "points": 2,
+            "acceptance": ["word_count('a b') == 2"],
+        },
+        {
+            "id": "S2",
+            "title": "Top words",
+            "description": "top_words(text, n) in core",
+            "priority": 2,
+            "points": 3,
+            "acceptance": ["top_words('b a b', 1) == [('b', 2)]"],
+        },
     ],
 }
 
-RETRO = {"went_well": ["tests passed first time"], "to_improve": ["smaller stories"],
-         "lessons": ["Counter.most_common gives a stable order for ties"]}
+RETRO = {
+    "went_well": ["tests passed first time"],
+    "to_improve": ["smaller stories"],
+    "lessons": ["Counter.most_common gives a stable order for ties"],
+}
 
 
 def _about(request: CompletionRequest, table: dict[str, Any]) -> Any:

@@ -10,6 +10,7 @@ a run unreadable.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import threading
@@ -237,9 +238,23 @@ _ADAPTER: TypeAdapter[Any] = TypeAdapter(Event)
 KNOWN_TYPES = frozenset(
     m.model_fields["type"].default
     for m in (
-        RunStarted, PhaseStarted, PhaseFinished, AgentMessage, LLMCall, ArtifactSaved,
-        DebateTurn, DesignReady, FileStatus, TestsRun, ReviewDone, BacklogUpdated,
-        ApprovalRequested, ApprovalResolved, MemoryActivity, Notice, RunFinished,
+        RunStarted,
+        PhaseStarted,
+        PhaseFinished,
+        AgentMessage,
+        LLMCall,
+        ArtifactSaved,
+        DebateTurn,
+        DesignReady,
+        FileStatus,
+        TestsRun,
+        ReviewDone,
+        BacklogUpdated,
+        ApprovalRequested,
+        ApprovalResolved,
+        MemoryActivity,
+        Notice,
+        RunFinished,
     )
 )
 
@@ -294,10 +309,8 @@ class EventLog:
                 fh.flush()
                 os.fsync(fh.fileno())
         for listener in list(self._listeners):
-            try:
+            with contextlib.suppress(Exception):  # a broken display must never stop a run
                 listener(event)
-            except Exception:  # a broken progress display must never stop a run
-                pass
         return event
 
 

@@ -52,8 +52,10 @@ class RunProgress:
                 self.calls += 1
             elif kind == "agent_message":
                 self.agent = event.role
-                self.lines = [*self.lines[-5:], f"[bold]{escape(event.role)}[/]: "
-                              f"{escape(event.text[:110])}"]
+                self.lines = [
+                    *self.lines[-5:],
+                    f"[bold]{escape(event.role)}[/]: {escape(event.text[:110])}",
+                ]
             elif kind == "file_status":
                 self.file = f"{event.path} ({event.status})"
                 self.files[event.path] = event.status

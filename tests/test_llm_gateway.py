@@ -54,7 +54,7 @@ def test_valid_reply_is_parsed_first_time():
 
 
 def test_invalid_reply_is_reasked_with_the_validation_error():
-    llm = ScriptedLLM(["```json\n{\"name\": \"A\", \"age\": -1}\n```", {"name": "A", "age": 1}])
+    llm = ScriptedLLM(['```json\n{"name": "A", "age": -1}\n```', {"name": "A", "age": 1}])
     reply = llm.complete(MSG, Person, role="pm")
     assert reply.parsed.age == 1 and reply.attempts == 2
     reask = llm.transport.requests[1].messages[-1]["content"]
@@ -171,8 +171,11 @@ def test_litellm_errors_are_mapped_to_typed_errors():
 def test_real_llm_calls_fail_loudly_in_tests():
     from softco.llm import LiteLLMTransport
 
-    llm = Gateway(Settings.load(llm={"model": "openai/gpt-4o-mini", "max_retries": 0}),
-                  transport=LiteLLMTransport(), cache=None)
+    llm = Gateway(
+        Settings.load(llm={"model": "openai/gpt-4o-mini", "max_retries": 0}),
+        transport=LiteLLMTransport(),
+        cache=None,
+    )
     with pytest.raises(Exception, match="real LLM call"):
         llm.complete(MSG)
 
@@ -203,8 +206,9 @@ def test_scripted_model_running_out_is_loud():
 
 
 def test_per_role_models_and_overrides():
-    settings = Settings.load(llm={"roles": {"coder": {"model": "local/qwen2.5-coder-0.5b",
-                                                      "max_tokens": 300}}})
+    settings = Settings.load(
+        llm={"roles": {"coder": {"model": "local/qwen2.5-coder-0.5b", "max_tokens": 300}}}
+    )
     transport = ScriptedTransport(default="x")
     llm = Gateway(settings, transport=transport)
     llm.complete(MSG, role="coder")
@@ -264,8 +268,18 @@ def test_settings_errors_are_one_line(tmp_path):
 
     bad = tmp_path / "softco.yaml"
     bad.write_text("llm:\n  temperature: hot\n")
-    with pytest.raises(ConfigError, match="llm.temperature"):
+    with pytest.raises(ConfigError, match=r"llm\.temperature"):
         Settings.load(bad)
     with pytest.raises(ConfigError, match="unknown role"):
         Settings.load(llm={"roles": {"janitor": {}}})
     _ = types  # keep import for fake modules
+
+
+def test_schema_for_constrained_decoding_keeps_properties_named_title():
+    from softco.artifacts import PRD
+    from softco.llm.structured import json_schema_for
+
+    schema = json_schema_for(PRD)
+    assert "title" in schema["properties"] and "title" in schema["required"]
+    story = schema["properties"]["user_stories"]["items"]
+    assert "title" in story["properties"] and "$ref" not in str(schema)

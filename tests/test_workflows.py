@@ -41,8 +41,11 @@ def test_waterfall_builds_a_repo_whose_tests_pass(tmp_path):
 
 def test_files_of_a_generation_are_written_before_their_dependents(tmp_path):
     result = Company(settings(), transport=demo_transport()).run(BRIEF, run_dir=tmp_path / "r")
-    order = [e.path for e in read_events(result.run_dir)
-             if e.type == "file_status" and e.status == "written"]
+    order = [
+        e.path
+        for e in read_events(result.run_dir)
+        if e.type == "file_status" and e.status == "written"
+    ]
     assert order.index("textstats/core.py") < order.index("textstats/cli.py")
 
 
@@ -59,8 +62,11 @@ def test_agile_runs_sprints_until_the_backlog_is_done(tmp_path):
 
 def test_debate_is_bounded_when_the_judge_never_agrees(tmp_path):
     transport = demo_transport()
-    never = {"summary": "Still open.", "consensus": False,
-             "rulings": [{"objection_id": "O1", "verdict": "must_fix", "reason": "no"}]}
+    never = {
+        "summary": "Still open.",
+        "consensus": False,
+        "rulings": [{"objection_id": "O1", "verdict": "must_fix", "reason": "no"}],
+    }
     inner = transport.default
 
     def stubborn(request):
@@ -94,7 +100,8 @@ def test_a_model_that_always_writes_broken_code_stops_in_bounded_time(tmp_path):
 def test_token_budget_stops_cleanly_and_resume_finishes(tmp_path):
     run_dir = tmp_path / "r"
     result = Company(settings(budget={"max_tokens": 3000}), transport=demo_transport()).run(
-        BRIEF, run_dir=run_dir)
+        BRIEF, run_dir=run_dir
+    )
     assert result.stop_reason == StopReason.BUDGET
     assert (run_dir / "report.md").exists() and "budget" in (run_dir / "report.md").read_text()
     assert [e.type for e in read_events(run_dir)][-1] == "run_finished"
@@ -103,8 +110,12 @@ def test_token_budget_stops_cleanly_and_resume_finishes(tmp_path):
 
 
 def test_prd_gate_reject_then_approve(tmp_path):
-    decisions = iter([ApprovalDecision(decision="reject", comment="add a --top option"),
-                      ApprovalDecision(decision="approve")])
+    decisions = iter(
+        [
+            ApprovalDecision(decision="reject", comment="add a --top option"),
+            ApprovalDecision(decision="approve"),
+        ]
+    )
     seen = []
 
     def approver(request):
@@ -113,7 +124,8 @@ def test_prd_gate_reject_then_approve(tmp_path):
 
     s = settings(workflow={"approve": ["prd"]})
     result = Company(s, transport=demo_transport(), approver=approver).run(
-        BRIEF, run_dir=tmp_path / "r")
+        BRIEF, run_dir=tmp_path / "r"
+    )
     assert [r.gate for r in seen] == ["prd", "prd"] and seen[0].artifact["title"] == "textstats"
     assert result.ok
     resolved = [e.decision for e in read_events(result.run_dir) if e.type == "approval_resolved"]
@@ -128,7 +140,8 @@ def test_design_gate_edit_replaces_the_artifact(tmp_path):
 
     s = settings(workflow={"approve": ["design"]})
     result = Company(s, transport=demo_transport(), approver=approver).run(
-        BRIEF, run_dir=tmp_path / "r")
+        BRIEF, run_dir=tmp_path / "r"
+    )
     assert result.ok
     assert "Edited by a human." in (result.run_dir / "artifacts" / "design.json").read_text()
 

@@ -120,7 +120,7 @@ class Design(BaseModel):
     """The whole project layout the coders build, generation by generation."""
 
     summary: str = Field(description="Two or three sentences: how the files work together.")
-    files: list[FileSpec] = Field(description="Every source file to write (the tester writes the tests).")
+    files: list[FileSpec] = Field(description="Every source file to write (tests come later).")
     entry_point: str = Field(
         "", description="Path of the file users run (e.g. 'calc/cli.py'), or '' for a library."
     )

@@ -45,7 +45,7 @@ class Gateway:
         transport: Transport | None = None,
         ledger: UsageLedger | None = None,
         events: EventLog | None = None,
-        cache: ResponseCache | None | object = _UNSET,
+        cache: ResponseCache | object | None = _UNSET,
     ):
         self.settings = settings or Settings.load()
         self.transport: Transport = transport or LiteLLMTransport()
@@ -115,7 +115,8 @@ class Gateway:
             first = request.messages[0]
             hint = schema_hint(schema)
             if first["role"] == "system":
-                request.messages[0] = {"role": "system", "content": first["content"] + "\n\n" + hint}
+                merged = first["content"] + "\n\n" + hint
+                request.messages[0] = {"role": "system", "content": merged}
             else:
                 request.messages.insert(0, {"role": "system", "content": hint})
         start = time.perf_counter()

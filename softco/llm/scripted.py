@@ -71,9 +71,9 @@ class ScriptedTransport:
         with self._lock:
             self.requests.append(request)
             for key in sorted(self.by_role, key=len, reverse=True):
-                if request.role == key or request.role.startswith(key + ":"):
-                    if self.by_role[key]:
-                        return self.by_role[key].popleft()
+                matches = request.role == key or request.role.startswith(key + ":")
+                if matches and self.by_role[key]:
+                    return self.by_role[key].popleft()
             if self.queue:
                 return self.queue.popleft()
         if self.default is not None:
@@ -166,7 +166,7 @@ class CassetteTransport:
         )
 
 
-def ScriptedLLM(  # noqa: N802 - reads as a class at call sites, which is what users expect
+def ScriptedLLM(
     replies: Iterable[ScriptItem] = (),
     by_role: dict[str, Iterable[ScriptItem]] | None = None,
     default: ScriptItem | None = None,

@@ -29,7 +29,13 @@ def json_schema_for(schema: type[BaseModel]) -> dict[str, Any]:
                 target = defs.get(node["$ref"].split("/")[-1], {})
                 merged = {**target, **{k: v for k, v in node.items() if k != "$ref"}}
                 return inline(merged, depth + 1)
-            return {k: inline(v, depth + 1) for k, v in node.items() if k != "title"}
+            # drop "title" annotations (strings), never a property that happens to be
+            # called "title" (a dict under "properties")
+            return {
+                k: inline(v, depth + 1)
+                for k, v in node.items()
+                if not (k == "title" and isinstance(v, str))
+            }
         if isinstance(node, list):
             return [inline(v, depth + 1) for v in node]
         return node

@@ -1,5 +1,8 @@
 """From search hits to the few lines of context a role's prompt can afford.
 
+``Recall`` (in ``recall.py``) decides what to search; this module decides what
+of it goes into the prompt.
+
 Retrieval is only useful if it adds something: hits the prompt already holds
 (the PRD slice, a dependency's interface) and near-copies of each other are
 dropped, then the best remaining hits are packed greedily within a token
@@ -12,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from softco.memory.models import Hit, Memory
+from softco.memory.models import Hit
 
 _PIECE = re.compile(r"\w+|[^\w\s]")
 _WORD = re.compile(r"\w+")
@@ -91,50 +94,3 @@ def select(hits: Sequence[Hit], token_budget: int, already_in_prompt: str = "") 
 def pack(hits: Sequence[Hit], token_budget: int, already_in_prompt: str = "") -> str:
     """Best hits that fit ``token_budget`` and are new to the prompt; "" if none."""
     return "\n\n".join(render(h) for h in select(hits, token_budget, already_in_prompt))
-
-
-class Recall:
-    """What a role remembers: this run's memory plus the company's lessons.
-
-    Lessons whose outcome was "passed" are boosted (and "failed" ones slightly
-    demoted) so advice that worked before wins close calls.
-    """
-
-    def __init__(
-        self,
-        run: Memory,
-        company: Memory | None = None,
-        k: int = 5,
-        passed_boost: float = 0.1,
-        failed_penalty: float = 0.05,
-    ) -> None:
-        self.run = run
-        self.company = company
-        self.k = k
-        self.passed_boost = passed_boost
-        self.failed_penalty = failed_penalty
-
-    def lessons(self, query: str, k: int | None = None) -> list[Hit]:
-        """Company lessons for ``query``, re-ranked by outcome."""
-        if self.company is None:
-            return []
-        found = self.company.search(query, k or self.k, where={"kind": "lesson"})
-        bonus = {"passed": self.passed_boost, "failed": -self.failed_penalty}
-        return [
-            h.model_copy(update={"score": h.score + bonus.get(str(h.metadata.get("outcome")), 0.0)})
-            for h in found
-        ]
-
-    def for_role(
-        self, role: str, task_text: str, token_budget: int, already: str = ""
-    ) -> tuple[str, list[Hit]]:
-        """Packed context for ``role`` working on ``task_text``, and the hits used.
-
-        ``role`` is not a filter (a coder gains from the reviewer's findings);
-        it is accepted so callers and events can say who asked.
-        """
-        if token_budget <= 0 or not task_text.strip():
-            return "", []
-        hits = self.run.search(task_text, self.k) + self.lessons(task_text)
-        used = select(hits, token_budget, already)
-        return "\n\n".join(render(h) for h in used), used

@@ -1,4 +1,4 @@
-"""Agile: backlog → debate → sprints of (plan → design → build → test → review → sprint review → retro).
+"""Agile: backlog → debate → sprints (plan → design → build → test → review → retro).
 
 Each sprint plans stories by priority within capacity, extends the design
 incrementally (only new/changed files and their dependents are regenerated),
@@ -37,8 +37,13 @@ from softco.workflows.waterfall import add_build_loop
 
 def _board(backlog: Backlog, in_sprint: set[str]) -> list[dict[str, Any]]:
     return [
-        {"id": s.id, "title": s.title, "points": s.points, "priority": s.priority,
-         "status": "in_sprint" if s.id in in_sprint and s.status != "done" else s.status}
+        {
+            "id": s.id,
+            "title": s.title,
+            "points": s.points,
+            "priority": s.priority,
+            "status": "in_sprint" if s.id in in_sprint and s.status != "done" else s.status,
+        }
         for s in backlog.stories
     ]
 
@@ -51,8 +56,12 @@ def sprint_prd(backlog: Backlog, story_ids: list[str], number: int) -> PRD:
         summary="; ".join(backlog.features)[:400] or "Sprint scope",
         features=[s.title for s in stories],
         user_stories=[
-            UserStory(id=s.id, title=s.title, story=s.description,
-                      acceptance=s.acceptance or [f"{s.title} works as described"])
+            UserStory(
+                id=s.id,
+                title=s.title,
+                story=s.description,
+                acceptance=s.acceptance or [f"{s.title} works as described"],
+            )
             for s in stories
         ],
     )
@@ -75,15 +84,26 @@ def plan_node(rt: Runtime):
         number = state.get("sprint", 0) + 1
         with rt.phase("planning", number):
             sprint = plan_sprint(backlog, number, rt.settings.workflow.sprint_capacity)
-        rt.save("sprint", sprint, f"sprint {number}: {', '.join(sprint.story_ids)}",
-                name=f"sprint_{number}")
-        rt.events.emit(BacklogUpdated(stories=_board(backlog, set(sprint.story_ids)),
-                                      sprint=number))
+        rt.save(
+            "sprint",
+            sprint,
+            f"sprint {number}: {', '.join(sprint.story_ids)}",
+            name=f"sprint_{number}",
+        )
+        rt.events.emit(
+            BacklogUpdated(stories=_board(backlog, set(sprint.story_ids)), sprint=number)
+        )
         rt.say("pm", f"sprint {number} takes {', '.join(sprint.story_ids)}", "planning")
         prd = sprint_prd(backlog, sprint.story_ids, number)
-        return {"sprint": number, "sprint_story_ids": sprint.story_ids,
-                "prd": prd.model_dump(mode="json"), "review_round": 0, "test_round": 0,
-                "design_problems": [], "design_attempts": 0}
+        return {
+            "sprint": number,
+            "sprint_story_ids": sprint.story_ids,
+            "prd": prd.model_dump(mode="json"),
+            "review_round": 0,
+            "test_round": 0,
+            "design_problems": [],
+            "design_attempts": 0,
+        }
 
     return node
 
@@ -92,7 +112,8 @@ def _story_modules(story_text: str, design: Design, built: list[str]) -> list[st
     """Modules a story touches: those it names (by module or function), else all built ones."""
     text = story_text.lower()
     named = [
-        f.path for f in design.files
+        f.path
+        for f in design.files
         if f.module.split(".")[-1] in text or any(i.name.lower() in text for i in f.interface)
     ]
     return named or built
@@ -117,13 +138,23 @@ def sprint_review_node(rt: Runtime):
                 green = report.total > 0 and all(status.get(m) == "passing" for m in modules)
                 (accepted if green else returned).append(story.id)
                 story.status = "done" if green else "todo"
-        review = SprintReview(sprint=number, accepted=accepted, returned=returned,
-                              notes=f"suite: {report.passed}/{report.total} passed")
-        rt.save("sprint_review", review, f"accepted {accepted}, returned {returned}",
-                name=f"sprint_review_{number}")
+        review = SprintReview(
+            sprint=number,
+            accepted=accepted,
+            returned=returned,
+            notes=f"suite: {report.passed}/{report.total} passed",
+        )
+        rt.save(
+            "sprint_review",
+            review,
+            f"accepted {accepted}, returned {returned}",
+            name=f"sprint_review_{number}",
+        )
         rt.events.emit(BacklogUpdated(stories=_board(backlog, set()), sprint=number))
-        return {"backlog": backlog.model_dump(mode="json"),
-                "sprint_reviews": [review.model_dump(mode="json")]}
+        return {
+            "backlog": backlog.model_dump(mode="json"),
+            "sprint_reviews": [review.model_dump(mode="json")],
+        }
 
     return node
 
@@ -134,11 +165,13 @@ def retro_node(rt: Runtime):
         review = SprintReview.model_validate(state["sprint_reviews"][-1])
         report = TestReport.model_validate(state.get("test_report") or {})
         summary = f"{report.passed}/{report.total} tests passed" + (
-            "\n" + report.failure_text(800) if not report.ok else "")
+            "\n" + report.failure_text(800) if not report.ok else ""
+        )
         with rt.phase("retro", number):
             retro = pm.retrospective(rt.ctx("retro", number), review, summary)
-        rt.save("retrospective", retro, "; ".join(retro.lessons[:2]),
-                name=f"retrospective_{number}")
+        rt.save(
+            "retrospective", retro, "; ".join(retro.lessons[:2]), name=f"retrospective_{number}"
+        )
         return {"lessons": retro.lessons}
 
     return node

@@ -39,8 +39,9 @@ def testable(design: Design) -> list[FileSpec]:
 def design_node(rt: Runtime):
     def node(state: RunState) -> dict[str, Any]:
         problems = state.get("design_problems") or []
-        existing = Design.model_validate(state["design"]) if state.get("design") and not problems \
-            else None
+        existing = (
+            Design.model_validate(state["design"]) if state.get("design") and not problems else None
+        )
         with rt.phase("design", state.get("sprint")):
             design = architect.design(
                 rt.ctx("design", state.get("sprint")),
@@ -51,8 +52,11 @@ def design_node(rt: Runtime):
             )
             found = depgraph.validate_design(design, max_files=rt.settings.workflow.max_files)
         attempts = state.get("design_attempts", 0) + 1
-        rt.save("design", design, f"{len(design.files)} files" + (
-            f", {len(found)} problems" if found else ""))
+        rt.save(
+            "design",
+            design,
+            f"{len(design.files)} files" + (f", {len(found)} problems" if found else ""),
+        )
         update: dict[str, Any] = {
             "design": design.model_dump(mode="json"),
             "design_problems": found,
@@ -84,8 +88,7 @@ def plan_generations(rt: Runtime, design: Design, before: Design | None) -> dict
     for i, gen in enumerate(gens):
         for path in gen:
             rt.events.emit(FileStatus(path=path, status="pending", generation=i))
-    return {"generations": gens, "gen_index": 0, "to_build": sorted(rebuild),
-            "design_attempts": 0}
+    return {"generations": gens, "gen_index": 0, "to_build": sorted(rebuild), "design_attempts": 0}
 
 
 def _changed_files(before: Design | None, after: Design, rt: Runtime) -> set[str]:
@@ -115,23 +118,45 @@ def fail_design_node(rt: Runtime):
     return node
 
 
-def write_module(rt: Runtime, spec: FileSpec, design: Design, prd: PRD, gen: int | None,
-                 sprint: int | None, feedback: str = "", previous: str = "",
-                 temperature: float | None = None, seed: int | None = None) -> str:
+def write_module(
+    rt: Runtime,
+    spec: FileSpec,
+    design: Design,
+    prd: PRD,
+    gen: int | None,
+    sprint: int | None,
+    feedback: str = "",
+    previous: str = "",
+    temperature: float | None = None,
+    seed: int | None = None,
+) -> str:
     """One coder call plus its static gate (one bounded re-ask with the exact findings)."""
     rt.events.emit(FileStatus(path=spec.path, status="writing", generation=gen))
     ctx = rt.ctx("code", sprint)
-    code = coder.write_file(ctx, spec, design, prd, feedback=feedback, previous=previous,
-                            temperature=temperature, seed=seed)
+    code = coder.write_file(
+        ctx,
+        spec,
+        design,
+        prd,
+        feedback=feedback,
+        previous=previous,
+        temperature=temperature,
+        seed=seed,
+    )
     content = code.content
     if rt.settings.workflow.static_gates:
         problems = gates.check_module(spec, content, design)
         if problems:
             rt.say("coder", f"{spec.path}: gate found " + "; ".join(problems[:2]), "code")
             retry = coder.write_file(
-                ctx, spec, design, prd,
+                ctx,
+                spec,
+                design,
+                prd,
                 feedback="Static checks found problems:\n" + "\n".join(problems),
-                previous=content, temperature=temperature, seed=seed,
+                previous=content,
+                temperature=temperature,
+                seed=seed,
             )
             if len(gates.check_module(spec, retry.content, design)) < len(problems):
                 content = retry.content
@@ -157,15 +182,19 @@ def code_node(rt: Runtime):
                 ]
                 for f in futures:
                     f.result()
-            rt.workspace.commit(f"code: generation {index + 1} ({', '.join(generation)})",
-                                role="coder", phase="code")
+            rt.workspace.commit(
+                f"code: generation {index + 1} ({', '.join(generation)})",
+                role="coder",
+                phase="code",
+            )
         return {"gen_index": index + 1, "file_status": dict.fromkeys(generation, "written")}
 
     return node
 
 
-def write_test_file(rt: Runtime, spec: FileSpec, design: Design, prd: PRD,
-                    sprint: int | None, feedback: str = "") -> str:
+def write_test_file(
+    rt: Runtime, spec: FileSpec, design: Design, prd: PRD, sprint: int | None, feedback: str = ""
+) -> str:
     ctx = rt.ctx("test", sprint)
     suite = tester.write_tests(ctx, spec, design, prd, feedback=feedback)
     path, content = suite.path, suite.content
@@ -174,7 +203,10 @@ def write_test_file(rt: Runtime, spec: FileSpec, design: Design, prd: PRD,
         if problems:
             rt.say("tester", f"{path}: gate found " + "; ".join(problems[:2]), "test")
             retry = tester.write_tests(
-                ctx, spec, design, prd,
+                ctx,
+                spec,
+                design,
+                prd,
                 feedback="Static checks found problems:\n" + "\n".join(problems),
             )
             if len(gates.check_tests(path, retry.content, design)) < len(problems):
@@ -195,8 +227,7 @@ def write_tests_node(rt: Runtime):
             for spec in testable(design):
                 if spec.path in targets or not rt.workspace.exists(test_path_for(spec, design)):
                     owners[write_test_file(rt, spec, design, prd, sprint)] = spec.path
-            rt.workspace.commit("test: tests from acceptance criteria", role="tester",
-                                phase="test")
+            rt.workspace.commit("test: tests from acceptance criteria", role="tester", phase="test")
         return {"test_owner": owners, "test_round": 0}
 
     return node
@@ -210,11 +241,17 @@ def run_tests_node(rt: Runtime):
             report = to_test_report(result)
         rt.events.emit(
             TestsRun(
-                round=state.get("test_round", 0), passed=report.passed, failed=report.failed,
-                errors=report.errors, total=report.total, duration_s=report.duration_s,
+                round=state.get("test_round", 0),
+                passed=report.passed,
+                failed=report.failed,
+                errors=report.errors,
+                total=report.total,
+                duration_s=report.duration_s,
                 timed_out=report.timed_out,
-                cases=[EventCase(name=c.name, outcome=c.outcome, message=c.message[:300])
-                       for c in report.cases],
+                cases=[
+                    EventCase(name=c.name, outcome=c.outcome, message=c.message[:300])
+                    for c in report.cases
+                ],
             )
         )
         owners = state.get("test_owner") or {}
@@ -222,8 +259,11 @@ def run_tests_node(rt: Runtime):
         for path, st in status.items():
             rt.events.emit(FileStatus(path=path, status=st))
         rt.save("test_report", report, f"{report.passed}/{report.total} passed")
-        return {"test_report": report.model_dump(mode="json"), "file_status": status,
-                "best_passed": max(state.get("best_passed", 0), report.passed)}
+        return {
+            "test_report": report.model_dump(mode="json"),
+            "file_status": status,
+            "best_passed": max(state.get("best_passed", 0), report.passed),
+        }
 
     return node
 
@@ -248,8 +288,14 @@ def review_node(rt: Runtime):
         with rt.phase("review", sprint):
             report = reviewer.review(rt.ctx("review", sprint), design, files)
         rnd = state.get("review_round", 0)
-        rt.events.emit(ReviewDone(round=rnd, findings=len(report.findings),
-                                  blocking=len(report.blocking), summary=report.summary))
+        rt.events.emit(
+            ReviewDone(
+                round=rnd,
+                findings=len(report.findings),
+                blocking=len(report.blocking),
+                summary=report.summary,
+            )
+        )
         rt.save("review", report, f"{len(report.findings)} findings")
         return {"review": report.model_dump(mode="json")}
 
@@ -275,10 +321,16 @@ def fix_review_node(rt: Runtime):
                 text = "\n".join(
                     f"line {f.line}: {f.message} Fix: {f.suggested_fix}" for f in findings
                 )
-                try_fix(rt, state, design.file(path), design, prd,
-                        "Reviewer findings:\n" + text, accept_equal=True)
-            rt.workspace.commit("review: fixes for blocking findings", role="coder",
-                                phase="review")
+                try_fix(
+                    rt,
+                    state,
+                    design.file(path),
+                    design,
+                    prd,
+                    "Reviewer findings:\n" + text,
+                    accept_equal=True,
+                )
+            rt.workspace.commit("review: fixes for blocking findings", role="coder", phase="review")
         return {"review_round": state.get("review_round", 0) + 1}
 
     return node

@@ -47,8 +47,13 @@ def build_debate(rt: Runtime) -> StateGraph:
                 numbered = result.numbered(persona, start=len(objections) + 1)
                 for o in numbered:
                     rt.events.emit(
-                        DebateTurn(round=rnd, speaker=f"critic:{persona}", kind="objection",
-                                   text=f"[{o.target}] {o.text}", objection_id=o.id)
+                        DebateTurn(
+                            round=rnd,
+                            speaker=f"critic:{persona}",
+                            kind="objection",
+                            text=f"[{o.target}] {o.text}",
+                            objection_id=o.id,
+                        )
                     )
                 objections.extend(numbered)
         return {
@@ -64,8 +69,13 @@ def build_debate(rt: Runtime) -> StateGraph:
             rebuttal = pm.answer(rt.ctx("debate"), _document(state), objections)
             for a in rebuttal.answers:
                 rt.events.emit(
-                    DebateTurn(round=state.get("debate_round", 1), speaker="pm", kind="answer",
-                               text=a.text, objection_id=a.objection_id)
+                    DebateTurn(
+                        round=state.get("debate_round", 1),
+                        speaker="pm",
+                        kind="answer",
+                        text=a.text,
+                        objection_id=a.objection_id,
+                    )
                 )
         return {"rebuttal": rebuttal.model_dump(mode="json")}
 
@@ -89,15 +99,23 @@ def build_debate(rt: Runtime) -> StateGraph:
             verdict.consensus = False
         for r in verdict.rulings:
             rt.events.emit(
-                DebateTurn(round=rnd, speaker="judge", kind="verdict", text=r.reason or r.verdict,
-                           objection_id=r.objection_id, verdict=r.verdict)
+                DebateTurn(
+                    round=rnd,
+                    speaker="judge",
+                    kind="verdict",
+                    text=r.reason or r.verdict,
+                    objection_id=r.objection_id,
+                    verdict=r.verdict,
+                )
             )
         rt.events.emit(DebateTurn(round=rnd, speaker="judge", kind="summary", text=verdict.summary))
         transcript = DebateTranscript.model_validate(state.get("debate") or {"rounds": []})
         transcript.rounds.append(debate_round)
         rt.save("debate", transcript, transcript.summary())
-        return {"verdict": verdict.model_dump(mode="json"),
-                "debate": transcript.model_dump(mode="json")}
+        return {
+            "verdict": verdict.model_dump(mode="json"),
+            "debate": transcript.model_dump(mode="json"),
+        }
 
     def revise(state: RunState) -> dict[str, Any]:
         verdict = DebateVerdict.model_validate(state["verdict"])
@@ -111,8 +129,9 @@ def build_debate(rt: Runtime) -> StateGraph:
             return {}
         rebuttal = Rebuttal.model_validate(state.get("rebuttal") or {"answers": []})
         with rt.phase("debate"):
-            prd = pm.revise(rt.ctx("debate"), PRD.model_validate(state["prd"]), objections,
-                            rebuttal)
+            prd = pm.revise(
+                rt.ctx("debate"), PRD.model_validate(state["prd"]), objections, rebuttal
+            )
         rt.save("prd", prd, f"revised after round {state.get('debate_round', 1)}")
         return {"prd": prd.model_dump(mode="json")}
 
@@ -131,8 +150,9 @@ def build_debate(rt: Runtime) -> StateGraph:
     )
     graph.add_conditional_edges(
         "revise",
-        lambda s: "critique" if s.get("debate_round", 0) < rt.settings.workflow.debate_rounds
-        else "done",
+        lambda s: (
+            "critique" if s.get("debate_round", 0) < rt.settings.workflow.debate_rounds else "done"
+        ),
         {"critique": "critique", "done": END},
     )
     return graph

@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from softco.artifacts import PRD, Backlog, Design, depgraph
-from softco.events import TestsRun
 from softco.events import TestCaseResult as EventCase
+from softco.events import TestsRun
 from softco.workflows.repair import run_suite
 from softco.workflows.runtime import Runtime
 from softco.workflows.state import RunState
@@ -30,8 +30,7 @@ def render_readme(title: str, summary: str, design: Design, stories: list[str]) 
     if design.entry_point:
         module = depgraph.module_name(design.entry_point)
         lines += ["## Usage", "", "```bash", f"python -m {module} --help", "```", ""]
-    lines += ["## Tests", "", "```bash", "python -m pytest -q", "```", "",
-              "_Built by softco._", ""]
+    lines += ["## Tests", "", "```bash", "python -m pytest -q", "```", "", "_Built by softco._", ""]
     return "\n".join(lines)
 
 
@@ -48,11 +47,19 @@ def deliver_node(rt: Runtime):
                 design = Design.model_validate(state["design"])
                 report = run_suite(rt)
                 rt.events.emit(
-                    TestsRun(round=-1, passed=report.passed, failed=report.failed,
-                             errors=report.errors, total=report.total,
-                             duration_s=report.duration_s, timed_out=report.timed_out,
-                             cases=[EventCase(name=c.name, outcome=c.outcome,
-                                              message=c.message[:300]) for c in report.cases])
+                    TestsRun(
+                        round=-1,
+                        passed=report.passed,
+                        failed=report.failed,
+                        errors=report.errors,
+                        total=report.total,
+                        duration_s=report.duration_s,
+                        timed_out=report.timed_out,
+                        cases=[
+                            EventCase(name=c.name, outcome=c.outcome, message=c.message[:300])
+                            for c in report.cases
+                        ],
+                    )
                 )
                 rt.save("test_report", report, f"final: {report.passed}/{report.total} passed")
                 update["test_report"] = report.model_dump(mode="json")
@@ -66,12 +73,12 @@ def deliver_node(rt: Runtime):
                     stories = [s.title for s in prd.user_stories]
                 rt.workspace.write("README.md", render_readme(title, summary, design, stories))
                 if design.entry_point and rt.workspace.exists(design.entry_point):
-                    smoke = rt.workspace.run_entrypoint(design.entry_point, ["--help"],
-                                                        timeout_s=20)
+                    smoke = rt.workspace.run_entrypoint(
+                        design.entry_point, ["--help"], timeout_s=20
+                    )
                     update["entrypoint_ok"] = smoke.exit_code == 0 and not smoke.timed_out
                     rt.say("tester", f"entry point --help exit {smoke.exit_code}", "deliver")
-                rt.workspace.commit("deliver: README and final state", role="pm",
-                                    phase="deliver")
+                rt.workspace.commit("deliver: README and final state", role="pm", phase="deliver")
             update.setdefault("stop_reason", state.get("stop_reason") or "done")
         return update
 

@@ -34,19 +34,32 @@ def gate_node(rt: Runtime, gate: str):
         rounds = (state.get("approval_rounds") or {}).get(gate, 0)
         request_id = f"{gate}-{state.get('sprint') or 0}-{rounds + 1}"
         raw = interrupt(
-            {"gate": gate, "request_id": request_id, "artifact_kind": kind,
-             "artifact": state.get(kind) or {}}
+            {
+                "gate": gate,
+                "request_id": request_id,
+                "artifact_kind": kind,
+                "artifact": state.get(kind) or {},
+            }
         )
         decision = ApprovalDecision.model_validate(raw)
-        rt.events.emit(ApprovalResolved(gate=gate, request_id=request_id,
-                                        decision=decision.decision, comment=decision.comment))
+        rt.events.emit(
+            ApprovalResolved(
+                gate=gate,
+                request_id=request_id,
+                decision=decision.decision,
+                comment=decision.comment,
+            )
+        )
         if decision.decision == "approve":
             return {"gate_status": {gate: "approved"}}
         if decision.decision == "edit" and decision.edited is not None:
             try:
                 model = {"prd": PRD, "design": Design}.get(kind)
-                edited = model.model_validate(decision.edited).model_dump(mode="json") \
-                    if model else decision.edited
+                edited = (
+                    model.model_validate(decision.edited).model_dump(mode="json")
+                    if model
+                    else decision.edited
+                )
             except ValidationError as exc:
                 rt.say("human", f"edit rejected as invalid: {exc.errors()[0]['msg']}", gate)
                 return {"approval_rounds": {gate: rounds + 1}, "gate_status": {gate: "retry"}}
@@ -60,20 +73,30 @@ def gate_node(rt: Runtime, gate: str):
                 problems = depgraph.validate_design(Design.model_validate(edited))
                 if problems:
                     rt.say("human", "edited design rejected: " + "; ".join(problems[:2]), gate)
-                    return {"approval_rounds": {gate: rounds + 1}, "gate_status": {gate: "retry"},
-                            "design_problems": problems}
+                    return {
+                        "approval_rounds": {gate: rounds + 1},
+                        "gate_status": {gate: "retry"},
+                        "design_problems": problems,
+                    }
                 update.update(plan_generations(rt, Design.model_validate(edited), None))
             return update
         if rounds + 1 > MAX_REJECTIONS:
             return {"gate_status": {gate: "rejected"}, "stop_reason": "rejected"}
-        update: dict[str, Any] = {"approval_rounds": {gate: rounds + 1},
-                                  "gate_status": {gate: "retry"}}
+        update: dict[str, Any] = {
+            "approval_rounds": {gate: rounds + 1},
+            "gate_status": {gate: "retry"},
+        }
         comment = decision.comment or "the reviewer rejected this without a comment"
         if kind == "prd":
-            objection = Objection(id="H1", persona="human", target="PRD", text=comment,
-                                  severity="blocker")
-            revised = pm.revise(rt.ctx("requirements"), PRD.model_validate(state["prd"]),
-                                [objection], Rebuttal(answers=[]))
+            objection = Objection(
+                id="H1", persona="human", target="PRD", text=comment, severity="blocker"
+            )
+            revised = pm.revise(
+                rt.ctx("requirements"),
+                PRD.model_validate(state["prd"]),
+                [objection],
+                Rebuttal(answers=[]),
+            )
             rt.save("prd", revised, "revised after human review")
             update["prd"] = revised.model_dump(mode="json")
         elif kind == "design":

@@ -53,8 +53,15 @@ def _score(report: TestReport) -> tuple[int, int]:
     return (report.passed, -(report.failed + report.errors))
 
 
-def try_fix(rt: Runtime, state: RunState, spec: FileSpec, design: Design, prd: PRD,
-            feedback: str, accept_equal: bool = False) -> bool:
+def try_fix(
+    rt: Runtime,
+    state: RunState,
+    spec: FileSpec,
+    design: Design,
+    prd: PRD,
+    feedback: str,
+    accept_equal: bool = False,
+) -> bool:
     """Sample up to ``best_of`` rewrites of a module; keep the best only if it scores higher.
 
     ``accept_equal`` is for review fixes on a green suite: a change that keeps
@@ -65,8 +72,18 @@ def try_fix(rt: Runtime, state: RunState, spec: FileSpec, design: Design, prd: P
     best, best_content = baseline, previous
     rounds = rt.settings.workflow.best_of
     for n in range(rounds):
-        write_module(rt, spec, design, prd, None, state.get("sprint"), feedback=feedback,
-                     previous=previous, temperature=0.4, seed=1000 * state.get("test_round", 0) + n)
+        write_module(
+            rt,
+            spec,
+            design,
+            prd,
+            None,
+            state.get("sprint"),
+            feedback=feedback,
+            previous=previous,
+            temperature=0.4,
+            seed=1000 * state.get("test_round", 0) + n,
+        )
         score = _score(run_suite(rt))
         if score > best or (accept_equal and score >= best and best_content == previous):
             best, best_content = score, rt.workspace.read(spec.path)
@@ -76,8 +93,9 @@ def try_fix(rt: Runtime, state: RunState, spec: FileSpec, design: Design, prd: P
     return improved
 
 
-def try_fix_test(rt: Runtime, state: RunState, spec: FileSpec, design: Design, prd: PRD,
-                 feedback: str) -> bool:
+def try_fix_test(
+    rt: Runtime, state: RunState, spec: FileSpec, design: Design, prd: PRD, feedback: str
+) -> bool:
     """Rewrite a test file; keep it only if the suite scores higher and the gates pass."""
     from softco.quality import gates
     from softco.roles import tester
@@ -85,8 +103,9 @@ def try_fix_test(rt: Runtime, state: RunState, spec: FileSpec, design: Design, p
     path = test_path_for(spec, design)
     previous = rt.workspace.read(path) if rt.workspace.exists(path) else ""
     baseline = _score(run_suite(rt))
-    suite = tester.write_tests(rt.ctx("test", state.get("sprint")), spec, design, prd,
-                               feedback=feedback)
+    suite = tester.write_tests(
+        rt.ctx("test", state.get("sprint")), spec, design, prd, feedback=feedback
+    )
     if rt.settings.workflow.static_gates and gates.check_tests(path, suite.content, design):
         return False
     rt.workspace.write(path, suite.content)

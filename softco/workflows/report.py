@@ -19,14 +19,26 @@ from softco.workflows.runtime import Runtime
 
 def _usage(ledger: UsageLedger, key: str) -> dict[str, Usage]:
     return {
-        name: Usage(prompt_tokens=t.prompt_tokens, completion_tokens=t.completion_tokens,
-                    cost_usd=round(t.cost_usd, 6), calls=t.calls, seconds=round(t.latency_s, 2))
+        name: Usage(
+            prompt_tokens=t.prompt_tokens,
+            completion_tokens=t.completion_tokens,
+            cost_usd=round(t.cost_usd, 6),
+            calls=t.calls,
+            seconds=round(t.latency_s, 2),
+        )
         for name, t in ledger.by(key).items()
     }
 
 
-def build_report(rt: Runtime, state: dict[str, Any], mode: str, brief: str, stop: StopReason,
-                 error: str | None, ledger: UsageLedger) -> RunReport:
+def build_report(
+    rt: Runtime,
+    state: dict[str, Any],
+    mode: str,
+    brief: str,
+    stop: StopReason,
+    error: str | None,
+    ledger: UsageLedger,
+) -> RunReport:
     tests = TestReport.model_validate(state.get("test_report") or {})
     debate = ""
     if state.get("debate"):

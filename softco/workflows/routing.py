@@ -51,9 +51,7 @@ def after_tests(state: RunState, max_rounds: int) -> Literal["fix", "review"]:
 
 def after_review(state: RunState, max_rounds: int) -> Literal["fix_review", "deliver"]:
     review = state.get("review") or {}
-    blocking = [
-        f for f in review.get("findings", []) if f.get("severity") in ("blocker", "major")
-    ]
+    blocking = [f for f in review.get("findings", []) if f.get("severity") in ("blocker", "major")]
     if blocking and state.get("review_round", 0) < max_rounds:
         return "fix_review"
     return "deliver"

@@ -6,6 +6,7 @@ never stored in the graph state (checkpoints hold data, not connections).
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -68,10 +69,8 @@ class Runtime:
             )
         )
         if self.recall is not None and hasattr(self.recall, "remember"):
-            try:
+            with contextlib.suppress(Exception):  # memory never breaks a run
                 self.recall.remember(kind, obj, phase=kind)
-            except Exception:  # memory never breaks a run
-                pass
 
     def say(self, role: str, text: str, phase: str = "") -> None:
         self.events.emit(AgentMessage(role=role, phase=phase, text=text))
@@ -82,9 +81,7 @@ class Runtime:
 
 def to_test_report(result: TestRunResult) -> TestReport:
     """Map the sandbox's result onto the artifact the roles and the report use."""
-    cases = [
-        TestCase(name=c.name, outcome=c.outcome, message=c.message) for c in result.cases
-    ]
+    cases = [TestCase(name=c.name, outcome=c.outcome, message=c.message) for c in result.cases]
     output = result.collection_error or result.raw_tail or ""
     if result.warnings:
         output = (output + "\n" + "\n".join(result.warnings)).strip()

@@ -92,8 +92,11 @@ def build_waterfall(rt: Runtime) -> StateGraph:
     graph.add_conditional_edges(
         "gate_prd",
         lambda s: after_gate(s, "prd", "next", "gate_prd"),
-        {"next": "debate" if rt.settings.workflow.debate_rounds else "design",
-         "gate_prd": "gate_prd", "deliver": "deliver"},
+        {
+            "next": "debate" if rt.settings.workflow.debate_rounds else "design",
+            "gate_prd": "gate_prd",
+            "deliver": "deliver",
+        },
     )
     graph.add_edge("requirements", "gate_prd")
     graph.add_edge("debate", "design")
