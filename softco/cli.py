@@ -309,6 +309,7 @@ def _mount_memory() -> None:
 
 
 _mount_memory()
+app.command("eval")(importlib.import_module("softco.eval.cli").eval_command)
 
 
 def main() -> None:  # pragma: no cover - console entry point

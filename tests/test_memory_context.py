@@ -264,6 +264,7 @@ def test_cli_ls_search_forget(home: Path) -> None:
         memory_app, ["search", "reproducible installs", "-k", "1"], env={"COLUMNS": "200"}
     )
     assert out.exit_code == 0 and "Pin dependency" in out.output
+    assert "[lesson:r1]" in out.output  # source tags are not eaten as rich markup
 
     out = runner.invoke(memory_app, ["forget", "--all"])
     assert out.exit_code == 2 and "--yes" in out.output
@@ -274,3 +275,70 @@ def test_cli_ls_search_forget(home: Path) -> None:
 
     out = runner.invoke(memory_app, ["search", "anything"])
     assert "nothing stored" in out.output
+
+
+def test_artifact_items_single_code_file() -> None:
+    items = artifact_items({"path": "calc/ops.py", "content": CODE}, "code", sprint=1)
+    assert [(i.kind, i.symbol, i.sprint) for i in items][:2] == [
+        ("code", "<module>", 1),
+        ("code", "add", 1),
+    ]
+
+
+def test_experience_carries_across_projects(tmp_path: Path) -> None:
+    from softco.config import Settings
+    from softco.memory import open_recall
+
+    settings = Settings.load(home=tmp_path / "home")
+    first = open_recall(settings, tmp_path / "run1", "r1")
+    assert first.status == "run memory: ready; company memory: ready"
+    first.remember("test_report", {"passed": 3, "failed": 0, "errors": 0, "total": 3})
+    retro = {"went_well": ["pairing"], "lessons": ["Validate empty input before parsing it."]}
+    assert first.remember("retrospective", retro, phase="retro") == 1
+    assert first.remember_files({"calc/ops.py": CODE}) == 3
+    assert first.company is not None and first.company.count() == 1
+
+    second = open_recall(settings, tmp_path / "run2", "r2")
+    assert second.run.count() == 0
+    text, used = second.for_role("coder", "parse user input safely", 200)
+    assert text.startswith("[lesson:") and "Validate empty input" in text
+    assert used[0].metadata["outcome"] == "passed" and used[0].metadata["run"] == "r1"
+
+
+def test_open_recall_without_company(tmp_path: Path) -> None:
+    from softco.config import Settings
+    from softco.memory import open_recall
+
+    recall = open_recall(Settings.load(home=tmp_path, memory={"company": False}), tmp_path / "r")
+    assert recall.company is None and recall.status == "run memory: ready"
+    recall.remember_lessons(["Keep functions small."], outcome="failed")
+    assert recall.run.search("small functions", 1)[0].metadata["outcome"] == "failed"
+
+
+class _Report(BaseModel):
+    """Counts as properties, like softco.artifacts.reports.TestReport."""
+
+    cases: list[dict[str, str]]
+
+    @property
+    def total(self) -> int:
+        return len(self.cases)
+
+    @property
+    def failed(self) -> int:
+        return sum(c["outcome"] == "failed" for c in self.cases)
+
+
+def test_test_reports_set_the_outcome_and_keep_only_failures() -> None:
+    run = NullMemory()
+    stored: list[MemoryItem] = []
+    run.add = lambda items: stored.extend(items) or len(items)  # type: ignore[method-assign]
+    recall = Recall(run, None, run_id="r1")
+    green = _Report(cases=[{"name": "test_a", "outcome": "passed"}])
+    recall.remember("test_report", green)
+    assert recall.last_outcome == "passed"
+    assert all("test_a" not in i.text for i in stored)
+    red = {"cases": [{"name": "test_b", "outcome": "failed", "message": "boom"}]}
+    recall.remember("test_report", red)
+    assert recall.last_outcome == "failed"
+    assert any("boom" in i.text and i.extra.get("field") == "cases" for i in stored)

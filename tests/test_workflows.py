@@ -188,3 +188,19 @@ def test_sigkill_mid_run_then_resume_loses_and_duplicates_nothing(tmp_path):
     assert seqs == sorted(set(seqs))  # one continuous log, no duplicated lines
     prds = [e for e in events if e.type == "artifact_saved" and e.kind == "prd"]
     assert len(prds) == 1  # the PRD was not redone after the resume
+
+
+def test_memory_feeds_prompts_and_lessons_carry_across_projects(tmp_path):
+    s = Settings.load(home=tmp_path / "home", workflow={"sprint_capacity": 5, "max_sprints": 1})
+    first = Company(s, transport=demo_transport()).run(BRIEF, "agile", run_dir=tmp_path / "a")
+    assert first.stop_reason == StopReason.DONE, first.error
+    assert "ready" in first.report.memory_status
+    transport = demo_transport()
+    second = Company(s, transport=transport).run(BRIEF, "agile", run_dir=tmp_path / "b")
+    retrieved = [
+        e for e in read_events(second.run_dir) if e.type == "memory" and e.action == "retrieved"
+    ]
+    assert retrieved, "no role got memory context"
+    assert any("lesson" in src for e in retrieved for src in e.sources)
+    prompts = [m["content"] for r in transport.requests for m in r.messages]
+    assert any("Counter.most_common gives a stable order" in p for p in prompts)

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from softco.memory.context import Recall, estimate_tokens, pack, select
+from softco.memory.context import estimate_tokens, pack, select
 from softco.memory.ingest import artifact_items, chunk_text, code_items, lesson_items
 from softco.memory.models import Hit, Memory, MemoryItem, NullMemory, Where
+from softco.memory.recall import Recall, open_recall
 from softco.memory.resilient import (
     COMPANY_COLLECTION,
     RUN_COLLECTION,
@@ -54,6 +55,7 @@ __all__ = [
     "estimate_tokens",
     "lesson_items",
     "open_company_memory",
+    "open_recall",
     "open_run_memory",
     "pack",
     "select",

@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from softco.config import Settings
@@ -59,7 +60,7 @@ def _store(ctx: typer.Context):  # -> ChromaMemory, imported lazily (chromadb is
 
 def _short(text: str, width: int = 90) -> str:
     one = " ".join(text.split())
-    return one if len(one) <= width else one[: width - 1] + "…"
+    return escape(one if len(one) <= width else one[: width - 1] + "…")
 
 
 @memory_app.command("ls")
@@ -75,7 +76,8 @@ def ls(
     for column in ("id", "kind", "outcome", "run", "text"):
         table.add_column(column, overflow="fold" if column == "text" else "ellipsis")
     for item in items:
-        table.add_row(item.key, item.kind, item.outcome or "", item.run or "", _short(item.text))
+        cells = (item.key, item.kind, item.outcome or "", item.run or "")
+        table.add_row(*(escape(c) for c in cells), _short(item.text))
     console.print(table)
 
 
@@ -90,12 +92,14 @@ def search(
     if not hits:
         console.print("nothing stored matches (the company memory may be empty)")
         return
-    table = Table(title=f"top {len(hits)} for {query!r}")
+    table = Table(title=escape(f"top {len(hits)} for {query!r}"))
     for column in ("score", "source", "outcome", "text"):
         table.add_column(column, overflow="fold" if column == "text" else "ellipsis")
     for hit in hits:
         outcome = str(hit.metadata.get("outcome", ""))
-        table.add_row(f"{hit.score:.3f}", hit.source, outcome, _short(hit.text, 120))
+        table.add_row(
+            f"{hit.score:.3f}", escape(hit.source), escape(outcome), _short(hit.text, 120)
+        )
     console.print(table)
 
 

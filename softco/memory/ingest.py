@@ -140,6 +140,8 @@ def artifact_items(
     data = artifact.model_dump(mode="json") if isinstance(artifact, BaseModel) else artifact
     if not isinstance(data, dict):
         return [MemoryItem(text=_render(data), kind=kind, **meta)]
+    if _is_code(data):
+        return _element_items(data, "", kind, meta)
     items: list[MemoryItem] = []
     rest: dict[str, Any] = {}
     for field, value in data.items():
@@ -156,14 +158,20 @@ def artifact_items(
     return items
 
 
+def _is_code(element: dict[str, Any]) -> bool:
+    """A ``path``/``file`` ending in .py next to a ``content``/``code``/``source`` string."""
+    path = _identity(element).get("file", "")
+    has_code = any(isinstance(element.get(k), str) for k in _CODE_FIELDS)
+    return has_code and isinstance(path, str) and path.endswith(".py")
+
+
 def _element_items(
     element: dict[str, Any], field: str, kind: str, meta: dict[str, Any]
 ) -> list[MemoryItem]:
     ident = {**_identity(element), **{k: v for k, v in meta.items() if k in ("file", "symbol")}}
-    code = next((element[k] for k in _CODE_FIELDS if isinstance(element.get(k), str)), None)
-    path = ident.get("file", "")
-    if code is not None and path.endswith(".py"):
-        return code_items(path, code, **{k: v for k, v in meta.items() if k != "file"})
+    if _is_code(element):
+        code = next(element[k] for k in _CODE_FIELDS if isinstance(element.get(k), str))
+        return code_items(ident["file"], code, **{k: v for k, v in meta.items() if k != "file"})
     others = {k: v for k, v in meta.items() if k not in ("file", "symbol")}
     return [MemoryItem(text=_render(element), kind=kind, extra={"field": field}, **ident, **others)]
 

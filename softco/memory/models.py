@@ -127,7 +127,9 @@ class Hit(BaseModel):
         if file and symbol:
             where = f"{file}::{symbol}"
         else:
-            where = str(file or symbol or self.metadata.get("role") or self.id[:12])
+            meta = self.metadata
+            named = file or symbol or meta.get("field") or meta.get("role") or meta.get("run")
+            where = str(named or self.id[:12])
         return f"[{kind}:{where}]"
 
 

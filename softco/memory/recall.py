@@ -90,8 +90,12 @@ class Recall:
         Returns how many items were new or changed.
         """
         data = obj.model_dump(mode="json") if isinstance(obj, BaseModel) else dict(obj)
-        if kind == "test_report" or {"passed", "total"} <= data.keys():
-            self._note_outcome(data)
+        if kind == "test_report":
+            self._note_outcome(obj, data)
+            # Passing cases teach nothing and would crowd out the failures.
+            cases = data.get("cases")
+            if isinstance(cases, list):
+                data["cases"] = [c for c in cases if _case_outcome(c) != "passed"]
         stored = self.run.add(artifact_items(data, kind, run=self.run_id, **meta))
         lessons = [t for f in LESSON_FIELDS for t in data.get(f) or [] if isinstance(t, str)]
         if lessons:
@@ -109,21 +113,37 @@ class Recall:
     def remember_lessons(
         self, lessons: Iterable[str], outcome: str | None = None, **meta: Any
     ) -> int:
-        """Store lessons in the company memory (and the run's, for this run's roles)."""
-        items = lesson_items(lessons, outcome or self.last_outcome, run=self.run_id, **meta)
-        stored = self.run.add(items)
-        if self.company is not None:
-            stored = self.company.add(items)
-        return stored
+        """Store lessons in the company memory (the run's when there is none).
 
-    def _note_outcome(self, report: Mapping[str, Any]) -> None:
-        try:
-            bad = int(report.get("failed") or 0) + int(report.get("errors") or 0)
-            total = int(report.get("total") or 0)
-        except (TypeError, ValueError):
-            return
+        Not both: ``for_role`` searches both stores and would spend two of its
+        ``k`` slots on one lesson.
+        """
+        items = lesson_items(lessons, outcome or self.last_outcome, run=self.run_id, **meta)
+        return (self.company or self.run).add(items)
+
+    def _note_outcome(self, obj: Any, data: Mapping[str, Any]) -> None:
+        """Remember whether the latest test run was green, for lessons stored next."""
+        counts = {n: _number(getattr(obj, n, None), data.get(n)) for n in ("failed", "errors")}
+        total = _number(getattr(obj, "total", None), data.get("total"))
+        cases = data.get("cases")
+        if total is None and isinstance(cases, list):
+            outcomes = [_case_outcome(c) for c in cases]
+            total = len(outcomes)
+            counts = {"failed": sum(o in ("failed", "error") for o in outcomes), "errors": 0}
         if total:
+            bad = sum(v or 0 for v in counts.values())
             self.last_outcome = "passed" if bad == 0 else "failed"
+
+
+def _number(*candidates: Any) -> int | None:
+    for value in candidates:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return int(value)
+    return None
+
+
+def _case_outcome(case: Any) -> str:
+    return str(case.get("outcome", "")) if isinstance(case, Mapping) else ""
 
 
 def open_recall(

@@ -162,6 +162,7 @@ def write_module(
                 content = retry.content
     rt.workspace.write(spec.path, content)
     rt.events.emit(FileStatus(path=spec.path, status="written", generation=gen))
+    rt.remember_files({spec.path: content}, phase="code")
     return content
 
 

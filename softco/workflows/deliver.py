@@ -48,7 +48,7 @@ def deliver_node(rt: Runtime):
                 report = run_suite(rt)
                 rt.events.emit(
                     TestsRun(
-                        round=-1,
+                        round=state.get("test_round", 0) + 1,
                         passed=report.passed,
                         failed=report.failed,
                         errors=report.errors,

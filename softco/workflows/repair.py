@@ -89,6 +89,13 @@ def try_fix(
             best, best_content = score, rt.workspace.read(spec.path)
     rt.workspace.write(spec.path, best_content)
     improved = best > baseline or (accept_equal and best_content != previous)
+    if improved and best > baseline:
+        rt.remember_lesson(
+            f"In {spec.path} ({spec.responsibility}) this failure:\n{feedback[:400]}\n"
+            f"was fixed by a rewrite that raised passing tests from {baseline[0]} to {best[0]}.",
+            outcome="passed",
+            phase="test",
+        )
     rt.say("coder", f"{spec.path}: fix {'kept' if improved else 'reverted (no gain)'}", "test")
     return improved
 

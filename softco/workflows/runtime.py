@@ -19,7 +19,14 @@ from pydantic import BaseModel
 from softco.approvals import ApprovalDecision, ApprovalRequest, Approver, auto_approve
 from softco.artifacts import TestCase, TestReport, save_artifact
 from softco.config import Settings
-from softco.events import AgentMessage, ArtifactSaved, EventLog, PhaseFinished, PhaseStarted
+from softco.events import (
+    AgentMessage,
+    ArtifactSaved,
+    EventLog,
+    MemoryActivity,
+    PhaseFinished,
+    PhaseStarted,
+)
 from softco.llm.base import LLM
 from softco.roles.base import RoleContext
 from softco.workspace import TestRunResult, WorkspaceLike
@@ -71,6 +78,26 @@ class Runtime:
         if self.recall is not None and hasattr(self.recall, "remember"):
             with contextlib.suppress(Exception):  # memory never breaks a run
                 self.recall.remember(kind, obj, phase=kind)
+
+    def remember_files(self, files: dict[str, str], phase: str) -> None:
+        """Code goes into the run memory chunked by symbol, so later roles can retrieve it."""
+        if self.recall is not None and hasattr(self.recall, "remember_files"):
+            with contextlib.suppress(Exception):
+                stored = self.recall.remember_files(files, phase=phase)
+                self.events.emit(
+                    MemoryActivity(
+                        action="stored", role="coder", count=stored, sources=sorted(files)
+                    )
+                )
+
+    def remember_lesson(self, text: str, outcome: str, phase: str) -> None:
+        """A fix pattern or retrospective lesson for the company memory (cross-project)."""
+        if self.recall is not None and hasattr(self.recall, "remember_lessons"):
+            with contextlib.suppress(Exception):
+                stored = self.recall.remember_lessons([text], outcome=outcome, phase=phase)
+                self.events.emit(
+                    MemoryActivity(action="stored", role="company", count=stored, detail=text[:200])
+                )
 
     def say(self, role: str, text: str, phase: str = "") -> None:
         self.events.emit(AgentMessage(role=role, phase=phase, text=text))
