@@ -321,3 +321,7 @@ def main() -> None:  # pragma: no cover - console entry point
 
 
 _ = json  # used by subcommands added below
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
