@@ -35,8 +35,7 @@ def main() -> int:
         overrides["llm"] = {"model": args.model}
     if not args.live:
         overrides["memory"] = {"enabled": False}
-    company = Company(Settings.load(**overrides),
-                      transport=None if args.live else demo_transport())
+    company = Company(Settings.load(**overrides), transport=None if args.live else demo_transport())
     run_dir = args.out or Path(tempfile.mkdtemp(prefix="softco-agile-")) / "run"
     result = company.run(BRIEF, mode="agile", run_dir=run_dir)
 

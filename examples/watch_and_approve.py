@@ -32,16 +32,26 @@ class RejectOnceThenApprove:
     def __call__(self, request: ApprovalRequest) -> ApprovalDecision:
         self.seen.append(request.gate)
         if len(self.seen) == 1:
-            return ApprovalDecision(decision="reject",
-                                    comment="Say what the CLI prints for an empty file.")
+            return ApprovalDecision(
+                decision="reject", comment="Say what the CLI prints for an empty file."
+            )
         return ApprovalDecision(decision="approve", comment="Looks good.")
 
 
 def follow(run_dir: Path, log: list[str]) -> None:
     """Print the events worth a human's attention, live, until the run finishes."""
+    last_phase = None
     for event in Company.events(run_dir, follow=True):
-        if event.type in ("phase_started", "approval_requested", "approval_resolved",
-                          "run_finished"):
+        if event.type == "phase_started":
+            if event.phase == last_phase:  # a phase re-entered for another round
+                continue
+            last_phase = event.phase
+        if event.type in (
+            "phase_started",
+            "approval_requested",
+            "approval_resolved",
+            "run_finished",
+        ):
             detail = getattr(event, "phase", None) or getattr(event, "gate", None) or ""
             extra = getattr(event, "decision", None) or getattr(event, "stop_reason", None) or ""
             line = f"[event] {event.type} {detail} {extra}".rstrip()
@@ -61,8 +71,11 @@ def main() -> int:
     if not args.live:
         overrides["memory"] = {"enabled": False}
     approver = RejectOnceThenApprove()
-    company = Company(Settings.load(**overrides),
-                      transport=None if args.live else demo_transport(), approver=approver)
+    company = Company(
+        Settings.load(**overrides),
+        transport=None if args.live else demo_transport(),
+        approver=approver,
+    )
     run_dir = Path(tempfile.mkdtemp(prefix="softco-watch-")) / "run"
     run_dir.mkdir(parents=True)
 
@@ -74,8 +87,10 @@ def main() -> int:
 
     decisions = [line.split()[-1] for line in log if "approval_resolved" in line]
     print(f"approval gates: {approver.seen} → decisions {decisions}")
-    print(f"stop reason: {result.stop_reason.value} · tests "
-          f"{result.report.tests_passed}/{result.report.tests_total} · events seen {len(log)}")
+    print(
+        f"stop reason: {result.stop_reason.value} · tests "
+        f"{result.report.tests_passed}/{result.report.tests_total} · events seen {len(log)}"
+    )
     return 0 if result.ok and decisions == ["reject", "approve"] else 1
 
 

@@ -30,8 +30,7 @@ def main() -> int:
     overrides = {"llm": {"model": args.model}} if args.live and args.model else {}
     if not args.live:  # the scripted demo needs no retrieval; keep it instant and side-effect free
         overrides["memory"] = {"enabled": False}
-    company = Company(Settings.load(**overrides),
-                      transport=None if args.live else demo_transport())
+    company = Company(Settings.load(**overrides), transport=None if args.live else demo_transport())
     run_dir = args.out or Path(tempfile.mkdtemp(prefix="softco-waterfall-")) / "run"
     result = company.run(BRIEF, mode="waterfall", run_dir=run_dir)
 

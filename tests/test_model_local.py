@@ -42,9 +42,20 @@ def test_structured_call_on_the_embedded_model_returns_a_valid_object():
 
 def test_cli_llm_with_a_schema_prints_json():
     done = subprocess.run(
-        [sys.executable, "-m", "softco.cli", "llm", "A palette of two cold colours.",
-         "--schema", "tests.test_model_local:Palette", "--max-tokens", "200"],
-        capture_output=True, text=True, timeout=600,
+        [
+            sys.executable,
+            "-m",
+            "softco.cli",
+            "llm",
+            "A palette of two cold colours.",
+            "--schema",
+            "tests.test_model_local:Palette",
+            "--max-tokens",
+            "200",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert done.returncode == 0, done.stderr
     assert '"colours"' in done.stdout

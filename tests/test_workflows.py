@@ -204,3 +204,80 @@ def test_memory_feeds_prompts_and_lessons_carry_across_projects(tmp_path):
     assert any("lesson" in src for e in retrieved for src in e.sources)
     prompts = [m["content"] for r in transport.requests for m in r.messages]
     assert any("Counter.most_common gives a stable order" in p for p in prompts)
+
+
+def test_a_design_that_never_becomes_acyclic_stops_with_a_clear_error(tmp_path):
+    cyclic = {
+        "summary": "a and b import each other",
+        "files": [
+            {
+                "path": "a.py",
+                "responsibility": "A",
+                "depends_on": ["b.py"],
+                "interface": [{"signature": "def fa() -> int"}],
+            },
+            {
+                "path": "b.py",
+                "responsibility": "B",
+                "depends_on": ["a.py"],
+                "interface": [{"signature": "def fb() -> int"}],
+            },
+        ],
+    }
+    transport = demo_transport()
+    inner = transport.default
+    transport.default = lambda r: cyclic if r.role == "architect" else inner(r)
+    s = settings(workflow={"design_repairs": 2})
+    result = Company(s, transport=transport).run(BRIEF, run_dir=tmp_path / "r")
+    assert result.stop_reason == StopReason.ERROR
+    assert "DesignInvalid" in result.error and "repairs" in result.error
+    architect_calls = [r for r in transport.requests if r.role == "architect"]
+    assert len(architect_calls) == 3  # first try + 2 repairs, each told the cycle
+    assert "a.py" in architect_calls[-1].messages[-1]["content"]
+    assert (result.run_dir / "report.md").exists()
+
+
+def test_valid_but_empty_artifacts_are_refused_not_built_on(tmp_path):
+    transport = demo_transport()
+    inner = transport.default
+    empty_prd = {"title": "x", "summary": "", "features": [], "user_stories": []}
+    transport.default = lambda r: empty_prd if r.schema_name == "PRD" else inner(r)
+    result = Company(settings(), transport=transport).run(BRIEF, run_dir=tmp_path / "r")
+    assert result.stop_reason == StopReason.ERROR
+    assert "no user stories" in result.error
+    assert len([r for r in transport.requests if r.schema_name == "PRD"]) == 3
+
+
+def test_ctrl_c_mid_run_is_interrupted_and_resumable(tmp_path):
+    transport = demo_transport()
+    inner = transport.default
+
+    def interrupt_once(request):
+        if request.role == "tester" and not getattr(interrupt_once, "done", False):
+            interrupt_once.done = True
+            raise KeyboardInterrupt
+        return inner(request)
+
+    transport.default = interrupt_once
+    run_dir = tmp_path / "r"
+    result = Company(settings(), transport=transport).run(BRIEF, run_dir=run_dir)
+    assert result.stop_reason == StopReason.INTERRUPTED
+    again = resume(run_dir, transport=demo_transport())
+    assert again.ok and again.report.tests_passed == 5
+
+
+def test_incremental_mode_reads_an_existing_repo_into_the_design(tmp_path):
+    from softco.demo_script import CODE
+
+    repo = tmp_path / "existing"
+    for path, text in CODE.items():
+        (repo / path).parent.mkdir(parents=True, exist_ok=True)
+        (repo / path).write_text(text)
+    transport = demo_transport()
+    result = Company(settings(), transport=transport).run(
+        "add a --top option to the textstats CLI", run_dir=tmp_path / "r", repo=repo
+    )
+    assert result.ok, result.error
+    architect = next(r for r in transport.requests if r.role == "architect")
+    prompt = architect.messages[-1]["content"]
+    assert "textstats/core.py" in prompt and "word_count" in prompt  # existing nodes shown

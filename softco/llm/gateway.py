@@ -17,7 +17,7 @@ from pydantic import BaseModel
 
 from softco.config import Settings
 from softco.errors import ArtifactInvalid, ModelNotFound, ProviderAuthError
-from softco.events import EventLog, LLMCall
+from softco.events import EventLog, LLMCall, Notice
 from softco.llm.base import Message, Reply, Usage
 from softco.llm.cache import ResponseCache
 from softco.llm.ledger import CallRecord, UsageLedger
@@ -139,6 +139,14 @@ class Gateway:
                 return self._reply(raw, parsed, usage, start, model, cached, attempt)
             if raw.finish_reason == "length":
                 errors.append("your reply was cut off at max_tokens: be more concise")
+            if self.events is not None:
+                self.events.emit(
+                    Notice(
+                        level="warning",
+                        message=f"{role or 'model'}: invalid {schema.__name__} "
+                        f"(try {attempt}/{attempts}): " + "; ".join(errors[:3]),
+                    )
+                )
             request = request.model_copy(
                 update={
                     "messages": [
