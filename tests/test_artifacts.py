@@ -105,7 +105,6 @@ def test_design_tolerates_harmless_variations() -> None:
     ("files", "expected"),
     [
         ([], "the design has no files: list at least one .py file"),
-        ([{"path": "a.py", "responsibility": "r"}] * 2, "file 'a.py' is listed twice"),
         (
             [{"path": "a.py", "responsibility": "r", "depends_on": ["a.py"]}],
             "a.py lists itself in depends_on: remove it",
@@ -317,3 +316,25 @@ def test_schema_for_refuses_recursive_models() -> None:
 
     with pytest.raises(ValueError, match="recursive"):
         schema_for(Node)
+
+
+def test_a_file_listed_twice_is_merged_into_one():
+    design = Design.model_validate(
+        {
+            "summary": "s",
+            "files": [
+                {
+                    "path": "a.py",
+                    "responsibility": "r",
+                    "interface": [{"signature": "def f() -> int"}],
+                },
+                {
+                    "path": "./a.py",
+                    "responsibility": "again",
+                    "interface": [{"signature": "def g() -> int"}, {"signature": "def f() -> int"}],
+                },
+            ],
+        }
+    )
+    assert design.paths == ["a.py"]
+    assert [fn.name for fn in design.files[0].interface] == ["f", "g"]

@@ -133,6 +133,43 @@ class Design(BaseModel):
     def _clean_packages(cls, value: list[str]) -> list[str]:
         return list(dict.fromkeys(v.strip() for v in value if v.strip()))
 
+    @model_validator(mode="before")
+    @classmethod
+    def _merge_duplicates(cls, data: object) -> object:
+        """Merge entries that name the same path (small models often repeat a file).
+
+        Re-asking rarely helps — at temperature 0 the model repeats itself — and
+        the intent is unambiguous: one file with the union of both interfaces.
+        """
+        if not isinstance(data, dict) or not isinstance(data.get("files"), list):
+            return data
+        merged: dict[str, dict] = {}
+        order: list[object] = []
+        for entry in data["files"]:
+            if not isinstance(entry, dict) or not isinstance(entry.get("path"), str):
+                order.append(entry)
+                continue
+            key = normalise_path(entry["path"])
+            if key not in merged:
+                merged[key] = {**entry}
+                order.append(merged[key])
+                continue
+            into = merged[key]
+            names = {
+                str(f.get("signature", ""))
+                for f in into.get("interface") or []
+                if isinstance(f, dict)
+            }
+            extra = [
+                f
+                for f in entry.get("interface") or []
+                if not (isinstance(f, dict) and str(f.get("signature", "")) in names)
+            ]
+            into["interface"] = [*(into.get("interface") or []), *extra]
+            deps = [*(into.get("depends_on") or []), *(entry.get("depends_on") or [])]
+            into["depends_on"] = list(dict.fromkeys(deps))
+        return {**data, "files": order}
+
     @model_validator(mode="after")
     def _references(self) -> Design:
         resolve_references(self)

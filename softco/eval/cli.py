@@ -111,7 +111,9 @@ def eval_command(
     except SoftcoError as exc:
         err.print(f"[bold red]error:[/] {exc}")
         raise typer.Exit(exc.exit_code) from None
-    console.print((Path(out_dir) / "summary.md").read_text(encoding="utf-8"), markup=False)
+    console.print(
+        (Path(out_dir) / "summary.md").read_text(encoding="utf-8"), markup=False, soft_wrap=True
+    )
     console.print("wrote " + ", ".join(str(p) for p in [Path(out_dir) / "results.jsonl", *paths]))
     errors = sum(r["status"] == "error" for r in rows)
     if errors:

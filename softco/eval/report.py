@@ -169,9 +169,9 @@ def _bars(path: Path, title: str, series: dict[str, list[float]], configs: list[
     ax.set_xticks([x + width * (len(series) - 1) / 2 for x in range(len(configs))], configs)
     ax.set_ylim(0, 1.05)
     ax.set_title(title)
-    ax.legend(loc="upper right", fontsize="small")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=len(series), fontsize="small")
     fig.tight_layout()
-    fig.savefig(path, dpi=100)
+    fig.savefig(path, dpi=100, bbox_inches="tight")
     plt.close(fig)
 
 

@@ -147,13 +147,17 @@ class Gateway:
                         f"(try {attempt}/{attempts}): " + "; ".join(errors[:3]),
                     )
                 )
+            # At temperature 0 a small model repeats the same mistake word for word;
+            # a little randomness (a different seed per try) lets the re-ask land.
             request = request.model_copy(
                 update={
+                    "temperature": max(request.temperature, 0.3),
+                    "seed": (request.seed or 0) + attempt,
                     "messages": [
                         *request.messages,
                         {"role": "assistant", "content": raw.text[:4000]},
                         {"role": "user", "content": reask_message(errors)},
-                    ]
+                    ],
                 }
             )
         raise ArtifactInvalid(
