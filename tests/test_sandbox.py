@@ -173,6 +173,31 @@ def test_home_and_secrets_are_not_visible(
     assert not (home / "marker").exists()
 
 
+@pytest.mark.skipif(not isolation.can_hide_paths(), reason="no mount namespace here")
+def test_credentials_are_hidden_even_by_absolute_path(
+    ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = tmp_path / "realhome"
+    (home / ".ssh").mkdir(parents=True)
+    (home / ".ssh" / "id_rsa").write_text("FAKE-PRIVATE-KEY")
+    (home / ".netrc").write_text("machine x password FAKE-NETRC")
+    monkeypatch.setenv("HOME", str(home))
+    _add_test(
+        ws,
+        f"""
+        from pathlib import Path
+
+        def test_steal_by_absolute_path():
+            ssh = Path({str(home / ".ssh")!r})
+            assert list(ssh.iterdir()) == []
+            assert Path({str(home / ".netrc")!r}).read_text() == ""
+        """,
+    )
+    result = ws.run_tests(timeout_s=10)
+    assert (result.passed, result.failed) == (1, 0), result.model_dump()
+    assert (home / ".ssh" / "id_rsa").read_text() == "FAKE-PRIVATE-KEY"  # untouched outside
+
+
 def test_infinite_loop_times_out(ws: Workspace) -> None:
     _add_test(
         ws,

@@ -89,6 +89,62 @@ def can_isolate_pids() -> bool:
     )
 
 
+# Where credentials usually live. Generated code runs with a temporary $HOME,
+# but as the same OS user it could still open these by absolute path; inside
+# a private mount namespace each one is covered by an empty tmpfs (or
+# /dev/null for a file) before the code starts.
+SECRET_NAMES = (
+    ".ssh",
+    ".aws",
+    ".gnupg",
+    ".config",
+    ".netrc",
+    ".git-credentials",
+    ".docker",
+    ".kube",
+    ".pypirc",
+    ".softco",
+    ".azure",
+    ".gcloud",
+)
+
+
+@functools.cache
+def can_hide_paths() -> bool:
+    """Whether ``unshare -rm`` may mount over paths (a private mount namespace)."""
+    unshare = shutil.which("unshare")
+    return bool(unshare) and _probe(
+        [unshare or "unshare", "-rm", "sh", "-c", "mount -t tmpfs none /tmp && true"]
+    )
+
+
+def secret_paths(homes: list[Path] | None = None) -> list[Path]:
+    """Existing credential paths under the user's real home and ``/root``."""
+    roots = homes if homes is not None else [Path.home(), Path("/root")]
+    found: list[Path] = []
+    for root in dict.fromkeys(roots):
+        for name in SECRET_NAMES:
+            path = root / name
+            try:
+                if path.exists() and path not in found:
+                    found.append(path)
+            except OSError:
+                continue
+    return found
+
+
+def hide_script(paths: list[Path]) -> str:
+    """A POSIX sh prelude that covers ``paths`` and then execs the real command."""
+    lines = []
+    for path in paths:
+        quoted = "'" + str(path).replace("'", "'\\''") + "'"
+        if path.is_dir():
+            lines.append(f"mount -t tmpfs -o size=1m,mode=700 none {quoted} || exit 97")
+        else:
+            lines.append(f"mount --bind /dev/null {quoted} || exit 97")
+    return "\n".join([*lines, 'exec "$@"'])
+
+
 def namespace_prefix(network: bool) -> tuple[list[str], bool, list[str]]:
     """``(argv prefix, network isolated, warnings)`` for one run.
 
@@ -110,9 +166,16 @@ def namespace_prefix(network: bool) -> tuple[list[str], bool, list[str]]:
         flags += ["--pid", "--fork", "--kill-child"]
     else:
         warnings.append("PID namespace unavailable; stray processes are killed by session")
+    hide: list[str] = []
+    secrets = secret_paths()
+    if secrets and can_hide_paths():
+        flags.append("-m")
+        hide = ["sh", "-c", hide_script(secrets), "softco-sandbox"]
+    elif secrets:
+        warnings.append("mount namespace unavailable: credential files are not hidden")
     if not flags:
         return [], isolated, warnings
-    return [shutil.which("unshare") or "unshare", "-r", *flags], isolated, warnings
+    return [shutil.which("unshare") or "unshare", "-r", *flags, *hide], isolated, warnings
 
 
 class PidsCgroup:
