@@ -59,12 +59,15 @@ class UsageLedger:
         self.path = Path(path) if path else None
         self.records: list[CallRecord] = []
         self._lock = threading.Lock()
+        self._totals = UsageTotals()
         if self.path and self.path.exists():
             for line in self.path.read_text(encoding="utf-8").splitlines():
                 try:
-                    self.records.append(CallRecord.model_validate_json(line))
+                    rec = CallRecord.model_validate_json(line)
                 except ValueError:
                     continue  # a torn last line after a kill: that call is lost, not the run
+                self.records.append(rec)
+                self._totals.add(rec)
 
     def check(self, prompt_tokens: int, max_tokens: int, cost_usd: float = 0.0) -> None:
         """Raise ``BudgetExceeded`` if this call could push the run past a cap."""
@@ -90,6 +93,7 @@ class UsageLedger:
     def record(self, rec: CallRecord) -> UsageTotals:
         with self._lock:
             self.records.append(rec)
+            self._totals.add(rec)
             if self.path:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 with self.path.open("a", encoding="utf-8") as fh:
@@ -97,10 +101,9 @@ class UsageLedger:
         return self.totals()
 
     def totals(self) -> UsageTotals:
-        out = UsageTotals()
-        for rec in list(self.records):
-            out.add(rec)
-        return out
+        """Running totals (kept incrementally: this is called twice per LLM call)."""
+        with self._lock:
+            return self._totals.model_copy()
 
     def by(self, key: str) -> dict[str, UsageTotals]:
         """Totals grouped by ``"role"``, ``"phase"`` or ``"model"``."""

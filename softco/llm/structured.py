@@ -7,6 +7,7 @@ validation error goes back to the model as a short, specific message.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from typing import Any
@@ -16,7 +17,17 @@ from pydantic import BaseModel, ValidationError
 _FENCE = re.compile(r"```(?:json)?\s*(.*?)```", re.S)
 
 
+@functools.lru_cache(maxsize=256)
+def _json_schema_cached(schema: type[BaseModel]) -> str:
+    return json.dumps(_build_json_schema(schema))
+
+
 def json_schema_for(schema: type[BaseModel]) -> dict[str, Any]:
+    """The schema sent to the backend (cached per class: it never changes at runtime)."""
+    return json.loads(_json_schema_cached(schema))
+
+
+def _build_json_schema(schema: type[BaseModel]) -> dict[str, Any]:
     """The model's JSON schema with ``$ref``s inlined (grammar compilers like flat schemas)."""
     raw = schema.model_json_schema()
     defs = raw.pop("$defs", {})
