@@ -10,6 +10,7 @@ back to its author with the exact finding.
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 from softco.artifacts import PRD, Design, FileSpec, ReviewReport, depgraph
@@ -19,6 +20,7 @@ from softco.events import TestCaseResult as EventCase
 from softco.quality import gates
 from softco.roles import architect, coder, reviewer, tester
 from softco.roles.briefing import test_path_for
+from softco.workflows.design_check import complete_design, design_gaps, fill_interfaces_from_code
 from softco.workflows.runtime import Runtime, to_test_report
 from softco.workflows.state import RunState
 
@@ -50,8 +52,12 @@ def design_node(rt: Runtime):
                 existing=existing,
                 max_files=rt.settings.workflow.max_files,
             )
+            design = complete_design(design, prd_of(state))
             found = depgraph.validate_design(design, max_files=rt.settings.workflow.max_files)
         attempts = state.get("design_attempts", 0) + 1
+        if not found and attempts <= rt.settings.workflow.design_repairs:
+            # weaknesses get a bounded chance too; after that the best design goes ahead
+            found = design_gaps(design, prd_of(state), state.get("brief", ""), existing)
         rt.save(
             "design",
             design,
@@ -219,6 +225,10 @@ def write_test_file(
 def write_tests_node(rt: Runtime):
     def node(state: RunState) -> dict[str, Any]:
         design, prd = design_of(state), prd_of(state)
+        filled = fill_interfaces_from_code(design, Path(rt.workspace.root))
+        if filled != design:
+            design = filled
+            rt.save("design", design, "interfaces completed from the code")
         targets = set(state.get("to_build") or design.paths)
         sprint = state.get("sprint")
         owners: dict[str, str] = {}
@@ -229,7 +239,7 @@ def write_tests_node(rt: Runtime):
                 if spec.path in targets or not rt.workspace.exists(test_path_for(spec, design)):
                     owners[write_test_file(rt, spec, design, prd, sprint)] = spec.path
             rt.workspace.commit("test: tests from acceptance criteria", role="tester", phase="test")
-        return {"test_owner": owners, "test_round": 0}
+        return {"test_owner": owners, "test_round": 0, "design": design.model_dump(mode="json")}
 
     return node
 

@@ -7,6 +7,7 @@ fake and a future remote workspace (a container, a VM) can slot in unchanged.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 from softco.workspace.git import Commit
@@ -24,6 +25,8 @@ from softco.workspace.venv import ensure_venv
 @runtime_checkable
 class WorkspaceLike(Protocol):
     """What the workflows need from a workspace."""
+
+    root: Path
 
     def write(self, path: str, text: str) -> str: ...
 

@@ -1,0 +1,108 @@
+"""Checks and deterministic completion of an architect's design.
+
+Two kinds of problems. *Structural* ones (cycles, unknown dependencies,
+unsafe paths — ``depgraph.validate_design``) make a design unbuildable and
+must be repaired. *Gaps* (a module with an empty interface, a function the
+brief names that no file offers, a CLI with no ``main``) make it weak: the
+architect gets a bounded chance to fill them, then the run goes on with the
+best design, and interfaces still missing are read back from the code the
+coders wrote so the tester has something exact to test.
+
+Mechanical parts are fixed here rather than re-asked: a small model that
+names its CLI file ``cli.py`` but forgets ``kind`` or ``entry_point`` gets
+them filled in, and an empty ``depends_on`` of a CLI gets the modules it
+wraps.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from softco.artifacts import PRD, Design, FunctionSpec, depgraph
+from softco.roles.architect import wants_cli
+
+_CALL = re.compile(r"\b([a-z_][a-z0-9_]*)\(([^()]*)\)")
+_NOT_FUNCTIONS = {"print", "len", "open", "main", "input", "range", "str", "int", "e", "g"}
+MAIN_SIGNATURE = "def main(argv: list[str] | None = None) -> int"
+
+
+def named_functions(text: str) -> list[str]:
+    """Function names a brief or story spells as calls, e.g. ``word_count(text)``."""
+    names = [m.group(1) for m in _CALL.finditer(text)]
+    return [n for n in dict.fromkeys(names) if n not in _NOT_FUNCTIONS and len(n) > 2]
+
+
+def _is_package_marker(path: str) -> bool:
+    return path.endswith("__init__.py")
+
+
+def complete_design(design: Design, prd: PRD) -> Design:
+    """Fill the mechanical parts a small model often forgets (no LLM call)."""
+    files = [f.model_copy(deep=True) for f in design.files]
+    entry = design.entry_point
+    if wants_cli(prd):
+        cli = next((f for f in files if f.kind == "cli"), None) or next(
+            (f for f in files if f.path.rsplit("/", 1)[-1] in ("cli.py", "main.py")), None
+        )
+        if cli is not None:
+            cli.kind = "cli"
+            if not any(fn.name == "main" for fn in cli.interface):
+                cli.interface.append(
+                    FunctionSpec(
+                        signature=MAIN_SIGNATURE,
+                        docstring="Parse argv, run the command, print the result; 0 on success.",
+                    )
+                )
+            if not cli.depends_on:
+                cli.depends_on = [
+                    f.path
+                    for f in files
+                    if f is not cli and not _is_package_marker(f.path) and f.kind != "cli"
+                ]
+            entry = entry or cli.path
+    return Design(
+        summary=design.summary, files=files, entry_point=entry, dependencies=design.dependencies
+    )
+
+
+def design_gaps(design: Design, prd: PRD, brief: str, existing: Design | None = None) -> list[str]:
+    """Weaknesses worth one more try from the architect, worded as instructions."""
+    old = {f.path for f in existing.files} if existing else set()
+    gaps = [
+        f"{f.path} has an empty interface: list the functions it defines with full signatures, "
+        f"e.g. 'def word_count(text: str) -> int'"
+        for f in design.files
+        if not f.interface and not _is_package_marker(f.path) and f.path not in old
+    ]
+    offered = {fn.name for f in design.files for fn in f.interface}
+    wanted = named_functions(" ".join([brief, *(s.story for s in prd.user_stories)]))
+    gaps += [
+        f"the requirements name {name}(...) but no file's interface defines it: add it to the "
+        "module responsible for it"
+        for name in wanted
+        if name not in offered
+    ]
+    if wants_cli(prd) and not any(f.kind == "cli" for f in design.files):
+        gaps.append(f"add a cli.py of kind 'cli' with '{MAIN_SIGNATURE}' and set entry_point")
+    return gaps
+
+
+def fill_interfaces_from_code(design: Design, root: Path) -> Design:
+    """Give modules with an empty interface the public functions their code defines."""
+    if all(f.interface or _is_package_marker(f.path) for f in design.files):
+        return design
+    scanned = {f.path: f for f in depgraph.design_from_repo(root).files}
+    files = []
+    for spec in design.files:
+        found = scanned.get(spec.path)
+        if not spec.interface and found is not None and found.interface:
+            public = [fn for fn in found.interface if not fn.name.startswith("_")]
+            spec = spec.model_copy(update={"interface": public})
+        files.append(spec)
+    return Design(
+        summary=design.summary,
+        files=files,
+        entry_point=design.entry_point,
+        dependencies=design.dependencies,
+    )

@@ -1,0 +1,72 @@
+"""Design completion and gap checks: pure functions, no LLM."""
+
+from __future__ import annotations
+
+from softco.artifacts import PRD, Design
+from softco.demo_script import BRIEF
+from softco.demo_script import PRD as DEMO_PRD
+from softco.workflows.design_check import (
+    complete_design,
+    design_gaps,
+    fill_interfaces_from_code,
+    named_functions,
+)
+
+
+def _design(files, entry=""):
+    return Design.model_validate({"summary": "s", "files": files, "entry_point": entry})
+
+
+def test_named_functions_come_from_calls_in_the_brief():
+    assert named_functions(BRIEF) == ["word_count", "top_words"]
+
+
+def test_a_cli_file_gets_kind_main_entry_point_and_dependencies():
+    prd = PRD.model_validate(DEMO_PRD)
+    design = complete_design(
+        _design(
+            [
+                {
+                    "path": "ts/core.py",
+                    "responsibility": "r",
+                    "interface": [{"signature": "def word_count(text: str) -> int"}],
+                },
+                {"path": "ts/cli.py", "responsibility": "cli"},
+            ]
+        ),
+        prd,
+    )
+    cli = design.file("ts/cli.py")
+    assert cli.kind == "cli" and design.entry_point == "ts/cli.py"
+    assert [fn.name for fn in cli.interface] == ["main"] and cli.depends_on == ["ts/core.py"]
+
+
+def test_gaps_name_empty_interfaces_and_missing_functions():
+    prd = PRD.model_validate(DEMO_PRD)
+    design = _design(
+        [
+            {"path": "ts/__init__.py", "responsibility": "marker"},
+            {
+                "path": "ts/core.py",
+                "responsibility": "r",
+                "interface": [{"signature": "def word_count(text: str) -> int"}],
+            },
+            {"path": "ts/util.py", "responsibility": "helpers"},
+        ]
+    )
+    gaps = design_gaps(design, prd, BRIEF)
+    assert any("ts/util.py has an empty interface" in g for g in gaps)
+    assert any("top_words(...)" in g for g in gaps)
+    assert not any("__init__" in g for g in gaps)
+    assert any("cli.py" in g for g in gaps)
+
+
+def test_empty_interfaces_are_read_back_from_the_code(tmp_path):
+    (tmp_path / "ts").mkdir()
+    (tmp_path / "ts" / "core.py").write_text(
+        "def word_count(text: str) -> int:\n    return len(text.split())\n\n"
+        "def _private():\n    return 1\n"
+    )
+    design = _design([{"path": "ts/core.py", "responsibility": "r"}])
+    filled = fill_interfaces_from_code(design, tmp_path)
+    assert [fn.name for fn in filled.file("ts/core.py").interface] == ["word_count"]
