@@ -16,7 +16,7 @@ import typer
 from rich.console import Console
 
 from softco.config import Settings
-from softco.errors import ConfigError, SoftcoError
+from softco.errors import ConfigError, RunNotFound, SoftcoError
 
 app = typer.Typer(
     name="softco",
@@ -143,7 +143,37 @@ def _transport(replay: Path | None, record: Path | None, scripted: bool = False)
     return None
 
 
+def _sigterm_as_interrupt() -> None:
+    """`kill` (SIGTERM) stops a run like Ctrl-C: report written, resumable."""
+    import signal
+    import threading
+
+    def handler(signum, frame):
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, handler)
+
+
+def _precheck(brief: str, out: Path | None, approve: str | None) -> None:
+    """Refuse bad input before the progress panel opens."""
+    import sys as _sys
+
+    from softco.artifacts import Brief
+    from softco.company import RUN_META
+
+    Brief.parse(brief)
+    if out is not None and (out / RUN_META).exists():
+        raise ConfigError(f"{out} already holds a run: resume it or pick another --out")
+    if approve and not _sys.stdin.isatty():
+        raise ConfigError(
+            "--approve asks on the terminal, but stdin is not one: "
+            "use `softco tui --approve ...` or the SDK's approver"
+        )
+
+
 def _finish(result) -> None:
+    console.print()
     r = result.report
     colour = "green" if result.ok else ("yellow" if r.stop_reason.value == "done" else "red")
     console.print(
@@ -154,8 +184,7 @@ def _finish(result) -> None:
     console.print(f"report: {result.run_dir / 'report.md'}")
     if result.error:
         err.print(f"[red]{result.error}[/]")
-    codes = {"done": 0, "budget": 4, "interrupted": 130, "rejected": 5}
-    raise typer.Exit(codes.get(r.stop_reason.value, 1))
+    raise typer.Exit(result.exit_code)
 
 
 @app.command()
@@ -188,6 +217,8 @@ def run(
         settings = load_settings(
             config, **_run_overrides(model, mode, budget_usd, budget_tokens, approve, no_memory)
         )
+        _precheck(brief, out, approve)
+        _sigterm_as_interrupt()
         transport = _transport(replay, record, scripted)
         where = "the scripted demo model" if scripted else settings.llm.model
         console.print(f"[bold]softco[/] {settings.workflow.mode} build on {where}")
@@ -210,6 +241,9 @@ def resume_cmd(
     budget_usd: Annotated[float | None, typer.Option(help="New dollar cap.")] = None,
     budget_tokens: Annotated[int | None, typer.Option(help="New token cap.")] = None,
     replay: Annotated[Path | None, typer.Option(help="Replay a recorded cassette.")] = None,
+    scripted: Annotated[
+        bool, typer.Option("--scripted", help="Use the built-in scripted demo model (no LLM).")
+    ] = False,
 ) -> None:
     """Continue a crashed, interrupted or budget-stopped run from its last checkpoint."""
     from softco.company import resume
@@ -221,10 +255,15 @@ def resume_cmd(
         if v is not None
     }
     try:
+        from softco.company import RUN_META
+
+        if not (run_dir / RUN_META).exists():
+            raise RunNotFound(f"{run_dir} is not a softco run directory (no {RUN_META})")
+        _sigterm_as_interrupt()
         with RunProgress(console, budget_usd, budget_tokens) as prog:
             result = resume(
                 run_dir,
-                transport=_transport(replay, None),
+                transport=_transport(replay, None, scripted),
                 approver=TerminalApprover(console, prog),
                 listeners=[prog.on_event],
                 **({"budget": budget} if budget else {}),
@@ -269,10 +308,14 @@ def tui(
         run_dir = out or settings.runs_dir / _time.strftime("%Y%m%d-%H%M%S-tui")
         run_dir.mkdir(parents=True, exist_ok=True)
         company = Company(settings, transport=transport, approver=FileApprover(run_dir))
-        run_and_watch(run_dir, lambda: company.run(brief, run_dir=run_dir))
+        results: list = []
+        run_and_watch(run_dir, lambda: results.append(company.run(brief, run_dir=run_dir)))
     except SoftcoError as exc:
         raise fail(exc) from None
     console.print(f"run directory: {run_dir}  (softco replay {run_dir})")
+    if results:
+        _finish(results[0])
+    raise typer.Exit(130)  # the TUI was closed before the run ended (resume it)
 
 
 @app.command()

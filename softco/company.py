@@ -53,6 +53,9 @@ class RunResult(BaseModel):
     stop_reason: StopReason
     report: RunReport
     error: str | None = None
+    exit_code: int = 0
+    """What the CLI exits with: 0 done, 1 error, 2 bad input, 3 model error, 4 budget,
+    5 rejected at a gate, 130 interrupted."""
 
     @property
     def ok(self) -> bool:
@@ -98,10 +101,17 @@ class Company:
         mode = mode or self.settings.workflow.mode
         if mode not in ("waterfall", "agile"):
             raise ConfigError(f"unknown mode {mode!r}: use 'waterfall' or 'agile'")
+        _check_gates(mode, self.settings.workflow.approve)
+        if repo is not None and not Path(repo).is_dir():
+            raise ConfigError(f"--repo {repo} is not a directory")
         run_id = time.strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
         run_dir = Path(run_dir) if run_dir else self.settings.runs_dir / run_id
         if (run_dir / RUN_META).exists():
             raise ConfigError(f"{run_dir} already holds a run: resume it or pick another --out")
+        # Fail fast on a missing key or model before anything is written.
+        Gateway(self.settings, transport=self.transport, cache=None).check_ready(
+            roles=("pm", "critic", "judge", "architect", "coder", "tester", "reviewer")
+        )
         run_dir.mkdir(parents=True, exist_ok=True)
         meta = {
             "run_id": run_id,
@@ -164,7 +174,7 @@ class Company:
                 resumed=resumed,
             )
         )
-        stop, error, state = StopReason.DONE, None, {}
+        stop, error, state, code = StopReason.DONE, None, {}, 0
         conn = sqlite3.connect(run_dir / "checkpoints.sqlite", check_same_thread=False)
         try:
             llm.check_ready(roles=("pm", "architect", "coder", "tester"))
@@ -172,13 +182,15 @@ class Company:
             state = _drive(graph, rt, initial)
             stop = StopReason(state.get("stop_reason") or "done")
         except BudgetExceeded as exc:
-            stop, error = StopReason.BUDGET, str(exc)
+            stop, error, code = StopReason.BUDGET, str(exc), exc.exit_code
         except KeyboardInterrupt:
             stop, error = StopReason.INTERRUPTED, "interrupted by the user (resume to continue)"
+            code = 130
         except SoftcoError as exc:
-            stop, error = StopReason.ERROR, f"{type(exc).__name__}: {exc}"
+            stop, error, code = StopReason.ERROR, f"{type(exc).__name__}: {exc}", exc.exit_code
         except Exception as exc:  # a bug: still deliver the report, then surface it
             stop, error = StopReason.ERROR, f"internal error {type(exc).__name__}: {exc}"
+            code = 1
         finally:
             if not state:
                 state = _last_state(graph_state_conn=conn, run_id=run_id)
@@ -205,6 +217,19 @@ class Company:
             stop_reason=stop,
             report=report,
             error=error,
+            exit_code=code or (5 if stop == StopReason.REJECTED else 0),
+        )
+
+
+GATES_BY_MODE = {"waterfall": ("prd", "design"), "agile": ("sprint", "design")}
+
+
+def _check_gates(mode: str, gates: list[str]) -> None:
+    allowed = GATES_BY_MODE.get(mode, ())
+    unknown = [g for g in gates if g not in allowed]
+    if unknown:
+        raise ConfigError(
+            f"approval gate(s) {unknown} do not exist in {mode} mode; use {list(allowed)}"
         )
 
 
@@ -302,6 +327,63 @@ def resume(
             saved[key] = {**saved.get(key, {}), **value} if isinstance(value, dict) else value
         settings = Settings.model_validate(saved)
     company = Company(settings, transport=transport, approver=approver, listeners=listeners)
+    finished = _finished_result(run_dir, meta)
+    if finished is not None:
+        return finished
+    initial = (
+        None
+        if _has_checkpoint(run_dir, meta["run_id"])
+        else {"brief": meta["brief"], "mode": meta["mode"]}
+    )
     return company._execute(
-        run_dir, meta["run_id"], meta["brief"], meta["mode"], None, resumed=True
+        run_dir, meta["run_id"], meta["brief"], meta["mode"], initial, resumed=True
+    )
+
+
+def _has_checkpoint(run_dir: Path, run_id: str) -> bool:
+    db = run_dir / "checkpoints.sqlite"
+    if not db.exists():
+        return False
+    conn = sqlite3.connect(db)
+    try:
+        return bool(_last_state(conn, run_id)) or _saved_tuple(conn, run_id)
+    finally:
+        conn.close()
+
+
+def _saved_tuple(conn: sqlite3.Connection, run_id: str) -> bool:
+    try:
+        return SqliteSaver(conn).get_tuple({"configurable": {"thread_id": run_id}}) is not None
+    except Exception:
+        return False
+
+
+def _finished_result(run_dir: Path, meta: dict[str, Any]) -> RunResult | None:
+    """A run whose graph already reached its end: resuming it changes nothing."""
+    db = run_dir / "checkpoints.sqlite"
+    report_path = run_dir / "artifacts" / "run_report.json"
+    if not db.exists() or not report_path.exists():
+        return None
+    conn = sqlite3.connect(db)
+    try:
+        tup = SqliteSaver(conn).get_tuple({"configurable": {"thread_id": meta["run_id"]}})
+    except Exception:
+        tup = None
+    finally:
+        conn.close()
+    if tup is None or tup.pending_writes or not tup.checkpoint.get("channel_values"):
+        return None
+    values = tup.checkpoint["channel_values"]
+    report = RunReport.model_validate_json(report_path.read_text(encoding="utf-8"))
+    if "__interrupt__" in values or report.stop_reason != StopReason.DONE:
+        return None
+    if not values.get("stop_reason"):
+        return None
+    return RunResult(
+        run_id=meta["run_id"],
+        run_dir=run_dir,
+        workspace=run_dir / "workspace",
+        stop_reason=report.stop_reason,
+        report=report,
+        error=None,
     )

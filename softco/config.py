@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from softco.errors import ConfigError
@@ -34,7 +34,13 @@ DEFAULT_MODEL = "local/qwen2.5-coder-1.5b"
 ROLE_NAMES = ("pm", "critic", "judge", "architect", "coder", "tester", "reviewer")
 
 
-class RoleSettings(BaseModel):
+class _Section(BaseModel):
+    """A settings section: unknown keys are errors, so a typo never disables a cap."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class RoleSettings(_Section):
     """Per-role overrides; ``None`` means "use the llm section's value"."""
 
     model: str | None = None
@@ -43,12 +49,14 @@ class RoleSettings(BaseModel):
     memory_tokens: int | None = Field(None, ge=0, description="Token budget for retrieved memory.")
 
 
-class LLMSettings(BaseModel):
+class LLMSettings(_Section):
     model: str = Field(DEFAULT_MODEL, description="Any LiteLLM model string, or local/<name>.")
     temperature: float = Field(0.0, ge=0.0, le=2.0)
     max_tokens: int = Field(1024, gt=0, description="Cap on completion tokens per call.")
     api_base: str | None = Field(None, description="OpenAI-compatible base URL (vLLM, Ollama).")
-    timeout_s: float = Field(600.0, gt=0, description="Per-call timeout.")
+    timeout_s: float = Field(
+        180.0, gt=0, description="Per-call timeout for providers (the embedded model has none)."
+    )
     max_retries: int = Field(3, ge=0, le=10, description="Retries for 429/5xx/timeouts only.")
     structured_retries: int = Field(2, ge=0, le=5, description="Re-asks on invalid output.")
     cache: bool = Field(True, description="On-disk response cache keyed by the full request.")
@@ -73,19 +81,19 @@ class LLMSettings(BaseModel):
         )
 
 
-class LocalModelSettings(BaseModel):
+class LocalModelSettings(_Section):
     model_path: Path | None = Field(None, description="Any GGUF file; overrides the shipped model.")
     n_ctx: int = Field(8192, ge=512, description="Context window of the embedded model.")
     n_threads: int | None = Field(None, ge=1, description="Defaults to the number of cores.")
     seed: int = 42
 
 
-class BudgetSettings(BaseModel):
+class BudgetSettings(_Section):
     max_usd: float | None = Field(None, ge=0, description="Dollar cap for the run.")
     max_tokens: int | None = Field(None, ge=0, description="Token cap (prompt + completion).")
 
 
-class WorkflowSettings(BaseModel):
+class WorkflowSettings(_Section):
     mode: Literal["waterfall", "agile"] = "waterfall"
     debate_rounds: int = Field(1, ge=0, le=5, description="Critic/answer/judge rounds.")
     critics: list[str] = Field(default_factory=lambda: ["user_advocate", "qa_skeptic"])
@@ -101,7 +109,7 @@ class WorkflowSettings(BaseModel):
     static_gates: bool = Field(True, description="Lint generated code/tests before running.")
 
 
-class MemorySettings(BaseModel):
+class MemorySettings(_Section):
     enabled: bool = True
     server_url: str | None = Field(None, description="Chroma server URL; embedded if unset.")
     k: int = Field(5, ge=1, le=50)
@@ -109,7 +117,7 @@ class MemorySettings(BaseModel):
     company: bool = Field(True, description="Use the cross-project lessons collection.")
 
 
-class SandboxSettings(BaseModel):
+class SandboxSettings(_Section):
     timeout_s: float = Field(60.0, gt=0)
     cpu_s: int = Field(60, gt=0)
     memory_mb: int = Field(1024, ge=64)

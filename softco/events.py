@@ -292,6 +292,7 @@ class EventLog:
         self._lock = threading.Lock()
         self._listeners: list[Listener] = []
         self._seq = _last_seq(self.path)
+        heal_tail(self.path)
 
     def subscribe(self, listener: Listener) -> Callable[[], None]:
         """Call ``listener(event)`` for every event emitted from now on."""
@@ -314,6 +315,20 @@ class EventLog:
             with contextlib.suppress(Exception):  # a broken display must never stop a run
                 listener(event)
         return event
+
+
+def heal_tail(path: Path) -> None:
+    """End a log torn by a kill with a newline, so the next append starts a fresh line."""
+    try:
+        with path.open("rb+") as fh:
+            fh.seek(0, os.SEEK_END)
+            if fh.tell() == 0:
+                return
+            fh.seek(-1, os.SEEK_END)
+            if fh.read(1) != b"\n":
+                fh.write(b"\n")
+    except FileNotFoundError:
+        return
 
 
 def _last_seq(path: Path) -> int:
@@ -366,8 +381,10 @@ def follow_events(
 ) -> Iterator[Any]:
     """Tail a live run's log, yielding events as they are written.
 
-    Ends after a ``run_finished`` event or when ``stop()`` is true. A partial
-    last line is held back until its newline arrives.
+    Ends when the log has been read to its end and its last run segment
+    finished (a resumed run appends a new ``run_started`` after an earlier
+    ``run_finished``), or when ``stop()`` is true. A partial last line is held
+    back until its newline arrives.
     """
     path = Path(path)
     if path.is_dir():
@@ -375,7 +392,9 @@ def follow_events(
     buffer = ""
     offset = 0
     lineno = 0
+    finished = False
     while not stop():
+        chunk = b""
         if path.exists():
             with path.open("rb") as fh:
                 fh.seek(offset)
@@ -394,6 +413,11 @@ def follow_events(
                         problems.append(f"line {lineno}: skipped malformed event ({exc})")
                     continue
                 yield event
-                if getattr(event, "type", "") == "run_finished":
-                    return
+                kind = getattr(event, "type", "")
+                if kind == "run_finished":
+                    finished = True
+                elif kind == "run_started":
+                    finished = False
+            if finished and not chunk and not buffer:
+                return
         time.sleep(poll_s)

@@ -93,30 +93,43 @@ class TerminalApprover:
         self.progress = progress
 
     def __call__(self, request: ApprovalRequest) -> ApprovalDecision:
-        import json
-
-        import typer
+        import click
 
         if self.progress:
             self.progress.live.stop()
         try:
-            self.console.rule(f"approval gate: {request.gate}")
-            self.console.print_json(json.dumps(request.artifact)[:6000])
-            while True:
-                choice = typer.prompt("approve, edit or reject? [a/e/r]", default="a").lower()
-                if choice.startswith("a"):
-                    return ApprovalDecision(decision="approve")
-                if choice.startswith("r"):
-                    comment = typer.prompt("what should change?")
-                    return ApprovalDecision(decision="reject", comment=comment)
-                if choice.startswith("e"):
-                    edited = typer.edit(json.dumps(request.artifact, indent=2), extension=".json")
-                    if edited is None:
-                        continue
-                    try:
-                        return ApprovalDecision(decision="edit", edited=json.loads(edited))
-                    except ValueError as exc:
-                        self.console.print(f"[red]not valid JSON: {exc}[/]")
+            return self._ask(request)
+        except (click.Abort, EOFError):
+            # no answer (Ctrl-C, or stdin closed): stop as interrupted, resumable at this gate
+            raise KeyboardInterrupt from None
         finally:
             if self.progress:
                 self.progress.live.start()
+
+    def _ask(self, request: ApprovalRequest) -> ApprovalDecision:
+        import json
+
+        import typer
+
+        self.console.rule(f"approval gate: {request.gate}")
+        text = json.dumps(request.artifact, indent=2, ensure_ascii=False)
+        lines = text.splitlines()
+        shown = "\n".join(lines[:80])
+        self.console.print(escape(shown), highlight=True)
+        if len(lines) > 80:
+            self.console.print(f"[dim]… {len(lines) - 80} more lines (choose e to see all)[/]")
+        while True:
+            choice = typer.prompt("approve, edit or reject? [a/e/r]", default="a").lower()
+            if choice.startswith("a"):
+                return ApprovalDecision(decision="approve")
+            if choice.startswith("r"):
+                comment = typer.prompt("what should change?")
+                return ApprovalDecision(decision="reject", comment=comment)
+            if choice.startswith("e"):
+                edited = typer.edit(json.dumps(request.artifact, indent=2), extension=".json")
+                if edited is None:
+                    continue
+                try:
+                    return ApprovalDecision(decision="edit", edited=json.loads(edited))
+                except ValueError as exc:
+                    self.console.print(f"[red]not valid JSON: {escape(str(exc))}[/]")

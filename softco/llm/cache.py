@@ -24,6 +24,8 @@ def request_key(request: CompletionRequest) -> str:
         "temperature": request.temperature,
         "max_tokens": request.max_tokens,
         "seed": request.seed,
+        "api_base": request.api_base,
+        "backend": request.backend,
     }
     blob = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode("utf-8")
     return hashlib.sha256(blob).hexdigest()

@@ -16,7 +16,13 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from softco.config import Settings
-from softco.errors import ArtifactInvalid, ModelNotFound, ProviderAuthError
+from softco.errors import (
+    ArtifactInvalid,
+    ConfigError,
+    ModelNotFound,
+    ProviderAuthError,
+    ProviderUnavailable,
+)
 from softco.events import EventLog, LLMCall, Notice
 from softco.llm.base import Message, Reply, Usage
 from softco.llm.cache import ResponseCache
@@ -77,6 +83,7 @@ class Gateway:
                 resolve_model_path(model.split("/", 1)[1])
                 continue
             if self.settings.llm.api_base:
+                _check_reachable(self.settings.llm.api_base)
                 continue
             try:
                 env = litellm.validate_environment(model=model)
@@ -109,6 +116,7 @@ class Gateway:
             role=role,
             phase=phase,
             api_base=self.settings.llm.api_base,
+            backend=str(self.settings.local.model_path or "") if is_local(model) else "",
             timeout_s=self.settings.llm.timeout_s,
         )
         if schema is not None and not self.transport.constrains(model):
@@ -174,10 +182,15 @@ class Gateway:
                 self._record(request, hit, 0.0, cached=True)
                 return hit, True
         prompt_est = sum(len(m["content"]) for m in request.messages) // 3
-        self.ledger.check(prompt_est, request.max_tokens, self._worst_cost(request, prompt_est))
-        begin = time.perf_counter()
-        raw = with_retries(lambda: self.transport.send(request), self.settings.llm.max_retries)
-        self._record(request, raw, time.perf_counter() - begin, cached=False)
+        held = self.ledger.reserve(
+            prompt_est, request.max_tokens, self._worst_cost(request, prompt_est)
+        )
+        try:
+            begin = time.perf_counter()
+            raw = with_retries(lambda: self.transport.send(request), self.settings.llm.max_retries)
+            self._record(request, raw, time.perf_counter() - begin, cached=False)
+        finally:
+            self.ledger.release(held)
         if self.cache is not None and request.json_schema is None:
             self.cache.put(request, raw)
         return raw, False
@@ -236,3 +249,20 @@ class Gateway:
             attempts=attempt,
             finish_reason=raw.finish_reason,
         )
+
+
+def _check_reachable(url: str, timeout_s: float = 3.0) -> None:
+    """Fail in seconds, not minutes, when an api_base refuses or drops connections."""
+    import socket
+    from urllib.parse import urlparse
+
+    parsed = urlparse(url)
+    if not parsed.hostname:
+        raise ConfigError(f"api_base {url!r} is not a URL like http://localhost:8000/v1")
+    port = parsed.port or (443 if parsed.scheme == "https" else 80)
+    try:
+        socket.create_connection((parsed.hostname, port), timeout=timeout_s).close()
+    except OSError as exc:
+        raise ProviderUnavailable(
+            f"api_base {url} is unreachable ({exc}); start the server or fix llm.api_base"
+        ) from None

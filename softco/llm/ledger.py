@@ -60,7 +60,12 @@ class UsageLedger:
         self.records: list[CallRecord] = []
         self._lock = threading.Lock()
         self._totals = UsageTotals()
+        self._held_tokens = 0
+        self._held_usd = 0.0
         if self.path and self.path.exists():
+            from softco.events import heal_tail
+
+            heal_tail(self.path)
             for line in self.path.read_text(encoding="utf-8").splitlines():
                 try:
                     rec = CallRecord.model_validate_json(line)
@@ -69,9 +74,30 @@ class UsageLedger:
                 self.records.append(rec)
                 self._totals.add(rec)
 
+    def reserve(self, prompt_tokens: int, max_tokens: int, cost_usd: float = 0.0) -> tuple:
+        """Check the caps and hold this call's worst case until :meth:`release`.
+
+        Concurrent coders each reserve before calling, so parallel calls cannot
+        all pass the check against the same totals and overshoot together.
+        """
+        with self._lock:
+            self._check(prompt_tokens + self._held_tokens, max_tokens, cost_usd + self._held_usd)
+            self._held_tokens += prompt_tokens + max_tokens
+            self._held_usd += cost_usd
+        return (prompt_tokens + max_tokens, cost_usd)
+
+    def release(self, reservation: tuple) -> None:
+        with self._lock:
+            self._held_tokens -= reservation[0]
+            self._held_usd -= reservation[1]
+
     def check(self, prompt_tokens: int, max_tokens: int, cost_usd: float = 0.0) -> None:
         """Raise ``BudgetExceeded`` if this call could push the run past a cap."""
-        total = self.totals()
+        with self._lock:
+            self._check(prompt_tokens + self._held_tokens, max_tokens, cost_usd + self._held_usd)
+
+    def _check(self, prompt_tokens: int, max_tokens: int, cost_usd: float) -> None:
+        total = self._totals
         cap_tokens, cap_usd = self.budget.max_tokens, self.budget.max_usd
         if cap_tokens is not None and total.total_tokens + prompt_tokens + max_tokens > cap_tokens:
             raise BudgetExceeded(

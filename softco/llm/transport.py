@@ -35,7 +35,9 @@ class CompletionRequest(BaseModel):
     role: str = ""
     phase: str = ""
     api_base: str | None = None
-    timeout_s: float = 600.0
+    backend: str = ""
+    """Identifies the model's weights beyond its name (a custom GGUF path), for the cache key."""
+    timeout_s: float = 180.0
 
 
 class RawCompletion(BaseModel):

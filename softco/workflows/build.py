@@ -182,13 +182,19 @@ def code_node(rt: Runtime):
         sprint = state.get("sprint")
         with rt.phase("code", sprint):
             workers = max(1, min(rt.settings.workflow.concurrency, len(generation)))
-            with ThreadPoolExecutor(max_workers=workers) as pool:
+            pool = ThreadPoolExecutor(max_workers=workers)
+            try:
                 futures = [
                     pool.submit(write_module, rt, design.file(p), design, prd, index, sprint)
                     for p in generation
                 ]
                 for f in futures:
                     f.result()
+            except BaseException:
+                # a budget stop or Ctrl-C must not wait for every queued coder
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
+            pool.shutdown(wait=True)
             rt.workspace.commit(
                 f"code: generation {index + 1} ({', '.join(generation)})",
                 role="coder",

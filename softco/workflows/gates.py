@@ -31,7 +31,8 @@ def gate_node(rt: Runtime, gate: str):
     def node(state: RunState) -> dict[str, Any]:
         if gate not in rt.settings.workflow.approve:
             return {"gate_status": {gate: "approved"}}
-        rounds = (state.get("approval_rounds") or {}).get(gate, 0)
+        key = f"{gate}:{state.get('sprint') or 0}"  # rejections are counted per sprint
+        rounds = (state.get("approval_rounds") or {}).get(key, 0)
         request_id = f"{gate}-{state.get('sprint') or 0}-{rounds + 1}"
         raw = interrupt(
             {
@@ -62,7 +63,7 @@ def gate_node(rt: Runtime, gate: str):
                 )
             except ValidationError as exc:
                 rt.say("human", f"edit rejected as invalid: {exc.errors()[0]['msg']}", gate)
-                return {"approval_rounds": {gate: rounds + 1}, "gate_status": {gate: "retry"}}
+                return {"approval_rounds": {key: rounds + 1}, "gate_status": {gate: "retry"}}
             update = {kind: edited, "gate_status": {gate: "approved"}}
             if model is not None:
                 rt.save(kind, model.model_validate(edited), "edited by a human")
@@ -74,7 +75,7 @@ def gate_node(rt: Runtime, gate: str):
                 if problems:
                     rt.say("human", "edited design rejected: " + "; ".join(problems[:2]), gate)
                     return {
-                        "approval_rounds": {gate: rounds + 1},
+                        "approval_rounds": {key: rounds + 1},
                         "gate_status": {gate: "retry"},
                         "design_problems": problems,
                     }
@@ -83,7 +84,7 @@ def gate_node(rt: Runtime, gate: str):
         if rounds + 1 > MAX_REJECTIONS:
             return {"gate_status": {gate: "rejected"}, "stop_reason": "rejected"}
         update: dict[str, Any] = {
-            "approval_rounds": {gate: rounds + 1},
+            "approval_rounds": {key: rounds + 1},
             "gate_status": {gate: "retry"},
         }
         comment = decision.comment or "the reviewer rejected this without a comment"

@@ -111,10 +111,12 @@ class Workspace:
             current = current / part
             if current.is_symlink():
                 raise UnsafePath(f"path {rel!r} passes through a symlink ({part!r})")
-            if not current.exists():
-                current.mkdir()
-            elif not current.is_dir():
+            if current.exists() and not current.is_dir():
                 raise UnsafePath(f"path {rel!r}: {part!r} is a file, not a directory")
+            # exist_ok: coders of one generation create the same folder concurrently
+            current.mkdir(exist_ok=True)
+            if current.is_symlink() or not current.is_dir():
+                raise UnsafePath(f"path {rel!r}: {part!r} is not a directory")
 
     def read(self, path: str) -> str:
         """The text of ``path``; WorkspaceError if it does not exist."""
