@@ -283,3 +283,42 @@ def test_schema_for_constrained_decoding_keeps_properties_named_title():
     assert "title" in schema["properties"] and "title" in schema["required"]
     story = schema["properties"]["user_stories"]["items"]
     assert "title" in story["properties"] and "$ref" not in str(schema)
+
+
+def test_a_typo_in_a_settings_section_is_an_error_not_a_silent_default():
+    from softco.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=r"budget\.max_token"):
+        Settings.load(budget={"max_token": 10})
+
+
+def test_a_torn_last_line_does_not_swallow_the_next_event(tmp_path):
+    from softco.events import EventLog, Notice
+
+    log = EventLog(tmp_path, "r")
+    log.emit(Notice(message="one"))
+    with (tmp_path / "events.jsonl").open("a") as fh:
+        fh.write('{"type": "notice", "mess')  # killed mid-write
+    EventLog(tmp_path, "r").emit(Notice(message="two"))
+    messages = [e.message for e in read_events(tmp_path) if e.type == "notice"]
+    assert messages == ["one", "two"]
+
+
+def test_unreachable_api_base_fails_in_seconds(monkeypatch):
+    import socket
+    import time
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()  # nothing listens there now
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    settings = Settings.load(
+        llm={"model": "openai/gpt-4o-mini", "api_base": f"http://127.0.0.1:{port}/v1"}
+    )
+    from softco.llm import LiteLLMTransport
+
+    start = time.monotonic()
+    with pytest.raises(ProviderUnavailable, match="unreachable"):
+        Gateway(settings, transport=LiteLLMTransport(), cache=None).check_ready()
+    assert time.monotonic() - start < 5

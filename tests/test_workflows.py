@@ -281,3 +281,45 @@ def test_incremental_mode_reads_an_existing_repo_into_the_design(tmp_path):
     architect = next(r for r in transport.requests if r.role == "architect")
     prompt = architect.messages[-1]["content"]
     assert "textstats/core.py" in prompt and "word_count" in prompt  # existing nodes shown
+
+
+def test_resuming_a_finished_run_changes_nothing(tmp_path):
+    first = Company(settings(), transport=demo_transport()).run(BRIEF, run_dir=tmp_path / "r")
+    before = (tmp_path / "r" / "events.jsonl").read_text()
+    again = resume(tmp_path / "r", transport=ScriptedTransport())  # no model call allowed
+    assert again.ok and again.report.run_id == first.report.run_id
+    assert (tmp_path / "r" / "events.jsonl").read_text() == before
+
+
+def test_a_run_that_died_before_its_first_checkpoint_resumes_from_the_start(tmp_path):
+    first = Company(settings(), transport=demo_transport()).run(BRIEF, run_dir=tmp_path / "r")
+    (first.run_dir / "checkpoints.sqlite").unlink()
+    (first.run_dir / "artifacts" / "run_report.json").unlink()
+    again = resume(first.run_dir, transport=demo_transport())
+    assert again.ok
+
+
+def test_gates_that_do_not_exist_in_a_mode_are_refused(tmp_path):
+    from softco.errors import ConfigError
+
+    s = settings(workflow={"approve": ["sprint"]})
+    with pytest.raises(ConfigError, match="do not exist in waterfall"):
+        Company(s, transport=demo_transport()).run(BRIEF, run_dir=tmp_path / "r")
+
+
+def test_following_a_resumed_run_reads_to_its_last_finish(tmp_path):
+    run_dir = tmp_path / "r"
+    Company(settings(budget={"max_tokens": 3000}), transport=demo_transport()).run(
+        BRIEF, run_dir=run_dir
+    )
+    resume(run_dir, transport=demo_transport(), budget={"max_tokens": None})
+    followed = list(Company.events(run_dir, follow=True))
+    finishes = [e for e in followed if e.type == "run_finished"]
+    assert [f.stop_reason for f in finishes] == ["budget", "done"]
+
+
+def test_parallel_calls_cannot_overshoot_the_token_budget_together(tmp_path):
+    s = settings(budget={"max_tokens": 4000}, workflow={"concurrency": 4})
+    result = Company(s, transport=demo_transport(delay_s=0.2)).run(BRIEF, run_dir=tmp_path / "r")
+    assert result.stop_reason == StopReason.BUDGET
+    assert result.report.total.total_tokens <= 4000
