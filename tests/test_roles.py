@@ -309,3 +309,40 @@ def test_coder_gets_only_the_stories_naming_its_file(tmp_path, prd, design):
     ctx = make_ctx(tmp_path, {"coder": [{"content": "def word_count(text):\n    return 1\n"}]})
     coder.write_file(ctx, design.file("textstats/core.py"), design, prd)
     assert "US1 Count words" in prompt(ctx) and "US2 CLI" not in prompt(ctx)
+
+
+def test_code_cut_off_at_max_tokens_keeps_the_complete_functions():
+    from softco.roles.schemas import CodeOnly
+
+    raw = (
+        '{"content": "from m import f\\n\\ndef test_a():\\n    assert f(1) == 1\\n\\n'
+        "def test_b():\\n    assert f(2) == 2\\n    assert f(3"
+    )
+    salvaged = CodeOnly.salvage(raw)
+    assert salvaged is not None and "def test_a" in salvaged.content
+    assert "test_b" not in salvaged.content  # it was cut mid-body
+    assert CodeOnly.salvage('{"content": "x = (') is None
+    assert CodeOnly.salvage("not json at all") is None
+
+
+def test_gateway_salvages_a_truncated_code_reply_instead_of_reasking():
+    from softco.llm import Gateway, RawCompletion
+    from softco.roles.schemas import CodeOnly
+
+    class Truncating:
+        calls = 0
+
+        def constrains(self, model):
+            return True
+
+        def send(self, request):
+            Truncating.calls += 1
+            return RawCompletion(
+                text='{"content": "def test_a():\\n    assert 1 == 1\\n\\ndef test_b():\\n    as',
+                finish_reason="length",
+            )
+
+    reply = Gateway(Settings.load(), transport=Truncating()).complete(
+        [{"role": "user", "content": "tests"}], CodeOnly, role="tester"
+    )
+    assert "def test_a" in reply.parsed.content and Truncating.calls == 1

@@ -141,6 +141,8 @@ class Gateway:
             if schema is None:
                 return self._reply(raw, None, usage, start, model, cached, attempt)
             parsed, errors = parse_reply(raw.text, schema)
+            if parsed is None and raw.finish_reason == "length" and hasattr(schema, "salvage"):
+                parsed = schema.salvage(raw.text)  # keep what was complete before the cut
             if parsed is not None:
                 if self.cache and not cached:
                     self.cache.put(request, raw)

@@ -10,6 +10,10 @@ scripts and cassettes written with ``CodeFile`` replies keep working.
 
 from __future__ import annotations
 
+import ast
+import json
+import re
+
 from pydantic import BaseModel, Field, field_validator
 
 from softco.artifacts import strip_fence
@@ -27,3 +31,47 @@ class CodeOnly(BaseModel):
         if not text.strip():
             raise ValueError("the file is empty: write the complete file content")
         return text + "\n"
+
+    @classmethod
+    def salvage(cls, raw: str) -> CodeOnly | None:
+        """Recover a reply cut off at ``max_tokens`` (a small model looping on tests).
+
+        The JSON string is decoded as far as it goes, then cut back to the last
+        point where the code still parses, so the complete functions written
+        before the loop are kept instead of throwing the whole reply away.
+        """
+        match = re.match(r'\s*\{\s*"content"\s*:\s*"', raw)
+        if not match:
+            return None
+        body = raw[match.end() :]
+        text = ""
+        for end in range(len(body), 0, -1):
+            try:
+                text = json.loads('"' + body[:end].rstrip("\\") + '"')
+                break
+            except ValueError:
+                continue
+        original = text.splitlines()
+        lines = list(original)
+        while lines:
+            candidate = "\n".join(lines).rstrip() + "\n"
+            try:
+                tree = ast.parse(candidate)
+            except SyntaxError:
+                lines.pop()
+                continue
+            if tree.body and any(
+                isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+                for n in tree.body
+            ):
+                # if the cut fell inside the last function, drop that function
+                last = tree.body[-1]
+                rest = original[len(lines) :]
+                cut_inside = bool(rest) and rest[0][:1] in (" ", "\t")
+                if cut_inside and isinstance(last, ast.FunctionDef):
+                    candidate = "\n".join(lines[: last.lineno - 1]).rstrip() + "\n"
+                    if "def " not in candidate:
+                        return None
+                return cls(content=candidate)
+            return None
+        return None
