@@ -9,11 +9,12 @@ back to its author with the exact finding.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from softco.artifacts import PRD, Design, FileSpec, ReviewReport, depgraph
+from softco.artifacts import PRD, Design, FileSpec, ReviewReport, TestReport, depgraph
 from softco.errors import DesignInvalid
 from softco.events import DesignReady, FileStatus, ReviewDone, TestsRun
 from softco.events import TestCaseResult as EventCase
@@ -124,6 +125,48 @@ def fail_design_node(rt: Runtime):
     return node
 
 
+def gated(
+    rt: Runtime,
+    role: str,
+    path: str,
+    content: str,
+    check: Callable[[str], list[str]],
+    rewrite: Callable[[str, str], str],
+) -> str:
+    """Run the static gate; on findings, one re-ask with them, kept only if it has fewer."""
+    if not rt.settings.workflow.static_gates:
+        return content
+    problems = check(content)
+    if not problems:
+        return content
+    rt.say(role, f"{path}: gate found " + "; ".join(problems[:2]), rt_phase(role))
+    retry = rewrite("Static checks found problems:\n" + "\n".join(problems), content)
+    return retry if len(check(retry)) < len(problems) else content
+
+
+def rt_phase(role: str) -> str:
+    return "test" if role == "tester" else "code"
+
+
+def emit_tests(rt: Runtime, report: TestReport, round_no: int) -> None:
+    """One TestsRun event (the TUI's test pane and the CLI progress read it)."""
+    rt.events.emit(
+        TestsRun(
+            round=round_no,
+            passed=report.passed,
+            failed=report.failed,
+            errors=report.errors,
+            total=report.total,
+            duration_s=report.duration_s,
+            timed_out=report.timed_out,
+            cases=[
+                EventCase(name=c.name, outcome=c.outcome, message=c.message[:300])
+                for c in report.cases
+            ],
+        )
+    )
+
+
 def write_module(
     rt: Runtime,
     spec: FileSpec,
@@ -149,23 +192,25 @@ def write_module(
         temperature=temperature,
         seed=seed,
     )
-    content = code.content
-    if rt.settings.workflow.static_gates:
-        problems = gates.check_module(spec, content, design)
-        if problems:
-            rt.say("coder", f"{spec.path}: gate found " + "; ".join(problems[:2]), "code")
-            retry = coder.write_file(
+    content = gated(
+        rt,
+        "coder",
+        spec.path,
+        code.content,
+        lambda text: gates.check_module(spec, text, design),
+        lambda findings, text: (
+            coder.write_file(
                 ctx,
                 spec,
                 design,
                 prd,
-                feedback="Static checks found problems:\n" + "\n".join(problems),
-                previous=content,
+                feedback=findings,
+                previous=text,
                 temperature=temperature,
                 seed=seed,
-            )
-            if len(gates.check_module(spec, retry.content, design)) < len(problems):
-                content = retry.content
+            ).content
+        ),
+    )
     rt.workspace.write(spec.path, content)
     rt.events.emit(FileStatus(path=spec.path, status="written", generation=gen))
     rt.remember_files({spec.path: content}, phase="code")
@@ -210,20 +255,17 @@ def write_test_file(
 ) -> str:
     ctx = rt.ctx("test", sprint)
     suite = tester.write_tests(ctx, spec, design, prd, feedback=feedback)
-    path, content = suite.path, suite.content
-    if rt.settings.workflow.static_gates:
-        problems = gates.check_tests(path, content, design)
-        if problems:
-            rt.say("tester", f"{path}: gate found " + "; ".join(problems[:2]), "test")
-            retry = tester.write_tests(
-                ctx,
-                spec,
-                design,
-                prd,
-                feedback="Static checks found problems:\n" + "\n".join(problems),
-            )
-            if len(gates.check_tests(path, retry.content, design)) < len(problems):
-                content = retry.content
+    path = suite.path
+    content = gated(
+        rt,
+        "tester",
+        path,
+        suite.content,
+        lambda text: gates.check_tests(path, text, design),
+        lambda findings, text: (
+            tester.write_tests(ctx, spec, design, prd, feedback=findings).content
+        ),
+    )
     rt.workspace.write(path, content)
     return path
 
@@ -256,21 +298,7 @@ def run_tests_node(rt: Runtime):
         with rt.phase("test", sprint):
             result = rt.workspace.run_tests(timeout_s=rt.settings.sandbox.timeout_s)
             report = to_test_report(result)
-        rt.events.emit(
-            TestsRun(
-                round=state.get("test_round", 0),
-                passed=report.passed,
-                failed=report.failed,
-                errors=report.errors,
-                total=report.total,
-                duration_s=report.duration_s,
-                timed_out=report.timed_out,
-                cases=[
-                    EventCase(name=c.name, outcome=c.outcome, message=c.message[:300])
-                    for c in report.cases
-                ],
-            )
-        )
+        emit_tests(rt, report, state.get("test_round", 0))
         owners = state.get("test_owner") or {}
         status = _file_status(report, owners)
         for path, st in status.items():

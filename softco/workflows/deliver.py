@@ -10,8 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from softco.artifacts import PRD, Backlog, Design, depgraph
-from softco.events import TestCaseResult as EventCase
-from softco.events import TestsRun
+from softco.workflows.build import emit_tests
 from softco.workflows.repair import run_suite
 from softco.workflows.runtime import Runtime
 from softco.workflows.state import RunState
@@ -46,21 +45,7 @@ def deliver_node(rt: Runtime):
             if state.get("design"):
                 design = Design.model_validate(state["design"])
                 report = run_suite(rt)
-                rt.events.emit(
-                    TestsRun(
-                        round=state.get("test_round", 0) + 1,
-                        passed=report.passed,
-                        failed=report.failed,
-                        errors=report.errors,
-                        total=report.total,
-                        duration_s=report.duration_s,
-                        timed_out=report.timed_out,
-                        cases=[
-                            EventCase(name=c.name, outcome=c.outcome, message=c.message[:300])
-                            for c in report.cases
-                        ],
-                    )
-                )
+                emit_tests(rt, report, state.get("test_round", 0) + 1)
                 rt.save("test_report", report, f"final: {report.passed}/{report.total} passed")
                 update["test_report"] = report.model_dump(mode="json")
                 if state.get("backlog"):
