@@ -70,3 +70,16 @@ def test_empty_interfaces_are_read_back_from_the_code(tmp_path):
     design = _design([{"path": "ts/core.py", "responsibility": "r"}])
     filled = fill_interfaces_from_code(design, tmp_path)
     assert [fn.name for fn in filled.file("ts/core.py").interface] == ["word_count"]
+
+
+def test_tests_a_gate_points_into_are_pruned_and_the_rest_kept():
+    from softco.workflows.build import prune_broken_tests
+
+    content = (
+        "from m import f\n\n\ndef test_ok():\n    assert f(1) == 1\n\n\n"
+        "@pytest.mark.parametrize('x', [1])\ndef test_bad(x):\n    assert capsys\n"
+    )
+    pruned = prune_broken_tests(content, ["line 10: undefined name 'capsys'"])
+    assert "test_ok" in pruned and "test_bad" not in pruned and "parametrize" not in pruned
+    only_bad = "def test_bad():\n    assert capsys\n"
+    assert prune_broken_tests(only_bad, ["line 2: undefined name 'capsys'"]) == only_bad

@@ -19,7 +19,13 @@ ROLE = "tester"
 
 
 def write_tests(
-    ctx: RoleContext, spec: FileSpec, design: Design, prd: PRD, feedback: str = ""
+    ctx: RoleContext,
+    spec: FileSpec,
+    design: Design,
+    prd: PRD,
+    feedback: str = "",
+    temperature: float | None = None,
+    seed: int | None = None,
 ) -> CodeFile:
     """Write ``tests/test_<module>.py`` for ``spec`` (``feedback`` repairs a rejected file)."""
     path = test_path_for(spec, design)
@@ -29,6 +35,8 @@ def write_tests(
         template="tester.write",
         schema=CodeOnly,
         task_summary=f"pytest tests for {spec.path}: {spec.responsibility}",
+        temperature=temperature,
+        seed=seed,
         describe=lambda c: f"wrote {path} ({c.content.count('def test_')} tests for {spec.path})",
         test_path=path,
         path=spec.path,

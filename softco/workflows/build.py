@@ -9,6 +9,8 @@ back to its author with the exact finding.
 
 from __future__ import annotations
 
+import ast
+import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -144,6 +146,34 @@ def gated(
     return retry if len(check(retry)) < len(problems) else content
 
 
+def prune_broken_tests(content: str, problems: list[str]) -> str:
+    """Drop the test functions a gate finding points into (by its "line N").
+
+    A test that cannot run (an undefined name, a missing fixture) only adds
+    noise to the suite and sends the repair loop after the wrong culprit; the
+    healthy tests of the same file are kept. Nothing is dropped if that would
+    leave no test at all.
+    """
+    lines = {int(m) for p in problems for m in re.findall(r"\bline (\d+)", p)}
+    if not lines:
+        return content
+    try:
+        tree = ast.parse(content)
+    except SyntaxError:
+        return content
+    spans = [
+        (min(d.lineno for d in [n, *n.decorator_list]), n.end_lineno or n.lineno)
+        for n in tree.body
+        if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef) and n.name.startswith("test")
+    ]
+    broken = [(a, b) for a, b in spans if any(a <= ln <= b for ln in lines)]
+    if not broken or len(broken) == len(spans):
+        return content
+    drop = {i for a, b in broken for i in range(a, b + 1)}
+    kept = [text for i, text in enumerate(content.splitlines(), 1) if i not in drop]
+    return "\n".join(kept).rstrip() + "\n"
+
+
 def rt_phase(role: str) -> str:
     return "test" if role == "tester" else "code"
 
@@ -256,16 +286,22 @@ def write_test_file(
     ctx = rt.ctx("test", sprint)
     suite = tester.write_tests(ctx, spec, design, prd, feedback=feedback)
     path = suite.path
+
+    def check(text: str) -> list[str]:
+        return gates.check_tests(path, text, design)
+
     content = gated(
         rt,
         "tester",
         path,
         suite.content,
-        lambda text: gates.check_tests(path, text, design),
+        check,
         lambda findings, text: (
             tester.write_tests(ctx, spec, design, prd, feedback=findings).content
         ),
     )
+    if rt.settings.workflow.static_gates:
+        content = prune_broken_tests(content, check(content))
     rt.workspace.write(path, content)
     return path
 

@@ -111,7 +111,13 @@ def try_fix_test(
     previous = rt.workspace.read(path) if rt.workspace.exists(path) else ""
     baseline = _score(run_suite(rt))
     suite = tester.write_tests(
-        rt.ctx("test", state.get("sprint")), spec, design, prd, feedback=feedback
+        rt.ctx("test", state.get("sprint")),
+        spec,
+        design,
+        prd,
+        feedback=feedback,
+        temperature=0.4,
+        seed=1000 * state.get("test_round", 0) + 7,
     )
     if rt.settings.workflow.static_gates and gates.check_tests(path, suite.content, design):
         return False
