@@ -322,3 +322,15 @@ def test_unreachable_api_base_fails_in_seconds(monkeypatch):
     with pytest.raises(ProviderUnavailable, match="unreachable"):
         Gateway(settings, transport=LiteLLMTransport(), cache=None).check_ready()
     assert time.monotonic() - start < 5
+
+
+def test_recording_a_real_model_registers_the_local_provider(tmp_path):
+    import litellm
+
+    from softco.llm import LiteLLMTransport
+
+    Gateway(
+        Settings.load(home=tmp_path),
+        transport=CassetteTransport(tmp_path / "c.jsonl", "record", LiteLLMTransport()),
+    )
+    assert any(p.get("provider") == "local" for p in litellm.custom_provider_map)

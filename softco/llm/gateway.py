@@ -58,11 +58,11 @@ class Gateway:
         self.ledger = ledger or UsageLedger(self.settings.budget)
         self.events = events
         if cache is _UNSET:
-            use_cache = self.settings.llm.cache and isinstance(self.transport, LiteLLMTransport)
+            use_cache = self.settings.llm.cache and _real(self.transport)
             folder = self.settings.llm.cache_dir or self.settings.home / "cache" / "responses"
             cache = ResponseCache(Path(folder)) if use_cache else None
         self.cache: ResponseCache | None = cache  # type: ignore[assignment]
-        if isinstance(self.transport, LiteLLMTransport):
+        if _real(self.transport):
             from softco.llm.local_provider import configure_local
 
             configure_local(self.settings.local, self.settings.home)
@@ -72,7 +72,7 @@ class Gateway:
 
     def check_ready(self, roles: tuple[str, ...] = ("pm", "architect", "coder")) -> None:
         """Fail fast (before a run starts) on a missing key or a missing local model."""
-        if not isinstance(self.transport, LiteLLMTransport):
+        if not _real(self.transport):
             return
         import litellm
 
@@ -198,7 +198,7 @@ class Gateway:
         return raw, False
 
     def _worst_cost(self, request: CompletionRequest, prompt_est: int) -> float:
-        if is_local(request.model) or not isinstance(self.transport, LiteLLMTransport):
+        if is_local(request.model) or not _real(self.transport):
             return 0.0
         import litellm
 
@@ -268,3 +268,10 @@ def _check_reachable(url: str, timeout_s: float = 3.0) -> None:
         raise ProviderUnavailable(
             f"api_base {url} is unreachable ({exc}); start the server or fix llm.api_base"
         ) from None
+
+
+def _real(transport: object) -> bool:
+    """A transport that reaches real models: LiteLLM itself, or a recorder wrapping it."""
+    return isinstance(transport, LiteLLMTransport) or isinstance(
+        getattr(transport, "inner", None), LiteLLMTransport
+    )
