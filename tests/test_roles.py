@@ -346,3 +346,12 @@ def test_gateway_salvages_a_truncated_code_reply_instead_of_reasking():
         [{"role": "user", "content": "tests"}], CodeOnly, role="tester"
     )
     assert "def test_a" in reply.parsed.content and Truncating.calls == 1
+
+
+def test_newlines_a_model_unescaped_inside_string_literals_are_rejoined():
+    from softco.roles.schemas import CodeOnly
+
+    broken = "def test_out(capsys):\n    print(10)\n    assert capsys.readouterr().out == '10\n'\n"
+    fixed = CodeOnly(content=broken).content
+    assert "== '10\\n'" in fixed
+    compile(fixed, "t.py", "exec")

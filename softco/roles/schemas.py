@@ -19,6 +19,30 @@ from pydantic import BaseModel, Field, field_validator
 from softco.artifacts import strip_fence
 
 
+def rejoin_broken_strings(code: str, max_fixes: int = 20) -> str:
+    """Undo a small model's JSON slip: ``"\\n"`` meant inside a string literal.
+
+    Writing Python inside a JSON string, a model often emits ``\\n`` where the
+    Python source needed the two characters backslash-n, so ``'10\\n'`` arrives
+    as a string literal broken across two lines. Each such break is joined
+    back with an escaped newline until the code parses (or nothing changes).
+    """
+    for _ in range(max_fixes):
+        try:
+            ast.parse(code)
+            return code
+        except SyntaxError as exc:
+            if "unterminated string literal" not in str(exc.msg) or not exc.lineno:
+                return code
+            lines = code.split("\n")
+            i = exc.lineno - 1
+            if i + 1 >= len(lines):
+                return code
+            lines[i : i + 2] = [lines[i] + "\\n" + lines[i + 1]]
+            code = "\n".join(lines)
+    return code
+
+
 class CodeOnly(BaseModel):
     """One file's complete text."""
 
@@ -30,7 +54,7 @@ class CodeOnly(BaseModel):
         text = strip_fence(value).strip("\n")
         if not text.strip():
             raise ValueError("the file is empty: write the complete file content")
-        return text + "\n"
+        return rejoin_broken_strings(text) + "\n"
 
     @classmethod
     def salvage(cls, raw: str) -> CodeOnly | None:

@@ -282,7 +282,7 @@ def code_node(rt: Runtime):
 
 def write_test_file(
     rt: Runtime, spec: FileSpec, design: Design, prd: PRD, sprint: int | None, feedback: str = ""
-) -> str:
+) -> str | None:
     ctx = rt.ctx("test", sprint)
     suite = tester.write_tests(ctx, spec, design, prd, feedback=feedback)
     path = suite.path
@@ -302,8 +302,20 @@ def write_test_file(
     )
     if rt.settings.workflow.static_gates:
         content = prune_broken_tests(content, check(content))
+    if not parses(content):
+        # one unparsable test file stops pytest collecting every other file
+        rt.say("tester", f"{path} does not parse after a retry: left out of the suite", "test")
+        return None
     rt.workspace.write(path, content)
     return path
+
+
+def parses(content: str) -> bool:
+    try:
+        ast.parse(content)
+    except SyntaxError:
+        return False
+    return True
 
 
 def write_tests_node(rt: Runtime):
@@ -321,7 +333,9 @@ def write_tests_node(rt: Runtime):
                 rt.workspace.write("tests/__init__.py", "")
             for spec in testable(design):
                 if spec.path in targets or not rt.workspace.exists(test_path_for(spec, design)):
-                    owners[write_test_file(rt, spec, design, prd, sprint)] = spec.path
+                    written = write_test_file(rt, spec, design, prd, sprint)
+                    if written is not None:
+                        owners[written] = spec.path
             rt.workspace.commit("test: tests from acceptance criteria", role="tester", phase="test")
         return {"test_owner": owners, "test_round": 0, "design": design.model_dump(mode="json")}
 

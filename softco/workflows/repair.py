@@ -123,8 +123,10 @@ def try_fix_test(
         return False
     rt.workspace.write(path, suite.content)
     improved = _score(run_suite(rt)) > baseline
-    if not improved:
+    if not improved and previous:
         rt.workspace.write(path, previous)
+    elif not improved:
+        rt.workspace.delete(path)
     rt.say("tester", f"{path}: rewrite {'kept' if improved else 'reverted (no gain)'}", "test")
     return improved
 
