@@ -54,9 +54,28 @@ class Engine:
         self.load_s = time.perf_counter() - start
 
     def chat(self, request: dict[str, Any]) -> dict[str, Any]:
-        """Run one chat completion; calls are serialised by a lock."""
+        """Run one chat completion; calls are serialised by a lock.
+
+        The native call runs on a daemon thread and this thread waits in short
+        slices, so Ctrl-C and SIGTERM are handled at once instead of after a
+        generation that may take a minute.
+        """
         with self._lock:
-            result = self._server.handle_chat_completions(request)
+            box: dict[str, Any] = {}
+
+            def work() -> None:
+                try:
+                    box["result"] = self._server.handle_chat_completions(request)
+                except BaseException as exc:  # re-raised in the caller's thread
+                    box["error"] = exc
+
+            worker = threading.Thread(target=work, name="softco-engine", daemon=True)
+            worker.start()
+            while worker.is_alive():
+                worker.join(0.2)
+            if "error" in box:
+                raise box["error"]
+            result = box["result"]
         if isinstance(result, str):
             result = json.loads(result)
         if isinstance(result, dict) and "error" in result and "choices" not in result:
