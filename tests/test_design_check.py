@@ -83,3 +83,17 @@ def test_tests_a_gate_points_into_are_pruned_and_the_rest_kept():
     assert "test_ok" in pruned and "test_bad" not in pruned and "parametrize" not in pruned
     only_bad = "def test_bad():\n    assert capsys\n"
     assert prune_broken_tests(only_bad, ["line 2: undefined name 'capsys'"]) == only_bad
+
+
+def test_fallback_design_is_built_from_the_functions_the_brief_names():
+    from softco.workflows.design_check import fallback_design
+
+    prd = PRD.model_validate(DEMO_PRD)
+    plain = fallback_design(prd, BRIEF)
+    assert plain is not None and plain.entry_point.endswith("cli.py")
+    core = next(f for f in plain.files if f.path.endswith("core.py"))
+    assert [fn.signature for fn in core.interface] == [
+        "def word_count(text)",
+        "def top_words(text, n)",
+    ]
+    assert design_gaps(plain, prd, BRIEF) == []

@@ -23,7 +23,12 @@ from softco.events import TestCaseResult as EventCase
 from softco.quality import gates
 from softco.roles import architect, coder, reviewer, tester
 from softco.roles.briefing import test_path_for
-from softco.workflows.design_check import complete_design, design_gaps, fill_interfaces_from_code
+from softco.workflows.design_check import (
+    complete_design,
+    design_gaps,
+    fallback_design,
+    fill_interfaces_from_code,
+)
 from softco.workflows.runtime import Runtime, to_test_report
 from softco.workflows.state import RunState
 
@@ -58,9 +63,19 @@ def design_node(rt: Runtime):
             design = complete_design(design, prd_of(state))
             found = depgraph.validate_design(design, max_files=rt.settings.workflow.max_files)
         attempts = state.get("design_attempts", 0) + 1
-        if not found and attempts <= rt.settings.workflow.design_repairs:
-            # weaknesses get a bounded chance too; after that the best design goes ahead
-            found = design_gaps(design, prd_of(state), state.get("brief", ""), existing)
+        gaps = [] if found else design_gaps(design, prd_of(state), state.get("brief", ""), existing)
+        if gaps and attempts <= rt.settings.workflow.design_repairs:
+            found = gaps  # weaknesses get a bounded chance too
+        elif gaps and existing is None:
+            plain = fallback_design(prd_of(state), state.get("brief", ""))
+            if plain is not None and not design_gaps(plain, prd_of(state), state.get("brief", "")):
+                rt.say(
+                    "architect",
+                    "design still had gaps: using the plain design the brief "
+                    "implies (" + ", ".join(plain.paths) + ")",
+                    "design",
+                )
+                design = plain
         rt.save(
             "design",
             design,

@@ -19,12 +19,22 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from softco.artifacts import PRD, Design, FunctionSpec, depgraph
-from softco.roles.architect import wants_cli
+from softco.artifacts import PRD, Design, FileSpec, FunctionSpec, depgraph
+from softco.roles.architect import package_name, wants_cli
 
 _CALL = re.compile(r"\b([a-z_][a-z0-9_]*)\(([^()]*)\)")
 _NOT_FUNCTIONS = {"print", "len", "open", "main", "input", "range", "str", "int", "e", "g"}
 MAIN_SIGNATURE = "def main(argv: list[str] | None = None) -> int"
+
+
+def named_calls(text: str) -> dict[str, str]:
+    """``{name: parameters}`` for each call a brief spells out, first spelling wins."""
+    calls: dict[str, str] = {}
+    for m in _CALL.finditer(text):
+        name, params = m.group(1), m.group(2).strip()
+        if name not in _NOT_FUNCTIONS and len(name) > 2 and name not in calls:
+            calls[name] = params
+    return calls
 
 
 def named_functions(text: str) -> list[str]:
@@ -105,4 +115,60 @@ def fill_interfaces_from_code(design: Design, root: Path) -> Design:
         files=files,
         entry_point=design.entry_point,
         dependencies=design.dependencies,
+    )
+
+
+def fallback_design(prd: PRD, brief: str) -> Design | None:
+    """A plain design built from the functions the brief names (no LLM).
+
+    Used when the architect still leaves gaps after its repairs: one core
+    module offering every named function, plus ``cli.py`` when a CLI is
+    wanted. ``None`` when the brief names no function to build around.
+    """
+    calls = named_calls(brief)
+    params_ok = {
+        n: p
+        for n, p in calls.items()
+        if all(part.strip().isidentifier() for part in p.split(",") if part.strip())
+    }
+    if not params_ok:
+        return None
+    package = package_name(prd)
+    features = " ".join([*prd.features, *(s.story for s in prd.user_stories)])
+
+    def doc(name: str) -> str:
+        for sentence in re.split(r"(?<=[.;])\s+", features):
+            if name in sentence:
+                return sentence.strip()[:200]
+        return f"{name.replace('_', ' ').capitalize()}."
+
+    core = FileSpec(
+        path=f"{package}/core.py",
+        responsibility="The library functions the requirements name.",
+        interface=[
+            FunctionSpec(signature=f"def {n}({p})", docstring=doc(n)) for n, p in params_ok.items()
+        ],
+    )
+    files = [FileSpec(path=f"{package}/__init__.py", responsibility="Package marker."), core]
+    entry = ""
+    if wants_cli(prd):
+        files.append(
+            FileSpec(
+                path=f"{package}/cli.py",
+                kind="cli",
+                responsibility="Command-line interface.",
+                interface=[
+                    FunctionSpec(
+                        signature=MAIN_SIGNATURE,
+                        docstring="Parse argv, run the command, print; 0 on success.",
+                    )
+                ],
+                depends_on=[core.path],
+            )
+        )
+        entry = f"{package}/cli.py"
+    return Design(
+        summary=f"{package}.core offers the functions; cli.py wraps them.",
+        files=files,
+        entry_point=entry,
     )
