@@ -21,9 +21,17 @@ ROLE = "architect"
 _CLI_WORDS = re.compile(r"\b(cli|command[- ]line|command|terminal|argv|argparse)\b", re.I)
 
 
+_FILLER_WORDS = frozenset(
+    "a an the python library lib prd app application tool tools cli module package project "
+    "simple small basic".split()
+)
+
+
 def package_name(prd: PRD) -> str:
     """A safe package directory named after the product, e.g. 'Text Stats!' -> 'text_stats'."""
-    words = re.findall(r"[a-z0-9]+", prd.title.lower())[:3]
+    words = re.findall(r"[a-z0-9]+", prd.title.lower())
+    # "textstats library PRD" names the package textstats, not textstats_library_prd
+    words = [w for w in words if w not in _FILLER_WORDS][:3] or words[:3]
     name = "_".join(words)[:24].strip("_") or "app"
     if name[0].isdigit():
         name = f"app_{name}"
