@@ -37,7 +37,7 @@ ROLE_NAMES = ("pm", "critic", "judge", "architect", "coder", "tester", "reviewer
 class _Section(BaseModel):
     """A settings section: unknown keys are errors, so a typo never disables a cap."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", validate_default=True)
 
 
 class RoleSettings(_Section):
@@ -47,6 +47,15 @@ class RoleSettings(_Section):
     temperature: float | None = Field(None, ge=0.0, le=2.0)
     max_tokens: int | None = Field(None, gt=0)
     memory_tokens: int | None = Field(None, ge=0, description="Token budget for retrieved memory.")
+
+
+# Short artifacts get short caps, so a small model that starts looping stops sooner.
+DEFAULT_ROLES: dict[str, RoleSettings] = {
+    "critic": RoleSettings(max_tokens=400),
+    "judge": RoleSettings(max_tokens=400),
+    "tester": RoleSettings(max_tokens=800),
+    "reviewer": RoleSettings(max_tokens=600),
+}
 
 
 class LLMSettings(_Section):
@@ -61,7 +70,9 @@ class LLMSettings(_Section):
     structured_retries: int = Field(2, ge=0, le=5, description="Re-asks on invalid output.")
     cache: bool = Field(True, description="On-disk response cache keyed by the full request.")
     cache_dir: Path | None = Field(None, description="Defaults to <home>/cache/responses.")
-    roles: dict[str, RoleSettings] = Field(default_factory=dict)
+    roles: dict[str, RoleSettings] = Field(
+        default_factory=dict, description="Per-role overrides, merged over DEFAULT_ROLES."
+    )
 
     @field_validator("roles")
     @classmethod
@@ -69,7 +80,11 @@ class LLMSettings(_Section):
         unknown = sorted(set(value) - set(ROLE_NAMES))
         if unknown:
             raise ValueError(f"unknown role(s) {unknown}; known roles: {list(ROLE_NAMES)}")
-        return value
+        merged = dict(DEFAULT_ROLES)
+        for role, given in value.items():
+            base = DEFAULT_ROLES.get(role, RoleSettings())
+            merged[role] = base.model_copy(update=given.model_dump(exclude_none=True))
+        return merged
 
     def for_role(self, role: str) -> tuple[str, float, int]:
         """(model, temperature, max_tokens) for a role after its overrides."""
@@ -86,6 +101,12 @@ class LocalModelSettings(_Section):
     n_ctx: int = Field(8192, ge=512, description="Context window of the embedded model.")
     n_threads: int | None = Field(None, ge=1, description="Defaults to the number of cores.")
     seed: int = 42
+    repeat_penalty: float = Field(
+        1.05,
+        ge=1.0,
+        le=1.5,
+        description="Qwen's recommended 1.05: stops a small model looping on one line.",
+    )
 
 
 class BudgetSettings(_Section):

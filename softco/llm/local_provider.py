@@ -65,6 +65,7 @@ class LocalProvider(CustomLLM):
             if optional.get(key) is not None:
                 request[key] = optional[key]
         request.setdefault("seed", _state["settings"].seed)
+        request.setdefault("repeat_penalty", _state["settings"].repeat_penalty)
         extra = optional.get("extra_body") or {}
         if isinstance(extra, dict) and extra.get("response_format"):
             request["response_format"] = extra["response_format"]

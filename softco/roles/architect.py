@@ -22,8 +22,26 @@ _CLI_WORDS = re.compile(r"\b(cli|command[- ]line|command|terminal|argv|argparse)
 
 
 _FILLER_WORDS = frozenset(
-    "a an the python library lib prd app application tool tools cli module package project "
-    "simple small basic".split()
+    {
+        "a",
+        "an",
+        "the",
+        "python",
+        "library",
+        "lib",
+        "prd",
+        "app",
+        "application",
+        "tool",
+        "tools",
+        "cli",
+        "module",
+        "package",
+        "project",
+        "simple",
+        "small",
+        "basic",
+    }
 )
 
 
