@@ -158,6 +158,9 @@ def gated(
         return content
     rt.say(role, f"{path}: gate found " + "; ".join(problems[:2]), rt_phase(role))
     retry = rewrite("Static checks found problems:\n" + "\n".join(problems), content)
+    # code that parses beats code that does not, whatever the count of findings
+    if parses(retry) != parses(content):
+        return retry if parses(retry) else content
     return retry if len(check(retry)) < len(problems) else content
 
 
