@@ -97,3 +97,12 @@ def test_fallback_design_is_built_from_the_functions_the_brief_names():
         "def top_words(text, n)",
     ]
     assert design_gaps(plain, prd, BRIEF) == []
+
+
+def test_a_suite_that_cannot_even_be_collected_scores_below_failing_tests():
+    from softco.artifacts import TestCase, TestReport
+    from softco.workflows.repair import _score
+
+    broken_imports = TestReport(cases=[], output="ImportError: cannot import name")
+    failing = TestReport(cases=[TestCase(name="t::a", outcome="failed")])
+    assert _score(broken_imports) < _score(failing)

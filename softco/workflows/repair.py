@@ -15,6 +15,7 @@ from collections import defaultdict
 from typing import Any, Literal
 
 from softco.artifacts import PRD, Design, FileSpec, TestReport
+from softco.quality import gates
 from softco.roles.briefing import test_path_for
 from softco.workflows.build import design_of, prd_of, testable, write_module
 from softco.workflows.runtime import Runtime, to_test_report
@@ -49,8 +50,13 @@ def run_suite(rt: Runtime) -> TestReport:
     return to_test_report(rt.workspace.run_tests(timeout_s=rt.settings.sandbox.timeout_s))
 
 
-def _score(report: TestReport) -> tuple[int, int]:
-    return (report.passed, -(report.failed + report.errors))
+def _score(report: TestReport) -> tuple[int, int, int]:
+    """Higher is better: a suite that runs at all, then passes, then fewest failures.
+
+    A collection error yields no cases, so without the first term a fix that
+    breaks imports would look better than one that leaves tests failing.
+    """
+    return (1 if report.total else 0, report.passed, -(report.failed + report.errors))
 
 
 def try_fix(
@@ -84,6 +90,11 @@ def try_fix(
             temperature=0.4,
             seed=1000 * state.get("test_round", 0) + n,
         )
+        candidate = rt.workspace.read(spec.path)
+        if len(gates.check_module(spec, candidate, design)) > len(
+            gates.check_module(spec, previous, design)
+        ):
+            continue  # the static gate already says this rewrite is worse
         score = _score(run_suite(rt))
         if score > best or (accept_equal and score >= best and best_content == previous):
             best, best_content = score, rt.workspace.read(spec.path)
@@ -92,7 +103,7 @@ def try_fix(
     if improved and best > baseline:
         rt.remember_lesson(
             f"In {spec.path} ({spec.responsibility}) this failure:\n{feedback[:400]}\n"
-            f"was fixed by a rewrite that raised passing tests from {baseline[0]} to {best[0]}.",
+            f"was fixed by a rewrite that raised passing tests from {baseline[1]} to {best[1]}.",
             outcome="passed",
             phase="test",
         )
