@@ -25,7 +25,7 @@ $(VENV)/.dev-installed: $(BIN)/python pyproject.toml
 
 ## demo: set up (.venv + embedded model) and build a small project on the embedded model
 demo: $(VENV)/.local-installed
-	$(BIN)/softco run "$(DEMO_BRIEF)" --out runs/demo
+	$(BIN)/softco run "$(DEMO_BRIEF)"
 
 ## test: set up (.venv + dev tools) and run the default test suite (no model needed)
 test: $(VENV)/.dev-installed
