@@ -238,3 +238,23 @@ def test_placeholder_ratio():
     files = {"x.py": CLEAN_CORE, "y.py": stub, "bad.py": "def (:", "README.md": "def a(): pass"}
     assert placeholder_ratio(files) == pytest.approx(2 / 3)
     assert placeholder_ratio({}) == 0.0
+
+
+def test_a_module_importing_from_itself_is_refused():
+    from softco.artifacts import Design
+    from softco.quality.gates import check_module
+
+    design = Design.model_validate(
+        {
+            "summary": "s",
+            "files": [
+                {
+                    "path": "ts/core.py",
+                    "responsibility": "r",
+                    "interface": [{"signature": "def word_count(text)"}],
+                }
+            ],
+        }
+    )
+    problems = check_module(design.files[0], "from ts.core import word_count\n", design)
+    assert any("imports from itself" in p for p in problems)

@@ -20,9 +20,10 @@ that is no fixture, a test without an assert, or no tests at all.
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterable
 
-from softco.artifacts import Design, FileSpec
+from softco.artifacts import Design, FileSpec, module_name
 from softco.quality.analysis import import_problems, parse, undefined_names
 from softco.quality.module_lint import (
     argv_problems,
@@ -57,6 +58,7 @@ def check_module(spec: FileSpec, content: str, design: Design) -> list[str]:
         return problems
     problems += undefined_names(tree, spec.path)
     problems += import_problems(tree, spec.path, design)
+    problems += self_import_problems(spec, tree)
     problems += interface_problems(spec, tree)
     problems += placeholder_problems(tree, content)
     problems += import_time_problems(tree)
@@ -81,3 +83,14 @@ def check_tests(
     problems += redefinition_problems(tree, design)
     problems += assertion_problems(tree)
     return list(dict.fromkeys(problems))
+
+
+def self_import_problems(spec: FileSpec, tree: ast.Module) -> list[str]:
+    """A module importing its own names (a small model writing the wrong file) never works."""
+    own = module_name(spec.path)
+    return [
+        f"line {node.lineno}: {spec.path} imports from itself ({own}): define "
+        f"{', '.join(a.name for a in node.names)} here instead"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module == own and node.level == 0
+    ]
