@@ -113,13 +113,6 @@ class PRD(BaseModel):
     def _story_ids(self) -> PRD:
         if not self.user_stories:
             raise ValueError("the PRD has no user stories: write at least one story per feature")
-        wanted = min(len(self.features), 4)
-        if len(self.user_stories) < wanted:
-            raise ValueError(
-                f"'features' lists {len(self.features)} items but there are only "
-                f"{len(self.user_stories)} user stories: write one story per feature "
-                f"(at least {wanted}), each with its own acceptance criteria"
-            )
         for n, story in enumerate(self.user_stories, 1):
             story.id = story.id.strip() or f"US{n}"
         dupes = duplicates(s.id for s in self.user_stories)
