@@ -229,6 +229,13 @@ def write_module(
 ) -> str:
     """One coder call plus its static gate (one bounded re-ask with the exact findings)."""
     rt.events.emit(FileStatus(path=spec.path, status="writing", generation=gen))
+    if spec.path.endswith("__init__.py") and not spec.interface and not feedback:
+        # a package marker is mechanical: a model asked for it invents imports of
+        # modules that do not exist, and one bad import breaks every test
+        content = f'"""{spec.responsibility.strip() or "Package marker."}"""\n'
+        rt.workspace.write(spec.path, content)
+        rt.events.emit(FileStatus(path=spec.path, status="written", generation=gen))
+        return content
     ctx = rt.ctx("code", sprint)
     code = coder.write_file(
         ctx,

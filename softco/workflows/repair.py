@@ -163,7 +163,21 @@ def fix_node(rt: Runtime):
             for test_path in owners:
                 if test_path in report.output or owners[test_path] in report.output:
                     failing[test_path].append(report.output)
+        # a collection error inside a module no test file owns (a package's
+        # __init__.py importing something that does not exist) goes to its coder
+        culprits = [
+            f
+            for f in design.files
+            if not report.cases
+            and report.output
+            and f.path in report.output
+            and f.path not in owners.values()
+        ]
         with rt.phase("test", state.get("sprint")):
+            for spec in culprits:
+                try_fix(
+                    rt, state, spec, design, prd, f"Importing it fails:\n{report.output[:2000]}"
+                )
             for test_path, messages in failing.items():
                 spec = design.file(owners[test_path])
                 text = "\n\n".join(messages)[:3000]
