@@ -29,7 +29,7 @@ from softco.workflows.design_check import (
     fallback_design,
     fill_interfaces_from_code,
 )
-from softco.workflows.runtime import Runtime, to_test_report
+from softco.workflows.runtime import Runtime
 from softco.workflows.state import RunState
 
 
@@ -376,8 +376,7 @@ def run_tests_node(rt: Runtime):
     def node(state: RunState) -> dict[str, Any]:
         sprint = state.get("sprint")
         with rt.phase("test", sprint):
-            result = rt.workspace.run_tests(timeout_s=rt.settings.sandbox.timeout_s)
-            report = to_test_report(result)
+            report = rt.run_suite()
         emit_tests(rt, report, state.get("test_round", 0))
         owners = state.get("test_owner") or {}
         status = _file_status(report, owners)

@@ -11,7 +11,6 @@ from typing import Any
 
 from softco.artifacts import PRD, Backlog, Design, depgraph
 from softco.workflows.build import emit_tests
-from softco.workflows.repair import run_suite
 from softco.workflows.runtime import Runtime
 from softco.workflows.state import RunState
 
@@ -44,7 +43,7 @@ def deliver_node(rt: Runtime):
             update: dict[str, Any] = {}
             if state.get("design"):
                 design = Design.model_validate(state["design"])
-                report = run_suite(rt)
+                report = rt.run_suite()
                 emit_tests(rt, report, state.get("test_round", 0) + 1)
                 rt.save("test_report", report, f"final: {report.passed}/{report.total} passed")
                 update["test_report"] = report.model_dump(mode="json")

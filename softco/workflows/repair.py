@@ -18,7 +18,7 @@ from softco.artifacts import PRD, Design, FileSpec, TestReport
 from softco.quality import gates
 from softco.roles.briefing import test_path_for
 from softco.workflows.build import design_of, prd_of, testable, write_module
-from softco.workflows.runtime import Runtime, to_test_report
+from softco.workflows.runtime import Runtime
 from softco.workflows.state import RunState
 
 _TEST_SIDE = re.compile(
@@ -46,10 +46,6 @@ def blame(message: str, test_path: str, round_no: int) -> Literal["code", "test"
     return "code"
 
 
-def run_suite(rt: Runtime) -> TestReport:
-    return to_test_report(rt.workspace.run_tests(timeout_s=rt.settings.sandbox.timeout_s))
-
-
 def _score(report: TestReport) -> tuple[int, int, int]:
     """Higher is better: a suite that runs at all, then passes, then fewest failures.
 
@@ -74,7 +70,7 @@ def try_fix(
     every test passing is accepted, since the pass count cannot rise.
     """
     previous = rt.workspace.read(spec.path) if rt.workspace.exists(spec.path) else ""
-    baseline = _score(run_suite(rt))
+    baseline = _score(rt.run_suite())
     best, best_content = baseline, previous
     rounds = rt.settings.workflow.best_of
     for n in range(rounds):
@@ -95,7 +91,7 @@ def try_fix(
             gates.check_module(spec, previous, design)
         ):
             continue  # the static gate already says this rewrite is worse
-        score = _score(run_suite(rt))
+        score = _score(rt.run_suite())
         if score > best or (accept_equal and score >= best and best_content == previous):
             best, best_content = score, rt.workspace.read(spec.path)
     rt.workspace.write(spec.path, best_content)
@@ -120,7 +116,7 @@ def try_fix_test(
 
     path = test_path_for(spec, design)
     previous = rt.workspace.read(path) if rt.workspace.exists(path) else ""
-    baseline = _score(run_suite(rt))
+    baseline = _score(rt.run_suite())
     suite = tester.write_tests(
         rt.ctx("test", state.get("sprint")),
         spec,
@@ -133,7 +129,7 @@ def try_fix_test(
     if rt.settings.workflow.static_gates and gates.check_tests(path, suite.content, design):
         return False
     rt.workspace.write(path, suite.content)
-    improved = _score(run_suite(rt)) > baseline
+    improved = _score(rt.run_suite()) > baseline
     if not improved and previous:
         rt.workspace.write(path, previous)
     elif not improved:

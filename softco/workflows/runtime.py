@@ -102,6 +102,10 @@ class Runtime:
     def say(self, role: str, text: str, phase: str = "") -> None:
         self.events.emit(AgentMessage(role=role, phase=phase, text=text))
 
+    def run_suite(self) -> TestReport:
+        """Run the workspace's whole test suite in the sandbox, as a ``TestReport``."""
+        return to_test_report(self.workspace.run_tests(timeout_s=self.settings.sandbox.timeout_s))
+
     def approve(self, request: ApprovalRequest) -> ApprovalDecision:
         return self.approver(request)
 
