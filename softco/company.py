@@ -266,14 +266,30 @@ def _drive(graph: Any, rt: Runtime, initial: dict[str, Any] | None) -> dict[str,
         payload = Command(resume=decision.model_dump(mode="json"))
 
 
+def _checkpoint(conn: sqlite3.Connection, run_id: str) -> Any:
+    """The newest checkpoint tuple of a run, or ``None`` (none yet, or unreadable)."""
+    try:
+        return SqliteSaver(conn).get_tuple({"configurable": {"thread_id": run_id}})
+    except Exception:
+        return None
+
+
+def _stored_checkpoint(run_dir: Path, run_id: str) -> Any:
+    """:func:`_checkpoint` for a run directory that may have no database at all."""
+    db = run_dir / "checkpoints.sqlite"
+    if not db.exists():
+        return None
+    conn = sqlite3.connect(db)
+    try:
+        return _checkpoint(conn, run_id)
+    finally:
+        conn.close()
+
+
 def _last_state(graph_state_conn: sqlite3.Connection, run_id: str) -> dict[str, Any]:
     """The newest checkpointed state, for a report after a crash mid-graph."""
-    try:
-        saver = SqliteSaver(graph_state_conn)
-        tup = saver.get_tuple({"configurable": {"thread_id": run_id}})
-        return dict(tup.checkpoint.get("channel_values", {})) if tup else {}
-    except Exception:
-        return {}
+    tup = _checkpoint(graph_state_conn, run_id)
+    return dict(tup.checkpoint.get("channel_values", {})) if tup else {}
 
 
 def _seed_from_repo(repo: Path, workspace_dir: Path) -> dict[str, Any]:
@@ -327,50 +343,22 @@ def resume(
             saved[key] = {**saved.get(key, {}), **value} if isinstance(value, dict) else value
         settings = Settings.model_validate(saved)
     company = Company(settings, transport=transport, approver=approver, listeners=listeners)
-    finished = _finished_result(run_dir, meta)
+    checkpoint = _stored_checkpoint(run_dir, meta["run_id"])
+    finished = _finished_result(run_dir, meta, checkpoint)
     if finished is not None:
         return finished
-    initial = (
-        None
-        if _has_checkpoint(run_dir, meta["run_id"])
-        else {"brief": meta["brief"], "mode": meta["mode"]}
-    )
+    # no checkpoint: the run died before its first node finished, so start it over
+    initial = None if checkpoint is not None else {"brief": meta["brief"], "mode": meta["mode"]}
     return company._execute(
         run_dir, meta["run_id"], meta["brief"], meta["mode"], initial, resumed=True
     )
 
 
-def _has_checkpoint(run_dir: Path, run_id: str) -> bool:
-    db = run_dir / "checkpoints.sqlite"
-    if not db.exists():
-        return False
-    conn = sqlite3.connect(db)
-    try:
-        return bool(_last_state(conn, run_id)) or _saved_tuple(conn, run_id)
-    finally:
-        conn.close()
-
-
-def _saved_tuple(conn: sqlite3.Connection, run_id: str) -> bool:
-    try:
-        return SqliteSaver(conn).get_tuple({"configurable": {"thread_id": run_id}}) is not None
-    except Exception:
-        return False
-
-
-def _finished_result(run_dir: Path, meta: dict[str, Any]) -> RunResult | None:
+def _finished_result(run_dir: Path, meta: dict[str, Any], tup: Any) -> RunResult | None:
     """A run whose graph already reached its end: resuming it changes nothing."""
-    db = run_dir / "checkpoints.sqlite"
     report_path = run_dir / "artifacts" / "run_report.json"
-    if not db.exists() or not report_path.exists():
+    if not report_path.exists():
         return None
-    conn = sqlite3.connect(db)
-    try:
-        tup = SqliteSaver(conn).get_tuple({"configurable": {"thread_id": meta["run_id"]}})
-    except Exception:
-        tup = None
-    finally:
-        conn.close()
     if tup is None or tup.pending_writes or not tup.checkpoint.get("channel_values"):
         return None
     values = tup.checkpoint["channel_values"]
