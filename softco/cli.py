@@ -32,6 +32,16 @@ ConfigOpt = Annotated[Path | None, typer.Option("--config", "-c", help="YAML set
 ModelOpt = Annotated[
     str | None, typer.Option("--model", "-m", help="LiteLLM model string or local/<name>.")
 ]
+BriefArg = Annotated[str, typer.Argument(help="What to build, in one line.")]
+ModeOpt = Annotated[str | None, typer.Option(help="waterfall or agile.")]
+BudgetUsdOpt = Annotated[float | None, typer.Option(help="Dollar cap.")]
+BudgetTokensOpt = Annotated[int | None, typer.Option(help="Token cap.")]
+OutOpt = Annotated[Path | None, typer.Option(help="Run directory.")]
+ReplayOpt = Annotated[Path | None, typer.Option(help="Replay a recorded cassette.")]
+NoMemoryOpt = Annotated[bool, typer.Option("--no-memory", help="Run without memory.")]
+ScriptedOpt = Annotated[
+    bool, typer.Option("--scripted", help="Use the built-in scripted demo model (no LLM).")
+]
 
 
 def load_settings(config: Path | None, **overrides) -> Settings:
@@ -155,7 +165,7 @@ def _sigterm_as_interrupt() -> None:
         signal.signal(signal.SIGTERM, handler)
 
 
-def _precheck(brief: str, out: Path | None, approve: str | None) -> None:
+def _precheck(brief: str, out: Path | None, approve: str | None, terminal: bool = True) -> None:
     """Refuse bad input before the progress panel opens."""
     import sys as _sys
 
@@ -165,7 +175,7 @@ def _precheck(brief: str, out: Path | None, approve: str | None) -> None:
     Brief.parse(brief)
     if out is not None and (out / RUN_META).exists():
         raise ConfigError(f"{out} already holds a run: resume it or pick another --out")
-    if approve and not _sys.stdin.isatty():
+    if terminal and approve and not _sys.stdin.isatty():
         raise ConfigError(
             "--approve asks on the terminal, but stdin is not one: "
             "use `softco tui --approve ...` or the SDK's approver"
@@ -189,24 +199,22 @@ def _finish(result) -> None:
 
 @app.command()
 def run(
-    brief: Annotated[str, typer.Argument(help="What to build, in one line.")],
-    mode: Annotated[str | None, typer.Option(help="waterfall or agile.")] = None,
+    brief: BriefArg,
+    mode: ModeOpt = None,
     model: ModelOpt = None,
-    budget_usd: Annotated[float | None, typer.Option(help="Dollar cap.")] = None,
-    budget_tokens: Annotated[int | None, typer.Option(help="Token cap.")] = None,
-    out: Annotated[Path | None, typer.Option(help="Run directory.")] = None,
+    budget_usd: BudgetUsdOpt = None,
+    budget_tokens: BudgetTokensOpt = None,
+    out: OutOpt = None,
     approve: Annotated[
         str | None, typer.Option(help="Gates to approve by hand: prd,design,sprint.")
     ] = None,
     repo: Annotated[
         Path | None, typer.Option(help="Start from an existing repo (incremental mode).")
     ] = None,
-    replay: Annotated[Path | None, typer.Option(help="Replay a recorded cassette.")] = None,
+    replay: ReplayOpt = None,
     record: Annotated[Path | None, typer.Option(help="Record the calls to a cassette.")] = None,
-    no_memory: Annotated[bool, typer.Option("--no-memory", help="Run without memory.")] = False,
-    scripted: Annotated[
-        bool, typer.Option("--scripted", help="Use the built-in scripted demo model (no LLM).")
-    ] = False,
+    no_memory: NoMemoryOpt = False,
+    scripted: ScriptedOpt = False,
     config: ConfigOpt = None,
 ) -> None:
     """Build a project from a one-line brief."""
@@ -240,10 +248,8 @@ def resume_cmd(
     run_dir: Annotated[Path, typer.Argument(help="A run directory to continue.")],
     budget_usd: Annotated[float | None, typer.Option(help="New dollar cap.")] = None,
     budget_tokens: Annotated[int | None, typer.Option(help="New token cap.")] = None,
-    replay: Annotated[Path | None, typer.Option(help="Replay a recorded cassette.")] = None,
-    scripted: Annotated[
-        bool, typer.Option("--scripted", help="Use the built-in scripted demo model (no LLM).")
-    ] = False,
+    replay: ReplayOpt = None,
+    scripted: ScriptedOpt = False,
 ) -> None:
     """Continue a crashed, interrupted or budget-stopped run from its last checkpoint."""
     from softco.company import resume
@@ -275,27 +281,24 @@ def resume_cmd(
 
 @app.command()
 def tui(
-    brief: Annotated[str, typer.Argument(help="What to build, in one line.")],
-    mode: Annotated[str | None, typer.Option(help="waterfall or agile.")] = None,
+    brief: BriefArg,
+    mode: ModeOpt = None,
     model: ModelOpt = None,
-    budget_usd: Annotated[float | None, typer.Option(help="Dollar cap.")] = None,
-    budget_tokens: Annotated[int | None, typer.Option(help="Token cap.")] = None,
-    out: Annotated[Path | None, typer.Option(help="Run directory.")] = None,
+    budget_usd: BudgetUsdOpt = None,
+    budget_tokens: BudgetTokensOpt = None,
+    out: OutOpt = None,
     approve: Annotated[
         str | None, typer.Option(help="Gates to approve in the TUI: prd,design,sprint.")
     ] = None,
-    replay: Annotated[Path | None, typer.Option(help="Replay a recorded cassette.")] = None,
-    no_memory: Annotated[bool, typer.Option("--no-memory", help="Run without memory.")] = False,
-    scripted: Annotated[
-        bool, typer.Option("--scripted", help="Use the built-in scripted demo model (no LLM).")
-    ] = False,
+    replay: ReplayOpt = None,
+    no_memory: NoMemoryOpt = False,
+    scripted: ScriptedOpt = False,
     config: ConfigOpt = None,
 ) -> None:
     """Start a run and watch it live in the terminal UI (approve gates there)."""
     import time as _time
 
     from softco.approvals import FileApprover
-    from softco.artifacts import Brief
     from softco.company import Company
     from softco.tui import run_and_watch
 
@@ -303,7 +306,7 @@ def tui(
         settings = load_settings(
             config, **_run_overrides(model, mode, budget_usd, budget_tokens, approve, no_memory)
         )
-        Brief.parse(brief)
+        _precheck(brief, out, approve, terminal=False)  # the TUI answers gates itself
         transport = _transport(replay, None, scripted)
         run_dir = out or settings.runs_dir / _time.strftime("%Y%m%d-%H%M%S-tui")
         run_dir.mkdir(parents=True, exist_ok=True)
