@@ -73,7 +73,7 @@ def test_empty_interfaces_are_read_back_from_the_code(tmp_path):
 
 
 def test_tests_a_gate_points_into_are_pruned_and_the_rest_kept():
-    from softco.workflows.build import prune_broken_tests
+    from softco.workflows.gating import prune_broken_tests
 
     content = (
         "from m import f\n\n\ndef test_ok():\n    assert f(1) == 1\n\n\n"

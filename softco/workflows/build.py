@@ -9,9 +9,6 @@ back to its author with the exact finding.
 
 from __future__ import annotations
 
-import ast
-import re
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -29,6 +26,7 @@ from softco.workflows.design_check import (
     fallback_design,
     fill_interfaces_from_code,
 )
+from softco.workflows.gating import gated, parses, prune_broken_tests
 from softco.workflows.runtime import Runtime
 from softco.workflows.state import RunState
 
@@ -140,60 +138,6 @@ def fail_design_node(rt: Runtime):
         )
 
     return node
-
-
-def gated(
-    rt: Runtime,
-    role: str,
-    path: str,
-    content: str,
-    check: Callable[[str], list[str]],
-    rewrite: Callable[[str, str], str],
-) -> str:
-    """Run the static gate; on findings, one re-ask with them, kept only if it has fewer."""
-    if not rt.settings.workflow.static_gates:
-        return content
-    problems = check(content)
-    if not problems:
-        return content
-    rt.say(role, f"{path}: gate found " + "; ".join(problems[:2]), rt_phase(role))
-    retry = rewrite("Static checks found problems:\n" + "\n".join(problems), content)
-    # code that parses beats code that does not, whatever the count of findings
-    if parses(retry) != parses(content):
-        return retry if parses(retry) else content
-    return retry if len(check(retry)) < len(problems) else content
-
-
-def prune_broken_tests(content: str, problems: list[str]) -> str:
-    """Drop the test functions a gate finding points into (by its "line N").
-
-    A test that cannot run (an undefined name, a missing fixture) only adds
-    noise to the suite and sends the repair loop after the wrong culprit; the
-    healthy tests of the same file are kept. Nothing is dropped if that would
-    leave no test at all.
-    """
-    lines = {int(m) for p in problems for m in re.findall(r"\bline (\d+)", p)}
-    if not lines:
-        return content
-    try:
-        tree = ast.parse(content)
-    except SyntaxError:
-        return content
-    spans = [
-        (min(d.lineno for d in [n, *n.decorator_list]), n.end_lineno or n.lineno)
-        for n in tree.body
-        if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef) and n.name.startswith("test")
-    ]
-    broken = [(a, b) for a, b in spans if any(a <= ln <= b for ln in lines)]
-    if not broken or len(broken) == len(spans):
-        return content
-    drop = {i for a, b in broken for i in range(a, b + 1)}
-    kept = [text for i, text in enumerate(content.splitlines(), 1) if i not in drop]
-    return "\n".join(kept).rstrip() + "\n"
-
-
-def rt_phase(role: str) -> str:
-    return "test" if role == "tester" else "code"
 
 
 def emit_tests(rt: Runtime, report: TestReport, round_no: int) -> None:
@@ -338,14 +282,6 @@ def write_test_file(
         return None
     rt.workspace.write(path, content)
     return path
-
-
-def parses(content: str) -> bool:
-    try:
-        ast.parse(content)
-    except SyntaxError:
-        return False
-    return True
 
 
 def write_tests_node(rt: Runtime):
