@@ -128,6 +128,11 @@ class WorkflowSettings(_Section):
     max_files: int = Field(12, ge=1, le=200, description="Largest design accepted.")
     approve: list[Literal["prd", "design", "sprint"]] = Field(default_factory=list)
     static_gates: bool = Field(True, description="Lint generated code/tests before running.")
+    pin_interface: bool = Field(
+        True,
+        description="When the brief states files and signatures (path.py: f(x: int) -> str), "
+        "build the design from them verbatim instead of asking the architect.",
+    )
 
 
 class MemorySettings(_Section):

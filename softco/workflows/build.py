@@ -25,6 +25,7 @@ from softco.workflows.design_check import (
     design_gaps,
     fallback_design,
     fill_interfaces_from_code,
+    stated_design,
 )
 from softco.workflows.gating import gated, parses, prune_broken_tests
 from softco.workflows.runtime import Runtime
@@ -50,6 +51,11 @@ def design_node(rt: Runtime):
         existing = (
             Design.model_validate(state["design"]) if state.get("design") and not problems else None
         )
+        pinned = _pinned_design(rt, state)
+        if pinned is not None:
+            return {"design": pinned.model_dump(mode="json"), "design_problems": []} | (
+                plan_generations(rt, pinned, None)
+            )
         with rt.phase("design", state.get("sprint")):
             design = architect.design(
                 rt.ctx("design", state.get("sprint")),
@@ -92,6 +98,25 @@ def design_node(rt: Runtime):
         return update
 
     return node
+
+
+def _pinned_design(rt: Runtime, state: RunState) -> Design | None:
+    """The brief's own interface as the design, on a first design only (no LLM call)."""
+    if not rt.settings.workflow.pin_interface or state.get("design"):
+        return None
+    pinned = stated_design(state.get("brief", ""))
+    if pinned is None or depgraph.validate_design(pinned, max_files=rt.settings.workflow.max_files):
+        return None
+    with rt.phase("design", state.get("sprint")):
+        rt.say(
+            "architect",
+            "the brief states its files and signatures: building them as written ("
+            + ", ".join(pinned.paths)
+            + ")",
+            "design",
+        )
+        rt.save("design", pinned, f"{len(pinned.files)} files, as the brief states them")
+    return pinned
 
 
 def plan_generations(rt: Runtime, design: Design, before: Design | None) -> dict[str, Any]:

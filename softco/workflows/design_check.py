@@ -20,6 +20,7 @@ import re
 from pathlib import Path
 
 from softco.artifacts import PRD, Design, FileSpec, FunctionSpec, depgraph
+from softco.artifacts.stated import stated_interface
 from softco.roles.architect import package_name, wants_cli
 
 _CALL = re.compile(r"\b([a-z_][a-z0-9_]*)\(([^()]*)\)")
@@ -172,3 +173,59 @@ def fallback_design(prd: PRD, brief: str) -> Design | None:
         files=files,
         entry_point=entry,
     )
+
+
+def stated_design(brief: str) -> Design | None:
+    """The design a brief fixes itself (``path.py: name(params) -> type ...``), or None.
+
+    Files and signatures are the brief's, verbatim; a file offering ``main``
+    is the CLI and depends on the other stated modules of its package, and
+    each package directory gets its ``__init__.py`` marker. Nothing is
+    invented beyond that: a brief that names files has said what it wants.
+    """
+    stated = stated_interface(brief)
+    if not stated:
+        return None
+    files: list[FileSpec] = []
+    for pkg in dict.fromkeys(p.rsplit("/", 1)[0] for p in stated if "/" in p):
+        marker = f"{pkg}/__init__.py"
+        if marker not in stated:
+            files.append(FileSpec(path=marker, responsibility="Package marker."))
+    entry = ""
+    for path, interface in stated.items():
+        names = [fn.name for fn in interface]
+        cli = "main" in names
+        folder = path.rsplit("/", 1)[0] if "/" in path else ""
+        deps = []
+        if cli and names == ["main"]:  # a pure CLI wraps the library modules beside it
+            deps = [
+                p
+                for p, fns in stated.items()
+                if p != path
+                and (p.rsplit("/", 1)[0] if "/" in p else "") == folder
+                and not any(f.name == "main" for f in fns)
+            ]
+        files.append(
+            FileSpec(
+                path=path,
+                kind="cli" if cli else "module",
+                responsibility=_responsibility(brief, names, cli),
+                interface=interface,
+                depends_on=deps,
+            )
+        )
+        if cli and not entry:
+            entry = path
+    return Design(
+        summary="The files and signatures the brief states, built as written.",
+        files=files,
+        entry_point=entry,
+    )
+
+
+def _responsibility(brief: str, names: list[str], cli: bool) -> str:
+    first = brief.strip().split("\n", 1)[0].strip()
+    offers = ", ".join(n for n in names if n != "main")
+    if cli and not offers:
+        return f"The command-line interface. {first}"[:300]
+    return (f"Offers {offers}" + (" and the command line" if cli else "") + f". {first}")[:300]
