@@ -55,6 +55,10 @@ class RunReport(BaseModel):
     tests_passed: int = 0
     tests_failed: int = 0
     tests_total: int = 0
+    tests_dropped: list[str] = Field(
+        default_factory=list,
+        description="Generated tests removed as wrong: every sampled program failed them.",
+    )
     files: list[str] = Field(default_factory=list)
     debate: str = Field("", description="One-line debate outcome (DebateTranscript.summary()).")
     sprints: list[SprintReview] = Field(default_factory=list)
@@ -84,6 +88,12 @@ class RunReport(BaseModel):
             f"- Usage: {total.total_tokens:,} tokens, ${total.cost_usd:.4f}, {total.calls} calls"
         )
         lines += ["", "## Tests", "", self._tests_line()]
+        if self.tests_dropped:
+            lines += [
+                "",
+                "Removed as wrong (every sampled implementation failed them): "
+                + ", ".join(f"`{t}`" for t in self.tests_dropped),
+            ]
         for title, table in (("Usage by role", self.by_role), ("Usage by phase", self.by_phase)):
             if table:
                 lines += ["", f"## {title}", "", *_usage_table(table)]

@@ -75,3 +75,18 @@ def prune_broken_tests(content: str, problems: list[str]) -> str:
     drop = {i for a, b in broken for i in range(a, b + 1)}
     kept = [text for i, text in enumerate(content.splitlines(), 1) if i not in drop]
     return "\n".join(kept).rstrip() + "\n"
+
+
+def drop_tests(content: str, names: set[str]) -> str:
+    """Remove the top-level test functions called ``names`` (with their decorators)."""
+    try:
+        tree = ast.parse(content)
+    except SyntaxError:
+        return content
+    drop: set[int] = set()
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name in names:
+            first = min(d.lineno for d in [node, *node.decorator_list])
+            drop.update(range(first, (node.end_lineno or node.lineno) + 1))
+    kept = [text for i, text in enumerate(content.splitlines(), 1) if i not in drop]
+    return "\n".join(kept).rstrip() + "\n"

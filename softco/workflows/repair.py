@@ -18,6 +18,7 @@ from softco.artifacts import PRD, Design, FileSpec, TestReport
 from softco.quality import gates
 from softco.roles.briefing import test_path_for
 from softco.workflows.build import design_of, prd_of, testable, write_module
+from softco.workflows.gating import drop_tests
 from softco.workflows.runtime import Runtime
 from softco.workflows.state import RunState
 
@@ -55,6 +56,47 @@ def _score(report: TestReport) -> tuple[int, int, int]:
     return (1 if report.total else 0, report.passed, -(report.failed + report.errors))
 
 
+def agreement_pick(passes: list[frozenset[str] | None]) -> int:
+    """Index of the candidate program to keep, by dual execution agreement (CodeT).
+
+    ``passes[i]`` is the set of tests candidate ``i`` passes (None: the suite
+    did not even collect with it). A candidate scores ``agreeing × passed``,
+    where ``agreeing`` counts the candidates passing exactly the same tests: a
+    wrong test is failed by every correct program, so programs that agree
+    with each other outvote one that bends itself to a wrong expectation.
+    Ties go to more passes, then to the earliest candidate (the current code).
+    Callers pass distinct programs only: an echoed copy is not a second opinion.
+    """
+
+    def score(i: int) -> tuple[int, int, int, int]:
+        mine = passes[i]
+        if mine is None:
+            return (0, 0, 0, -i)
+        agreeing = sum(1 for other in passes if other == mine)
+        return (1, agreeing * len(mine), len(mine), -i)
+
+    return max(range(len(passes)), key=score)
+
+
+def suspect_tests(passes: list[frozenset[str] | None], cases: set[str]) -> set[str]:
+    """Tests that no candidate passes, when at least three distinct programs ran.
+
+    Three independently sampled programs that all fail one test while passing
+    others are evidence against the test (a fabricated expected value, a wrong
+    reading of the interface), not against each of them.
+    """
+    ran = [p for p in passes if p is not None]
+    if len(ran) < 3 or not any(ran):
+        return set()
+    return {c for c in cases if not any(c in p for p in ran)}
+
+
+def _passes(report: TestReport) -> frozenset[str] | None:
+    if not report.cases:
+        return None
+    return frozenset(c.name for c in report.cases if c.outcome == "passed")
+
+
 def try_fix(
     rt: Runtime,
     state: RunState,
@@ -63,17 +105,24 @@ def try_fix(
     prd: PRD,
     feedback: str,
     accept_equal: bool = False,
-) -> bool:
-    """Sample up to ``best_of`` rewrites of a module; keep the best only if it scores higher.
+) -> set[str]:
+    """Sample ``best_of`` rewrites of a module and keep one by agreement with the tests.
 
-    ``accept_equal`` is for review fixes on a green suite: a change that keeps
-    every test passing is accepted, since the pass count cannot rise.
+    Candidates alternate between a repair with ``feedback`` and a fresh
+    sample of the file (temperature > 0, new seed): small models often echo
+    their input when asked to fix it, and a fresh sample is the independent
+    opinion that agreement needs. The current file is candidate 0 and stays
+    unless another scores higher (``agreement_pick``). ``accept_equal`` is for
+    review fixes on a green suite: a rewrite that keeps every test passing is
+    accepted, since the pass count cannot rise. Returns the tests every
+    candidate failed when enough of them ran (``suspect_tests``).
     """
     previous = rt.workspace.read(spec.path) if rt.workspace.exists(spec.path) else ""
-    baseline = _score(rt.run_suite())
-    best, best_content = baseline, previous
-    rounds = rt.settings.workflow.best_of
-    for n in range(rounds):
+    first = rt.run_suite()
+    contents, passes = [previous], [_passes(first)]
+    reports = [first]
+    for n in range(rt.settings.workflow.best_of):
+        repair = accept_equal or n % 2 == 0
         write_module(
             rt,
             spec,
@@ -81,30 +130,43 @@ def try_fix(
             prd,
             None,
             state.get("sprint"),
-            feedback=feedback,
-            previous=previous,
-            temperature=0.4,
-            seed=1000 * state.get("test_round", 0) + n,
+            feedback=feedback if repair else "",
+            previous=previous if repair else "",
+            temperature=0.4 if repair else 0.7,
+            seed=1000 * state.get("test_round", 0) + n + 1,
         )
         candidate = rt.workspace.read(spec.path)
+        if candidate in contents:
+            continue  # an echo is not a second opinion
         if len(gates.check_module(spec, candidate, design)) > len(
             gates.check_module(spec, previous, design)
         ):
             continue  # the static gate already says this rewrite is worse
-        score = _score(rt.run_suite())
-        if score > best or (accept_equal and score >= best and best_content == previous):
-            best, best_content = score, rt.workspace.read(spec.path)
-    rt.workspace.write(spec.path, best_content)
-    improved = best > baseline or (accept_equal and best_content != previous)
-    if improved and best > baseline:
+        report = rt.run_suite()
+        contents.append(candidate)
+        passes.append(_passes(report))
+        reports.append(report)
+    pick = agreement_pick(passes)
+    if accept_equal and pick == 0 and len(contents) > 1:
+        same = [i for i in range(1, len(contents)) if _score(reports[i]) >= _score(first)]
+        pick = same[0] if same else 0
+    rt.workspace.write(spec.path, contents[pick])
+    before, after = _score(first), _score(reports[pick])
+    if pick and after > before:
         rt.remember_lesson(
             f"In {spec.path} ({spec.responsibility}) this failure:\n{feedback[:400]}\n"
-            f"was fixed by a rewrite that raised passing tests from {baseline[1]} to {best[1]}.",
+            f"was fixed by a rewrite that raised passing tests from {before[1]} to {after[1]}.",
             outcome="passed",
             phase="test",
         )
-    rt.say("coder", f"{spec.path}: fix {'kept' if improved else 'reverted (no gain)'}", "test")
-    return improved
+    verdict = (
+        f"candidate {pick + 1} of {len(contents)} kept ({after[1]} passing, was {before[1]})"
+        if pick
+        else f"kept as it was ({len(contents) - 1} distinct rewrites did not beat it)"
+    )
+    rt.say("coder", f"{spec.path}: {verdict}", "test")
+    cases = {c.name for r in reports for c in r.cases}
+    return suspect_tests(passes, cases)
 
 
 def try_fix_test(
@@ -138,6 +200,32 @@ def try_fix_test(
     return improved
 
 
+def drop_suspects(rt: Runtime, test_path: str, suspects: set[str]) -> list[str]:
+    """Remove the tests of ``test_path`` that every sampled program failed (see ``suspect_tests``).
+
+    A wrong test left in the suite keeps sending repairs after correct code;
+    the removal is said in the chat and listed in the run report.
+    """
+    stem = test_path.removesuffix(".py").replace("/", ".")
+    mine = {s.rsplit("::", 1)[-1].split("[", 1)[0] for s in suspects if test_path in s or stem in s}
+    if not mine or not rt.workspace.exists(test_path):
+        return []
+    content = rt.workspace.read(test_path)
+    kept = drop_tests(content, mine)
+    if "def test" not in kept:
+        rt.workspace.delete(test_path)
+    else:
+        rt.workspace.write(test_path, kept)
+    names = sorted(mine)
+    rt.say(
+        "tester",
+        f"{test_path}: removed {', '.join(names)}: every sampled implementation failed "
+        "them, so the tests are the likelier culprit",
+        "test",
+    )
+    return [f"{test_path}::{n}" for n in names]
+
+
 def fix_node(rt: Runtime):
     def node(state: RunState) -> dict[str, Any]:
         design, prd = design_of(state), prd_of(state)
@@ -169,6 +257,7 @@ def fix_node(rt: Runtime):
             and f.path in report.output
             and f.path not in owners.values()
         ]
+        dropped: list[str] = []
         with rt.phase("test", state.get("sprint")):
             for spec in culprits:
                 try_fix(
@@ -182,9 +271,10 @@ def fix_node(rt: Runtime):
                 feedback = f"These tests fail:\n{text}"
                 if side == "test":
                     try_fix_test(rt, state, spec, design, prd, feedback)
-                else:
-                    try_fix(rt, state, spec, design, prd, feedback)
+                    continue
+                suspects = try_fix(rt, state, spec, design, prd, feedback)
+                dropped += drop_suspects(rt, test_path, suspects)
             rt.workspace.commit(f"test: repair round {rnd + 1}", role="coder", phase="test")
-        return {"test_round": rnd + 1}
+        return {"test_round": rnd + 1, "dropped_tests": dropped}
 
     return node

@@ -80,6 +80,7 @@ def build_report(
         tests_passed=tests.passed,
         tests_failed=tests.failed + tests.errors,
         tests_total=tests.total,
+        tests_dropped=list(dict.fromkeys(state.get("dropped_tests") or [])),
         files=files,
         debate=debate,
         sprints=sprints,

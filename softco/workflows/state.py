@@ -43,6 +43,7 @@ class RunState(TypedDict, total=False):
     test_report: dict[str, Any]
     test_round: int
     best_passed: int
+    dropped_tests: Annotated[list[str], operator.add]
     review: dict[str, Any]
     review_round: int
     # agile

@@ -1,0 +1,66 @@
+"""Selection by dual execution agreement and removal of tests every program fails."""
+
+from __future__ import annotations
+
+from softco import Company, Settings, StopReason
+from softco.demo_script import BRIEF, TESTS, demo_transport
+from softco.workflows.gating import drop_tests
+from softco.workflows.repair import agreement_pick, suspect_tests
+
+A, B, C, W = "t::a", "t::b", "t::c", "t::wrong"
+
+
+def test_programs_that_agree_outvote_one_that_bends_to_a_wrong_test():
+    honest = frozenset({A, B, C})
+    bent = frozenset({A, W})  # passes the wrong test by breaking two right ones
+    assert agreement_pick([bent, honest, honest]) == 1
+
+
+def test_more_passes_win_when_nobody_agrees_and_ties_keep_the_current_code():
+    assert agreement_pick([frozenset({A}), frozenset({A, B})]) == 1
+    assert agreement_pick([frozenset({A}), frozenset({B})]) == 0
+
+
+def test_a_candidate_that_breaks_collection_never_wins():
+    assert agreement_pick([frozenset(), None, None]) == 0
+    assert agreement_pick([None, frozenset()]) == 1
+
+
+def test_a_test_is_suspect_only_when_three_programs_all_fail_it():
+    runs = [frozenset({A, B}), frozenset({A}), frozenset({A, B})]
+    assert suspect_tests(runs, {A, B, W}) == {W}
+    assert suspect_tests(runs[:2], {A, B, W}) == set()  # two opinions are not enough
+    assert suspect_tests([frozenset()] * 3, {A, W}) == set()  # nothing passes: no evidence
+
+
+def test_drop_tests_removes_functions_with_their_decorators():
+    src = "import pytest\n\n\n@pytest.mark.x\ndef test_a():\n    assert 1\n\n\ndef test_b():\n    assert 2\n"
+    out = drop_tests(src, {"test_a"})
+    assert "test_a" not in out and "mark.x" not in out and "def test_b" in out
+
+
+def test_a_wrong_generated_test_is_removed_after_every_candidate_fails_it(tmp_path):
+    transport = demo_transport()
+    inner = transport.default
+    wrong = TESTS["textstats/core.py"] + (
+        "\n\ndef test_word_count_made_up():\n    assert word_count('a b') == 3\n"
+    )
+    coder_calls = []
+
+    def answer(request):
+        if request.role == "tester" and "textstats/core.py" in request.messages[-1]["content"]:
+            return {"content": wrong}
+        reply = inner(request)
+        if request.role == "coder":  # distinct programs, same behaviour
+            coder_calls.append(request)
+            reply = {"content": reply["content"] + f"\n# variant {len(coder_calls)}\n"}
+        return reply
+
+    transport.default = answer
+    settings = Settings.load(memory={"enabled": False}, workflow={"best_of": 3, "test_rounds": 2})
+    result = Company(settings, transport=transport).run(BRIEF, run_dir=tmp_path / "r")
+    assert result.stop_reason == StopReason.DONE
+    assert result.report.tests_dropped == ["tests/test_core.py::test_word_count_made_up"]
+    assert result.report.tests_passed == result.report.tests_total == 5
+    assert "test_word_count_made_up" not in (result.workspace / "tests/test_core.py").read_text()
+    assert "Removed as wrong" in (result.run_dir / "report.md").read_text()
