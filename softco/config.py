@@ -128,6 +128,11 @@ class WorkflowSettings(_Section):
     max_files: int = Field(12, ge=1, le=200, description="Largest design accepted.")
     approve: list[Literal["prd", "design", "sprint"]] = Field(default_factory=list)
     static_gates: bool = Field(True, description="Lint generated code/tests before running.")
+    compute_examples: bool = Field(
+        True,
+        description="Evaluate expected values the PM writes as arithmetic (3 * 0.3048) "
+        "instead of trusting the model's mental arithmetic.",
+    )
     pin_interface: bool = Field(
         True,
         description="When the brief states files and signatures (path.py: f(x: int) -> str), "

@@ -34,7 +34,10 @@ def test_a_test_is_suspect_only_when_three_programs_all_fail_it():
 
 
 def test_drop_tests_removes_functions_with_their_decorators():
-    src = "import pytest\n\n\n@pytest.mark.x\ndef test_a():\n    assert 1\n\n\ndef test_b():\n    assert 2\n"
+    src = (
+        "import pytest\n\n\n@pytest.mark.x\ndef test_a():\n    assert 1\n\n\n"
+        "def test_b():\n    assert 2\n"
+    )
     out = drop_tests(src, {"test_a"})
     assert "test_a" not in out and "mark.x" not in out and "def test_b" in out
 

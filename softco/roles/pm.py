@@ -9,6 +9,8 @@ examples the tester can turn into asserts.
 from __future__ import annotations
 
 from softco.artifacts import PRD, Backlog, Brief, Objection, Rebuttal, Retrospective, SprintReview
+from softco.events import AgentMessage
+from softco.quality.oracle import with_computed_examples
 from softco.roles.base import RoleContext, ask
 from softco.roles.briefing import format_document, format_objections, format_prd, trim
 
@@ -17,7 +19,7 @@ ROLE = "pm"
 
 def write_prd(ctx: RoleContext, brief: Brief) -> PRD:
     """Turn the brief into a PRD of 1–4 stories with example-based acceptance criteria."""
-    return ask(
+    prd = ask(
         ctx,
         role=ROLE,
         template="pm.prd",
@@ -26,6 +28,7 @@ def write_prd(ctx: RoleContext, brief: Brief) -> PRD:
         describe=lambda p: f"PRD '{p.title}': {len(p.user_stories)} stories",
         brief=brief.text,
     )
+    return _computed(ctx, prd)
 
 
 def answer(ctx: RoleContext, prd: PRD | Backlog, objections: list[Objection]) -> Rebuttal:
@@ -53,7 +56,7 @@ def revise(ctx: RoleContext, prd: PRD, objections: list[Objection], rebuttal: Re
         f"{a.objection_id} ({'will change' if a.revised else 'no change'}): {a.text}"
         for a in rebuttal.answers
     )
-    return ask(
+    revised = ask(
         ctx,
         role=ROLE,
         template="pm.revise",
@@ -64,6 +67,23 @@ def revise(ctx: RoleContext, prd: PRD, objections: list[Objection], rebuttal: Re
         objections=format_objections(objections),
         answers=answers,
     )
+    return _computed(ctx, revised)
+
+
+def _computed(ctx: RoleContext, prd: PRD) -> PRD:
+    """Replace expected values written as arithmetic by their computed value (the oracle)."""
+    if not ctx.settings.workflow.compute_examples:
+        return prd
+    prd, changed = with_computed_examples(prd)
+    if changed:
+        ctx.emit(
+            AgentMessage(
+                role=ROLE,
+                phase=ctx.phase,
+                text=f"computed {changed} expected value(s) from the arithmetic written for them",
+            )
+        )
+    return prd
 
 
 def write_backlog(ctx: RoleContext, brief: Brief) -> Backlog:
