@@ -67,3 +67,17 @@ def test_a_wrong_generated_test_is_removed_after_every_candidate_fails_it(tmp_pa
     assert result.report.tests_passed == result.report.tests_total == 5
     assert "test_word_count_made_up" not in (result.workspace / "tests/test_core.py").read_text()
     assert "Removed as wrong" in (result.run_dir / "report.md").read_text()
+
+
+def test_a_missing_promised_name_is_the_codes_fault_an_unknown_one_the_tests():
+    from softco.workflows.repair import blame
+
+    msg = (
+        "ImportError while importing test module 'tests/test_roman.py'.\n"
+        "tests/test_roman.py:1: in <module>\n"
+        "    from roman import to_roman\n"
+        "E   ImportError: cannot import name '{}' from 'roman' (roman.py)"
+    )
+    promised = frozenset({"to_roman", "from_roman"})
+    assert blame(msg.format("to_roman"), "tests/test_roman.py", 0, promised) == "code"
+    assert blame(msg.format("helper"), "tests/test_roman.py", 0, promised) == "test"

@@ -6,7 +6,7 @@ import textwrap
 
 import pytest
 
-from softco.artifacts import Design
+from softco.artifacts import Design, FileSpec
 from softco.quality import check_module, check_tests, placeholder_ratio, signature_warnings
 
 DESIGN = Design.model_validate(
@@ -258,3 +258,42 @@ def test_a_module_importing_from_itself_is_refused():
     )
     problems = check_module(design.files[0], "from ts.core import word_count\n", design)
     assert any("imports from itself" in p for p in problems)
+
+
+def test_functions_wrapped_in_a_stateless_class_are_lifted_to_module_level():
+    from softco.quality.reshape import lift_methods
+
+    spec = FileSpec.model_validate(
+        {
+            "path": "roman.py",
+            "responsibility": "r",
+            "interface": [
+                {"signature": "def to_roman(n: int) -> str"},
+                {"signature": "def from_roman(s: str) -> int"},
+            ],
+        }
+    )
+    wrapped = (
+        "class Roman:\n"
+        '    """Converter."""\n'
+        "    VALUES = [(10, 'X'), (5, 'V'), (1, 'I')]\n\n"
+        "    def to_roman(self, n: int) -> str:\n"
+        "        out = ''\n"
+        "        for v, s in self.VALUES:\n"
+        "            while n >= v:\n"
+        "                out, n = out + s, n - v\n"
+        "        return out\n\n"
+        "    @staticmethod\n"
+        "    def from_roman(s: str) -> int:\n"
+        "        return len(s)\n"
+    )
+    namespace: dict = {}
+    exec(lift_methods(spec, wrapped), namespace)
+    assert namespace["to_roman"](16) == "XVI" and namespace["from_roman"]("III") == 3
+    assert "Roman" not in namespace
+
+    stateful = (
+        "class Box:\n    def __init__(self):\n        self.n = 1\n\n"
+        "    def to_roman(self, n):\n        return str(self.n)\n"
+    )
+    assert lift_methods(spec, stateful) == stateful  # it needs its instance: left to the coder

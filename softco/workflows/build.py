@@ -18,6 +18,7 @@ from softco.errors import ArtifactInvalid, DesignInvalid
 from softco.events import DesignReady, FileStatus, ReviewDone, TestsRun
 from softco.events import TestCaseResult as EventCase
 from softco.quality import gates
+from softco.quality.reshape import lift_methods
 from softco.roles import architect, coder, reviewer, tester
 from softco.roles.briefing import test_path_for
 from softco.workflows.design_check import (
@@ -216,13 +217,16 @@ def write_module(
         temperature=temperature,
         seed=seed,
     )
+    # functions the model wrapped in a stateless class are lifted out without a re-ask
+    reshape = lift_methods if rt.settings.workflow.static_gates else (lambda _s, text: text)
     content = gated(
         rt,
         "coder",
         spec.path,
-        code.content,
+        reshape(spec, code.content),
         lambda text: gates.check_module(spec, text, design),
-        lambda findings, text: (
+        lambda findings, text: reshape(
+            spec,
             coder.write_file(
                 ctx,
                 spec,
@@ -232,7 +236,7 @@ def write_module(
                 previous=text,
                 temperature=temperature,
                 seed=seed,
-            ).content
+            ).content,
         ),
     )
     rt.workspace.write(spec.path, content)

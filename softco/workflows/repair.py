@@ -29,13 +29,20 @@ _TEST_SIDE = re.compile(
 )
 
 
-def blame(message: str, test_path: str, round_no: int) -> Literal["code", "test"]:
+def blame(
+    message: str, test_path: str, round_no: int, promised: frozenset[str] = frozenset()
+) -> Literal["code", "test"]:
     """Decide who fixes a failure: the owning coder or the tester.
 
     Errors raised from the test file itself (undefined names, bad imports,
-    fixture misuse) are the tester's; a failed assert is ambiguous, so the
-    coder gets the first round and the tester the second (a second opinion).
+    fixture misuse) are the tester's — except a failed import of a name the
+    design ``promised``: then the module broke its interface. A failed assert
+    is ambiguous, so the coder gets the first round and the tester the second
+    (a second opinion).
     """
+    missing = re.findall(r"cannot import name '(\w+)'", message)
+    if missing and all(name in promised for name in missing):
+        return "code"
     frames = re.findall(r"([\w/]+\.py):(\d+)", message)
     last_file = frames[-1][0] if frames else ""
     if "fixture" in message and "not found" in message:
@@ -266,7 +273,8 @@ def fix_node(rt: Runtime):
             for test_path, messages in failing.items():
                 spec = design.file(owners[test_path])
                 text = "\n\n".join(messages)[:3000]
-                votes = [blame(m, test_path, rnd) for m in messages]
+                promised = frozenset(fn.name for fn in spec.interface)
+                votes = [blame(m, test_path, rnd, promised) for m in messages]
                 side = "test" if votes.count("test") > votes.count("code") else "code"
                 feedback = f"These tests fail:\n{text}"
                 if side == "test":

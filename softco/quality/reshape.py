@@ -1,0 +1,121 @@
+"""Mechanical repairs of a module's shape, done without the model.
+
+A small model asked for ``def to_roman(n)`` and ``def from_roman(s)`` often
+writes a ``class RomanConverter`` holding them as methods, and a re-ask
+returns the same class. When a wanted top-level function exists only as a
+method that never touches instance state, the fix is mechanical: move the
+method out of the class, drop ``self``, and turn ``self.helper(...)`` calls
+into ``helper(...)``. Nothing is moved when the method reads attributes of
+``self`` — then the class is a real design choice and the gate's finding
+goes back to the coder.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import textwrap
+
+from softco.artifacts import FileSpec
+
+
+def _is_static(method: ast.FunctionDef) -> bool:
+    return any(isinstance(d, ast.Name) and d.id == "staticmethod" for d in method.decorator_list)
+
+
+def _self_free(method: ast.FunctionDef, members: set[str]) -> bool:
+    """True when ``self`` is only used to reach other members of the class.
+
+    Members are its methods and its class-level constants; an attribute set
+    on the instance (``self.items = []``) makes the method need its instance.
+    """
+    if _is_static(method):
+        return True
+    args = method.args.args
+    if not args or args[0].arg != "self":
+        return False
+    reached = {
+        id(node.value)
+        for node in ast.walk(method)
+        if isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "self"
+        and node.attr in members
+        and isinstance(node.ctx, ast.Load)
+    }
+    return all(
+        id(node) in reached
+        for node in ast.walk(method)
+        if isinstance(node, ast.Name) and node.id == "self"
+    ) and not any(isinstance(n, ast.Nonlocal | ast.Global) for n in ast.walk(method))
+
+
+def _constants(cls: ast.ClassDef) -> list[ast.stmt]:
+    return [
+        s
+        for s in cls.body
+        if isinstance(s, ast.Assign) and all(isinstance(t, ast.Name) for t in s.targets)
+    ]
+
+
+def lift_methods(spec: FileSpec, content: str) -> str:
+    """Move wanted functions that the model wrapped in a class up to module level.
+
+    Returns ``content`` unchanged when nothing is missing, the file does not
+    parse, or a method needs its instance.
+    """
+    try:
+        tree = ast.parse(content)
+    except SyntaxError:
+        return content
+    top = {n.name for n in tree.body if isinstance(n, ast.FunctionDef | ast.ClassDef)}
+    wanted = {
+        fn.name for fn in spec.interface if fn.signature.startswith("def ") and fn.name not in top
+    }
+    if not wanted:
+        return content
+    lines = content.splitlines()
+    moved: list[tuple[int, int, str]] = []
+    emptied: list[ast.ClassDef] = []
+    for cls in (n for n in tree.body if isinstance(n, ast.ClassDef)):
+        methods = {m.name: m for m in cls.body if isinstance(m, ast.FunctionDef)}
+        if not any(name in wanted for name in methods):
+            continue
+        consts = _constants(cls)
+        members = set(methods) | {t.id for c in consts for t in c.targets}  # type: ignore[attr-defined]
+        others = [m for m in methods.values() if m.name != "__init__"]
+        if "__init__" in methods or not all(_self_free(m, members) for m in others):
+            continue
+        for node in [*consts, *others]:
+            decorators = getattr(node, "decorator_list", [])
+            start = min(d.lineno for d in [node, *decorators])
+            block = textwrap.dedent("\n".join(lines[start - 1 : node.end_lineno]))
+            block = re.sub(r"^@staticmethod\s*\n", "", block)
+            if isinstance(node, ast.FunctionDef) and not _is_static(node):
+                block = re.sub(r"\(\s*self\s*,\s*", "(", block, count=1)
+                block = re.sub(r"\(\s*self\s*\)", "()", block, count=1)
+            block = re.sub(r"\bself\.(\w+)\b", r"\1", block)
+            block = re.sub(rf"\b{cls.name}\.(\w+)\b", r"\1", block)
+            moved.append((start, node.end_lineno or node.lineno, block))
+        rest = [
+            x
+            for x in cls.body
+            if x not in consts
+            and x not in others
+            and not (isinstance(x, ast.Expr) and isinstance(x.value, ast.Constant))
+            and not isinstance(x, ast.Pass)
+        ]
+        if not rest:
+            emptied.append(cls)
+    if not moved:
+        return content
+    drop = {i for a, b, _ in moved for i in range(a, b + 1)}
+    for cls in emptied:  # a class left with nothing but a docstring goes too
+        drop.update(range(cls.lineno, (cls.end_lineno or cls.lineno) + 1))
+    body = "\n".join(t for i, t in enumerate(lines, 1) if i not in drop).rstrip()
+    result = (body + "\n\n\n" if body else "") + "\n\n\n".join(b for _, _, b in moved) + "\n"
+    try:
+        ast.parse(result)
+    except SyntaxError:
+        return content
+    return result
