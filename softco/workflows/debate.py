@@ -97,6 +97,11 @@ def build_debate(rt: Runtime) -> StateGraph:
                 Ruling(objection_id=i, verdict="must_fix", reason="not ruled on") for i in missing
             )
             verdict.consensus = False
+            rt.say(
+                "judge",
+                f"no ruling on {', '.join(missing)}: treated as must-fix, so no consensus yet",
+                "debate",
+            )
         for r in verdict.rulings:
             rt.events.emit(
                 DebateTurn(
