@@ -51,6 +51,7 @@ class RoleSettings(_Section):
 
 # Short artifacts get short caps, so a small model that starts looping stops sooner.
 DEFAULT_ROLES: dict[str, RoleSettings] = {
+    "pm": RoleSettings(max_tokens=1536),  # a PRD with examples is the longest artifact
     "critic": RoleSettings(max_tokens=400),
     "judge": RoleSettings(max_tokens=400),
     "tester": RoleSettings(max_tokens=800),

@@ -334,3 +334,29 @@ def test_recording_a_real_model_registers_the_local_provider(tmp_path):
         transport=CassetteTransport(tmp_path / "c.jsonl", "record", LiteLLMTransport()),
     )
     assert any(p.get("provider") == "local" for p in litellm.custom_provider_map)
+
+
+def test_a_cut_off_reply_is_asked_again_afresh_with_a_little_more_room():
+    from softco.llm.transport import RawCompletion
+
+    class Truncating:
+        def __init__(self):
+            self.requests = []
+
+        def constrains(self, model: str) -> bool:
+            return True
+
+        def send(self, request):
+            self.requests.append(request)
+            if len(self.requests) == 1:
+                return RawCompletion(text='{"name": "Ada", "ag', finish_reason="length")
+            return RawCompletion(text='{"name": "Ada", "age": 36}')
+
+    transport = Truncating()
+    llm = Gateway(Settings.load(), transport=transport)
+    reply = llm.complete(MSG, Person, role="pm", max_tokens=100)
+    assert reply.parsed.age == 36 and reply.attempts == 2
+    second = transport.requests[1]
+    assert second.max_tokens == 150
+    assert len(second.messages) == len(transport.requests[0].messages)  # no cut-off echo
+    assert "cut off" in second.messages[-1]["content"]

@@ -58,7 +58,9 @@ class AcceptanceCriterion(BaseModel):
 
     text: str = Field(description="One testable sentence, e.g. 'adding 2 and 3 returns 5'.")
     examples: list[Example] = Field(
-        default_factory=list, description="Optional concrete examples of the criterion."
+        default_factory=list,
+        description="Optional concrete examples of the criterion.",
+        json_schema_extra={"maxItems": 2},
     )
 
     @model_validator(mode="before")
@@ -82,7 +84,9 @@ class UserStory(BaseModel):
     title: str = Field(description="A few words naming the story.")
     story: str = Field(description="'As a <user>, I want <goal>, so that <reason>.'")
     acceptance: list[AcceptanceCriterion] = Field(
-        default_factory=list, description="At least one testable acceptance criterion."
+        default_factory=list,
+        description="At least one testable acceptance criterion.",
+        json_schema_extra={"maxItems": 4},
     )
 
     @model_validator(mode="after")
@@ -101,12 +105,27 @@ class PRD(BaseModel):
 
     title: str = Field(description="Short product name.")
     summary: str = Field(description="Two or three sentences: what it is and who it is for.")
-    goals: list[str] = Field(default_factory=list, description="What success looks like.")
-    features: list[str] = Field(description="Short list of features, planned before the stories.")
-    user_stories: list[UserStory] = Field(description="One story per feature, with criteria.")
-    non_goals: list[str] = Field(default_factory=list, description="What is out of scope.")
+    goals: list[str] = Field(
+        default_factory=list,
+        description="What success looks like.",
+        json_schema_extra={"maxItems": 4},
+    )
+    features: list[str] = Field(
+        description="Short list of features, planned before the stories.",
+        json_schema_extra={"maxItems": 6},
+    )
+    user_stories: list[UserStory] = Field(
+        description="One story per feature, with criteria.", json_schema_extra={"maxItems": 6}
+    )
+    non_goals: list[str] = Field(
+        default_factory=list,
+        description="What is out of scope.",
+        json_schema_extra={"maxItems": 4},
+    )
     constraints: list[str] = Field(
-        default_factory=list, description="Technical limits, e.g. 'standard library only'."
+        default_factory=list,
+        description="Technical limits, e.g. 'standard library only'.",
+        json_schema_extra={"maxItems": 4},
     )
 
     @model_validator(mode="after")

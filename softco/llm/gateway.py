@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -128,6 +129,7 @@ class Gateway:
             else:
                 request.messages.insert(0, {"role": "system", "content": hint})
         start = time.perf_counter()
+        first_messages, first_max = list(request.messages), request.max_tokens
         attempts = 1 + (self.settings.llm.structured_retries if schema else 0)
         usage = Usage()
         errors: list[str] = []
@@ -159,17 +161,22 @@ class Gateway:
                 )
             # At temperature 0 a small model repeats the same mistake word for word;
             # a little randomness (a different seed per try) lets the re-ask land.
-            request = request.model_copy(
-                update={
-                    "temperature": max(request.temperature, 0.3),
-                    "seed": (request.seed or 0) + attempt,
-                    "messages": [
-                        *request.messages,
-                        {"role": "assistant", "content": raw.text[:4000]},
-                        {"role": "user", "content": reask_message(errors)},
-                    ],
-                }
-            )
+            update: dict[str, Any] = {
+                "temperature": max(request.temperature, 0.3),
+                "seed": (request.seed or 0) + attempt,
+            }
+            if raw.finish_reason == "length":
+                # Showing a cut-off reply back makes a small model continue it and hit the
+                # cap again: ask afresh, for less, with a little more room (at most 2x).
+                update["messages"] = _asking_for_less(first_messages)
+                update["max_tokens"] = min(int(request.max_tokens * 1.5), 2 * first_max)
+            else:
+                update["messages"] = [
+                    *request.messages,
+                    {"role": "assistant", "content": raw.text[:4000]},
+                    {"role": "user", "content": reask_message(errors)},
+                ]
+            request = request.model_copy(update=update)
         raise ArtifactInvalid(
             f"{role or 'model'} returned an invalid {schema.__name__ if schema else 'reply'} "
             f"after {attempts} tries: " + "; ".join(errors[:3]),
@@ -275,3 +282,17 @@ def _real(transport: object) -> bool:
     return isinstance(transport, LiteLLMTransport) or isinstance(
         getattr(transport, "inner", None), LiteLLMTransport
     )
+
+
+def _asking_for_less(messages: list[Message]) -> list[Message]:
+    """The original request with a note to keep the answer short (after a cut-off)."""
+    note = (
+        "\n\nKeep the answer short: a previous answer was too long and was cut off. "
+        "Fewer items, one short sentence each."
+    )
+    out = [dict(m) for m in messages]
+    for m in reversed(out):
+        if m["role"] == "user":
+            m["content"] = str(m["content"]) + note
+            break
+    return out  # type: ignore[return-value]
