@@ -45,6 +45,7 @@ USER_TEMPLATES: dict[str, dict] = {
         "deps": "# import with: from calc.util import clamp",
         "libraries": "Use the Python standard library only.",
         "cli": True,
+        "has_class": False,
         "feedback": "NameError: x",
         "previous": "def add(a, b): return x",
     },

@@ -22,7 +22,8 @@ def trim(text: str, limit: int) -> str:
 
 
 def format_story(story: UserStory) -> str:
-    lines = [f"{story.id} {story.title}: {story.story}"]
+    title = story.title.removeprefix(story.id).strip(" :-") if story.id else story.title
+    lines = [f"{story.id} {title}: {story.story}"]
     for crit in story.acceptance:
         lines.append(f"  - {crit.text}")
         lines += [f"    example: {ex.call} -> {ex.expected}" for ex in crit.examples]

@@ -61,6 +61,7 @@ def write_file(
         deps=interface_context(design, spec.path),
         libraries=libraries(design),
         cli=is_cli(spec),
+        has_class=any(fn.signature.startswith("class ") for fn in spec.interface),
         feedback=trim(feedback.strip(), FEEDBACK_CHARS),
         previous=trim(previous.strip(), PREVIOUS_CHARS) or "(none)",
     )

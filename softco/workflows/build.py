@@ -234,8 +234,9 @@ def write_module(
                 prd,
                 feedback=findings,
                 previous=text,
-                temperature=temperature,
-                seed=seed,
+                # at temperature 0 the re-ask returns the same file: sample a little
+                temperature=max(temperature or 0.0, 0.3),
+                seed=(seed or 0) + 17,
             ).content,
         ),
     )
@@ -300,7 +301,9 @@ def write_test_file(
         suite.content,
         check,
         lambda findings, text: (
-            tester.write_tests(ctx, spec, design, prd, feedback=findings).content
+            tester.write_tests(
+                ctx, spec, design, prd, feedback=findings, temperature=0.3, seed=17
+            ).content
         ),
     )
     if rt.settings.workflow.static_gates:
