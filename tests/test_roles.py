@@ -355,3 +355,15 @@ def test_newlines_a_model_unescaped_inside_string_literals_are_rejoined():
     fixed = CodeOnly(content=broken).content
     assert "== '10\\n'" in fixed
     compile(fixed, "t.py", "exec")
+
+
+def test_a_revision_that_drops_a_story_gets_it_back():
+    from softco.artifacts import PRD
+    from softco.demo_script import PRD as DEMO_PRD
+    from softco.roles.pm import _keep_stories
+
+    before = PRD.model_validate(DEMO_PRD)
+    assert len(before.user_stories) >= 2
+    shorter = before.model_copy(update={"user_stories": before.user_stories[:1]})
+    kept = _keep_stories(shorter, before)
+    assert [s.id for s in kept.user_stories] == [s.id for s in before.user_stories]

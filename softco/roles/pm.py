@@ -67,7 +67,24 @@ def revise(ctx: RoleContext, prd: PRD, objections: list[Objection], rebuttal: Re
         objections=format_objections(objections),
         answers=answers,
     )
-    return _computed(ctx, revised)
+    return _computed(ctx, _keep_stories(revised, prd))
+
+
+def _keep_stories(revised: PRD, before: PRD) -> PRD:
+    """Put back stories the revision dropped: answering objections must not cut scope.
+
+    A 1.5B model asked to rewrite a two-story PRD often returns only the story
+    the objections were about; the other one (and its examples) would vanish
+    from every later prompt.
+    """
+    ids = {s.id for s in revised.user_stories}
+    titles = {s.title.strip().lower() for s in revised.user_stories}
+    lost = [
+        s for s in before.user_stories if s.id not in ids and s.title.strip().lower() not in titles
+    ]
+    if not lost:
+        return revised
+    return revised.model_copy(update={"user_stories": [*revised.user_stories, *lost]})
 
 
 def _computed(ctx: RoleContext, prd: PRD) -> PRD:
