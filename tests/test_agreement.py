@@ -81,3 +81,29 @@ def test_a_missing_promised_name_is_the_codes_fault_an_unknown_one_the_tests():
     promised = frozenset({"to_roman", "from_roman"})
     assert blame(msg.format("to_roman"), "tests/test_roman.py", 0, promised) == "code"
     assert blame(msg.format("helper"), "tests/test_roman.py", 0, promised) == "test"
+
+
+def test_functions_right_in_different_candidates_are_spliced_into_one(tmp_path):
+    from softco.demo_script import CODE
+
+    good = CODE["textstats/core.py"]
+    bad_count = good.replace("return len(text.split())", "return len(text)")
+    bad_top = good.replace(".most_common(n)", ".most_common(n + 1)")
+    answers = iter([bad_top, bad_count, bad_count + "\n# another sample\n"])
+    transport = demo_transport()
+    inner = transport.default
+
+    def answer(request):
+        if (
+            request.role == "coder"
+            and "Write the file textstats/core.py" in (request.messages[-1]["content"])
+        ):
+            return {"content": next(answers, bad_top)}
+        return inner(request)
+
+    transport.default = answer
+    settings = Settings.load(memory={"enabled": False}, workflow={"best_of": 2, "test_rounds": 1})
+    result = Company(settings, transport=transport).run(BRIEF, run_dir=tmp_path / "r")
+    core = (result.workspace / "textstats/core.py").read_text()
+    assert "return len(text.split())" in core and ".most_common(n)" in core
+    assert result.report.tests_passed == result.report.tests_total == 5

@@ -119,3 +119,58 @@ def lift_methods(spec: FileSpec, content: str) -> str:
     except SyntaxError:
         return content
     return result
+
+
+def _function_spans(tree: ast.Module) -> dict[str, tuple[int, int]]:
+    spans = {}
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            first = min(d.lineno for d in [node, *node.decorator_list])
+            spans[node.name] = (first, node.end_lineno or node.lineno)
+    return spans
+
+
+def splice_functions(base: str, donors: dict[str, str]) -> str | None:
+    """``base`` with each top-level function named in ``donors`` taken from that donor's text.
+
+    Used to combine candidates function by function: one sample may get
+    ``to_roman`` right and another ``from_roman``. None when a text does not
+    parse or a function is missing from either side.
+    """
+    try:
+        base_spans = _function_spans(ast.parse(base))
+    except SyntaxError:
+        return None
+    lines = base.splitlines()
+    replacements = []
+    for name, donor in donors.items():
+        try:
+            donor_spans = _function_spans(ast.parse(donor))
+        except SyntaxError:
+            return None
+        if name not in base_spans or name not in donor_spans:
+            return None
+        a, b = donor_spans[name]
+        replacements.append((base_spans[name], donor.splitlines()[a - 1 : b]))
+    for (start, end), new in sorted(replacements, key=lambda r: r[0][0], reverse=True):
+        lines[start - 1 : end] = new
+    result = "\n".join(lines) + "\n"
+    try:
+        ast.parse(result)
+    except SyntaxError:
+        return None
+    return result
+
+
+def functions_exercised(test_source: str, names: set[str]) -> dict[str, set[str]]:
+    """``{test function: interface names it references}`` for one test file."""
+    try:
+        tree = ast.parse(test_source)
+    except SyntaxError:
+        return {}
+    found = {}
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and node.name.startswith("test"):
+            used = {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and n.id in names}
+            found[node.name] = used
+    return found

@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from softco.artifacts import PRD, Design, FileSpec, TestReport
 from softco.quality import gates
+from softco.quality.reshape import functions_exercised, splice_functions
 from softco.roles.briefing import test_path_for
 from softco.workflows.build import design_of, prd_of, testable, write_module
 from softco.workflows.gating import drop_tests
@@ -67,20 +68,22 @@ def agreement_pick(passes: list[frozenset[str] | None]) -> int:
     """Index of the candidate program to keep, by dual execution agreement (CodeT).
 
     ``passes[i]`` is the set of tests candidate ``i`` passes (None: the suite
-    did not even collect with it). A candidate scores ``agreeing × passed``,
-    where ``agreeing`` counts the candidates passing exactly the same tests: a
-    wrong test is failed by every correct program, so programs that agree
-    with each other outvote one that bends itself to a wrong expectation.
-    Ties go to more passes, then to the earliest candidate (the current code).
-    Callers pass distinct programs only: an echoed copy is not a second opinion.
+    did not even collect with it). A candidate scores ``support × passed``,
+    where ``support`` counts the candidates whose passing tests it also passes
+    (itself included). A wrong test is failed by every correct program, so
+    programs that agree with each other outvote one that bends itself to a
+    wrong expectation and breaks right ones; a program that passes everything
+    another passes and more is supported by it. Ties go to more passes, then
+    to the earliest candidate (the current code). Callers pass distinct
+    programs only: an echoed copy is not a second opinion.
     """
 
     def score(i: int) -> tuple[int, int, int, int]:
         mine = passes[i]
         if mine is None:
             return (0, 0, 0, -i)
-        agreeing = sum(1 for other in passes if other == mine)
-        return (1, agreeing * len(mine), len(mine), -i)
+        support = sum(1 for other in passes if other is not None and other <= mine)
+        return (1, support * len(mine), len(mine), -i)
 
     return max(range(len(passes)), key=score)
 
@@ -153,6 +156,16 @@ def try_fix(
         contents.append(candidate)
         passes.append(_passes(report))
         reports.append(report)
+    spliced = _spliced(rt, spec, contents, passes)
+    if spliced is not None and spliced not in contents:
+        rt.workspace.write(spec.path, spliced)
+        if len(gates.check_module(spec, spliced, design)) <= len(
+            gates.check_module(spec, previous, design)
+        ):
+            report = rt.run_suite()
+            contents.append(spliced)
+            passes.append(_passes(report))
+            reports.append(report)
     pick = agreement_pick(passes)
     if accept_equal and pick == 0 and len(contents) > 1:
         same = [i for i in range(1, len(contents)) if _score(reports[i]) >= _score(first)]
@@ -174,6 +187,42 @@ def try_fix(
     rt.say("coder", f"{spec.path}: {verdict}", "test")
     cases = {c.name for r in reports for c in r.cases}
     return suspect_tests(passes, cases)
+
+
+def _spliced(
+    rt: Runtime, spec: FileSpec, contents: list[str], passes: list[frozenset[str] | None]
+) -> str | None:
+    """One more candidate, free of model calls: each function from the candidate best at it.
+
+    Tests that exercise a single interface function score the candidates on
+    that function alone; when another candidate beats the agreed one on some
+    function, that function is spliced into the agreed candidate. A module
+    whose ``to_roman`` is right in one sample and ``from_roman`` in another
+    thus gets both right without a further call.
+    """
+    names = {fn.name for fn in spec.interface if fn.signature.startswith("def ")}
+    if len(contents) < 2 or len(names) < 2:
+        return None
+    exercised: dict[str, set[str]] = {}
+    for path in rt.workspace.list_files():
+        if path.startswith("tests/") and path.endswith(".py"):
+            module = path.removesuffix(".py").replace("/", ".")
+            found = functions_exercised(rt.workspace.read(path), names)
+            exercised.update({f"{module}::{test}": used for test, used in found.items()})
+    base = agreement_pick(passes)
+
+    def score(i: int, name: str) -> int:
+        mine = passes[i]
+        if mine is None:
+            return -1
+        return sum(1 for case in mine if exercised.get(case.split("[", 1)[0]) == {name})
+
+    donors = {}
+    for name in sorted(names):
+        best = max(range(len(contents)), key=lambda i: (score(i, name), i == base))
+        if score(best, name) > score(base, name):
+            donors[name] = contents[best]
+    return splice_functions(contents[base], donors) if donors else None
 
 
 def try_fix_test(
