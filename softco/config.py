@@ -122,7 +122,13 @@ class WorkflowSettings(_Section):
     design_repairs: int = Field(2, ge=0, le=5, description="Architect re-asks on a bad graph.")
     test_rounds: int = Field(2, ge=0, le=5, description="Fix rounds after failing tests.")
     review_rounds: int = Field(1, ge=0, le=3, description="Fix rounds after blocking findings.")
-    best_of: int = Field(1, ge=1, le=8, description="Candidates per file, picked by tests.")
+    best_of: int = Field(
+        3,
+        ge=1,
+        le=8,
+        description="Candidates sampled per failing module and repair round, picked by "
+        "agreement with the tests (1: plain repair, kept only if the pass count rises).",
+    )
     concurrency: int = Field(4, ge=1, le=32, description="Files written at once per generation.")
     max_sprints: int = Field(3, ge=1, le=20)
     sprint_capacity: int = Field(5, ge=1, description="Story points per sprint.")

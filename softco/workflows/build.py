@@ -421,6 +421,7 @@ def fix_review_node(rt: Runtime):
                     prd,
                     "Reviewer findings:\n" + text,
                     accept_equal=True,
+                    samples=1,  # a review finding wants its fix, not fresh samples
                 )
             rt.workspace.commit("review: fixes for blocking findings", role="coder", phase="review")
         return {"review_round": state.get("review_round", 0) + 1}

@@ -115,6 +115,7 @@ def try_fix(
     prd: PRD,
     feedback: str,
     accept_equal: bool = False,
+    samples: int | None = None,
 ) -> set[str]:
     """Sample ``best_of`` rewrites of a module and keep one by agreement with the tests.
 
@@ -124,14 +125,15 @@ def try_fix(
     opinion that agreement needs. The current file is candidate 0 and stays
     unless another scores higher (``agreement_pick``). ``accept_equal`` is for
     review fixes on a green suite: a rewrite that keeps every test passing is
-    accepted, since the pass count cannot rise. Returns the tests every
+    accepted, since the pass count cannot rise; ``samples`` overrides
+    ``best_of`` (review fixes take one). Returns the tests every
     candidate failed when enough of them ran (``suspect_tests``).
     """
     previous = rt.workspace.read(spec.path) if rt.workspace.exists(spec.path) else ""
     first = rt.run_suite()
     contents, passes = [previous], [_passes(first)]
     reports = [first]
-    for n in range(rt.settings.workflow.best_of):
+    for n in range(samples or rt.settings.workflow.best_of):
         repair = accept_equal or n % 2 == 0
         write_module(
             rt,
