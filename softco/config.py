@@ -140,6 +140,11 @@ class WorkflowSettings(_Section):
         description="Evaluate expected values the PM writes as arithmetic (3 * 0.3048) "
         "instead of trusting the model's mental arithmetic.",
     )
+    example_tests: bool = Field(
+        True,
+        description="Turn the PRD's call -> expected examples into a test file per module "
+        "directly (no model), beside the tester's file.",
+    )
     pin_interface: bool = Field(
         True,
         description="When the brief states files and signatures (path.py: f(x: int) -> str), "

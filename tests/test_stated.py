@@ -96,7 +96,7 @@ def test_a_stated_interface_is_built_without_asking_the_architect(tmp_path):
     )
     settings = Settings.load(memory={"enabled": False})
     result = Company(settings, transport=demo_transport()).run(brief, run_dir=tmp_path / "r")
-    assert result.stop_reason == StopReason.DONE and result.report.tests_passed == 5
+    assert result.stop_reason == StopReason.DONE and result.report.tests_passed == 7
     events = list(read_events(result.run_dir))
     assert not [e for e in events if e.type == "llm_call" and e.role == "architect"]
     assert any(e.type == "llm_call" and e.role == "coder" for e in events)

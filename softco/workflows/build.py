@@ -18,6 +18,7 @@ from softco.errors import ArtifactInvalid, DesignInvalid
 from softco.events import DesignReady, FileStatus, ReviewDone, TestsRun
 from softco.events import TestCaseResult as EventCase
 from softco.quality import gates
+from softco.quality.example_tests import example_test_path, example_tests
 from softco.quality.reshape import lift_methods
 from softco.roles import architect, coder, reviewer, tester
 from softco.roles.briefing import test_path_for
@@ -316,6 +317,18 @@ def write_test_file(
     return path
 
 
+def write_example_tests(rt: Runtime, spec: FileSpec, design: Design, prd: PRD) -> dict[str, str]:
+    """The PRD's examples for ``spec`` as a generated test file; ``{path: module}`` or {}."""
+    content = example_tests(prd, spec)
+    if content is None:
+        return {}
+    path = example_test_path(spec, test_path_for(spec, design))
+    rt.workspace.write(path, content)
+    count = content.count("def test_")
+    rt.say("tester", f"{path}: {count} tests generated from the examples", "test")
+    return {path: spec.path}
+
+
 def write_tests_node(rt: Runtime):
     def node(state: RunState) -> dict[str, Any]:
         design, prd = design_of(state), prd_of(state)
@@ -334,6 +347,8 @@ def write_tests_node(rt: Runtime):
                     written = write_test_file(rt, spec, design, prd, sprint)
                     if written is not None:
                         owners[written] = spec.path
+                    if rt.settings.workflow.example_tests:
+                        owners.update(write_example_tests(rt, spec, design, prd))
             rt.workspace.commit("test: tests from acceptance criteria", role="tester", phase="test")
         return {"test_owner": owners, "test_round": 0, "design": design.model_dump(mode="json")}
 

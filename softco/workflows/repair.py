@@ -92,13 +92,17 @@ def suspect_tests(passes: list[frozenset[str] | None], cases: set[str]) -> set[s
     """Tests that no candidate passes, when at least three distinct programs ran.
 
     Three independently sampled programs that all fail one test while passing
-    others are evidence against the test (a fabricated expected value, a wrong
-    reading of the interface), not against each of them.
+    others of the same file are evidence against the test (a fabricated
+    expected value, a wrong reading of the interface), not against each of
+    them. A file none of them passes anything of is left alone: that points
+    at something they share (a broken dependency, a wrong import).
     """
     ran = [p for p in passes if p is not None]
-    if len(ran) < 3 or not any(ran):
+    if len(ran) < 3:
         return set()
-    return {c for c in cases if not any(c in p for p in ran)}
+    passed = set().union(*ran)
+    files_passing = {c.split("::", 1)[0] for c in passed}
+    return {c for c in cases if c not in passed and c.split("::", 1)[0] in files_passing}
 
 
 def _passes(report: TestReport) -> frozenset[str] | None:
@@ -321,18 +325,23 @@ def fix_node(rt: Runtime):
                 try_fix(
                     rt, state, spec, design, prd, f"Importing it fails:\n{report.output[:2000]}"
                 )
-            for test_path, messages in failing.items():
-                spec = design.file(owners[test_path])
-                text = "\n\n".join(messages)[:3000]
+            by_module: dict[str, list[str]] = defaultdict(list)
+            for test_path in failing:
+                by_module[owners[test_path]].append(test_path)
+            for module, paths in by_module.items():
+                spec = design.file(module)
                 promised = frozenset(fn.name for fn in spec.interface)
-                votes = [blame(m, test_path, rnd, promised) for m in messages]
+                votes = [blame(m, p, rnd, promised) for p in paths for m in failing[p]]
                 side = "test" if votes.count("test") > votes.count("code") else "code"
-                feedback = f"These tests fail:\n{text}"
-                if side == "test":
-                    try_fix_test(rt, state, spec, design, prd, feedback)
+                authored = test_path_for(spec, design)  # the tester's file (not the examples)
+                if side == "test" and authored in failing:
+                    text = "\n\n".join(failing[authored])[:3000]
+                    try_fix_test(rt, state, spec, design, prd, f"These tests fail:\n{text}")
                     continue
-                suspects = try_fix(rt, state, spec, design, prd, feedback)
-                dropped += drop_suspects(rt, test_path, suspects)
+                text = "\n\n".join(m for p in paths for m in failing[p])[:3000]
+                suspects = try_fix(rt, state, spec, design, prd, f"These tests fail:\n{text}")
+                for path in paths:
+                    dropped += drop_suspects(rt, path, suspects)
             rt.workspace.commit(f"test: repair round {rnd + 1}", role="coder", phase="test")
         return {"test_round": rnd + 1, "dropped_tests": dropped}
 

@@ -1,0 +1,102 @@
+"""Tests written from the PRD's examples without a model.
+
+The PM states acceptance criteria as ``call -> expected`` examples (with any
+arithmetic already computed, see ``oracle``). Where both sides are plain
+Python — a call of a function the module offers with literal arguments, and a
+literal value or ``raises SomeError`` — the assert is mechanical, so it is
+generated here: it cannot have a syntax error, redefine a fixture, or invent
+an expected value the PM did not state. Examples that are prose, touch files,
+drive a CLI or name something the module does not offer are left to the
+tester. A wrong example still makes a wrong test; the repair loop's
+agreement check (``workflows.repair.suspect_tests``) removes those.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import re
+
+from softco.artifacts import PRD, FileSpec, module_name
+
+_RAISES = re.compile(r"^\s*(?:raises\s+|raise\s+)?([A-Z]\w*(?:Error|Exception))\b")
+_FILE_LIKE = re.compile(r"\.(json|txt|csv|log|md|ini|ya?ml|db)\b|/")
+_SAFE_NAMES = {"True", "False", "None", "len", "sorted", "list", "dict", "set", "tuple"}
+
+
+def _call_ok(call: str, offered: set[str]) -> ast.Call | None:
+    try:
+        node = ast.parse(call.strip(), mode="eval").body
+    except SyntaxError:
+        return None
+    if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name):
+        return None
+    if node.func.id not in offered or node.func.id == "main":
+        return None
+    names = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+    if not names <= offered | _SAFE_NAMES:
+        return None
+    strings = [n.value for n in ast.walk(node) if isinstance(n, ast.Constant)]
+    if any(isinstance(s, str) and _FILE_LIKE.search(s) for s in strings):
+        return None  # a path: the example needs tmp_path, which the tester handles
+    return node
+
+
+def _expected(text: str) -> tuple[str, str] | None:
+    """("raises", "ValueError") or ("equals", "<literal source>"), else None."""
+    raised = _RAISES.match(text)
+    if raised:  # only builtin exceptions: a custom one would be a NameError in the test
+        name = raised.group(1)
+        return ("raises", name) if isinstance(getattr(builtins, name, None), type) else None
+    try:
+        value = ast.literal_eval(text.strip())
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return None
+    if isinstance(value, float):
+        return ("approx", repr(value))
+    return ("equals", repr(value))
+
+
+def example_tests(prd: PRD, spec: FileSpec) -> str | None:
+    """A pytest file checking ``spec``'s functions against the PRD's examples, or None."""
+    offered = {fn.name for fn in spec.interface if fn.signature.startswith("def ")}
+    if not offered:
+        return None
+    seen: set[str] = set()
+    bodies: list[tuple[str, str]] = []
+    counts: dict[str, int] = {}
+    for story in prd.user_stories:
+        for crit in story.acceptance:
+            for ex in crit.examples:
+                node = _call_ok(ex.call, offered)
+                expected = _expected(ex.expected)
+                if node is None or expected is None:
+                    continue
+                call = ast.unparse(node)
+                if call in seen:
+                    continue
+                seen.add(call)
+                name = node.func.id  # type: ignore[attr-defined]
+                counts[name] = counts.get(name, 0) + 1
+                kind, value = expected
+                if kind == "raises":
+                    body = f"    with pytest.raises({value}):\n        {call}\n"
+                elif kind == "approx":
+                    body = f"    assert {call} == pytest.approx({value})\n"
+                else:
+                    body = f"    assert {call} == {value}\n"
+                bodies.append((f"test_{name}_example_{counts[name]}", body))
+    if not bodies:
+        return None
+    used = sorted({b[0].removeprefix("test_").rsplit("_example_", 1)[0] for b in bodies})
+    head = (
+        f'"""Examples from the requirements, checked as written (generated from the PRD)."""\n\n'
+        f"import pytest\n\nfrom {module_name(spec.path)} import {', '.join(used)}\n"
+    )
+    tests = "".join(f"\n\ndef {name}():\n{body}" for name, body in bodies)
+    return head + tests
+
+
+def example_test_path(spec: FileSpec, tester_path: str) -> str:
+    """``tests/test_<stem>_examples.py`` beside the tester's ``tests/test_<stem>.py``."""
+    return tester_path.removesuffix(".py") + "_examples.py"
