@@ -367,3 +367,10 @@ def test_a_revision_that_drops_a_story_gets_it_back():
     shorter = before.model_copy(update={"user_stories": before.user_stories[:1]})
     kept = _keep_stories(shorter, before)
     assert [s.id for s in kept.user_stories] == [s.id for s in before.user_stories]
+
+
+def test_a_def_without_parentheses_is_repaired():
+    from softco.roles.schemas import CodeOnly
+
+    fixed = CodeOnly(content="def test_adds:\n    assert 1\n").content
+    assert fixed.startswith("def test_adds():")

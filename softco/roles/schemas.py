@@ -43,6 +43,9 @@ def rejoin_broken_strings(code: str, max_fixes: int = 20) -> str:
     return code
 
 
+_BARE_DEF = re.compile(r"^(\s*(?:async\s+)?def\s+\w+)\s*:", re.M)
+
+
 class CodeOnly(BaseModel):
     """One file's complete text."""
 
@@ -54,6 +57,8 @@ class CodeOnly(BaseModel):
         text = strip_fence(value).strip("\n")
         if not text.strip():
             raise ValueError("the file is empty: write the complete file content")
+        # "def test_adds:" (no parentheses) is a frequent small-model slip
+        text = _BARE_DEF.sub(r"\1():", text)
         return rejoin_broken_strings(text) + "\n"
 
     @classmethod
