@@ -107,3 +107,11 @@ def test_functions_right_in_different_candidates_are_spliced_into_one(tmp_path):
     core = (result.workspace / "textstats/core.py").read_text()
     assert "return len(text.split())" in core and ".most_common(n)" in core
     assert result.report.tests_passed == result.report.tests_total == 7
+
+
+def test_a_test_file_using_pytest_gets_its_import():
+    from softco.workflows.gating import with_pytest_import
+
+    src = "from m import f\n\n\ndef test_f():\n    with pytest.raises(ValueError):\n        f()\n"
+    assert with_pytest_import(src).startswith("import pytest\n")
+    assert with_pytest_import("import pytest\n" + src) == "import pytest\n" + src

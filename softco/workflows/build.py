@@ -29,7 +29,7 @@ from softco.workflows.design_check import (
     fill_interfaces_from_code,
     stated_design,
 )
-from softco.workflows.gating import gated, parses, prune_broken_tests
+from softco.workflows.gating import gated, parses, prune_broken_tests, with_pytest_import
 from softco.workflows.runtime import Runtime
 from softco.workflows.state import RunState
 
@@ -299,9 +299,9 @@ def write_test_file(
         rt,
         "tester",
         path,
-        suite.content,
+        with_pytest_import(suite.content),
         check,
-        lambda findings, text: (
+        lambda findings, text: with_pytest_import(
             tester.write_tests(
                 ctx, spec, design, prd, feedback=findings, temperature=0.3, seed=17
             ).content

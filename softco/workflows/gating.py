@@ -90,3 +90,10 @@ def drop_tests(content: str, names: set[str]) -> str:
             drop.update(range(first, (node.end_lineno or node.lineno) + 1))
     kept = [text for i, text in enumerate(content.splitlines(), 1) if i not in drop]
     return "\n".join(kept).rstrip() + "\n"
+
+
+def with_pytest_import(content: str) -> str:
+    """Add ``import pytest`` to a test file that uses ``pytest.`` without importing it."""
+    if "pytest." not in content or re.search(r"^\s*(import pytest|from pytest )", content, re.M):
+        return content
+    return "import pytest\n" + content

@@ -19,7 +19,7 @@ from softco.quality import gates
 from softco.quality.reshape import functions_exercised, splice_functions
 from softco.roles.briefing import test_path_for
 from softco.workflows.build import design_of, prd_of, testable, write_module
-from softco.workflows.gating import drop_tests
+from softco.workflows.gating import drop_tests, with_pytest_import
 from softco.workflows.runtime import Runtime
 from softco.workflows.state import RunState
 
@@ -250,9 +250,10 @@ def try_fix_test(
         temperature=0.4,
         seed=1000 * state.get("test_round", 0) + 7,
     )
-    if rt.settings.workflow.static_gates and gates.check_tests(path, suite.content, design):
+    content = with_pytest_import(suite.content)
+    if rt.settings.workflow.static_gates and gates.check_tests(path, content, design):
         return False
-    rt.workspace.write(path, suite.content)
+    rt.workspace.write(path, content)
     improved = _score(rt.run_suite()) > baseline
     if not improved and previous:
         rt.workspace.write(path, previous)
