@@ -115,3 +115,33 @@ def test_a_test_file_using_pytest_gets_its_import():
     src = "from m import f\n\n\ndef test_f():\n    with pytest.raises(ValueError):\n        f()\n"
     assert with_pytest_import(src).startswith("import pytest\n")
     assert with_pytest_import("import pytest\n" + src) == "import pytest\n" + src
+
+
+def test_functions_a_model_keeps_wrapping_in_a_class_are_written_one_at_a_time(tmp_path):
+    from softco.demo_script import CODE
+
+    wrapped = (
+        "from collections import Counter\n\n\nclass Stats:\n"
+        "    def __init__(self):\n        self.seen = 0\n\n"
+        "    def word_count(self, text: str) -> int:\n        self.seen += 1\n"
+        "        return len(text.split())\n"
+    )
+    transport = demo_transport()
+    inner = transport.default
+    units = []
+
+    def answer(request):
+        prompt = request.messages[-1]["content"]
+        if request.role == "coder" and "textstats/core.py" in prompt.split("\n", 1)[0]:
+            if prompt.startswith("Write one function"):
+                units.append(prompt)
+                return {"content": CODE["textstats/core.py"]}
+            return {"content": wrapped}
+        return inner(request)
+
+    transport.default = answer
+    settings = Settings.load(memory={"enabled": False})
+    result = Company(settings, transport=transport).run(BRIEF, run_dir=tmp_path / "r")
+    core = (result.workspace / "textstats/core.py").read_text()
+    assert "\ndef word_count(text: str) -> int:" in core and "\ndef top_words(" in core
+    assert len(units) == 2 and result.report.tests_passed == result.report.tests_total == 7

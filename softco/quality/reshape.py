@@ -174,3 +174,47 @@ def functions_exercised(test_source: str, names: set[str]) -> dict[str, set[str]
             used = {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and n.id in names}
             found[node.name] = used
     return found
+
+
+def add_function(content: str, unit: str, name: str) -> str | None:
+    """``content`` with function ``name`` taken from ``unit`` (a one-function answer).
+
+    The unit's imports go to the top of the file (those not already there),
+    its function replaces a same-named top-level one or is appended, and any
+    helper function it defined comes along. None when the unit has no
+    top-level ``name`` or the result does not parse.
+    """
+    try:
+        unit_tree = ast.parse(unit)
+        ast.parse(content)
+    except SyntaxError:
+        return None
+    unit_lines = unit.splitlines()
+    spans = _function_spans(unit_tree)
+    if name not in spans:
+        return None
+    present = set(content.splitlines())
+    imports = [
+        ast.get_source_segment(unit, n) or ""
+        for n in unit_tree.body
+        if isinstance(n, ast.Import | ast.ImportFrom)
+    ]
+    imports = [i for i in imports if i and i not in present]
+    existing = _function_spans(ast.parse(content))
+    blocks = []
+    result = content
+    for fname, (a, b) in spans.items():
+        block = "\n".join(unit_lines[a - 1 : b])
+        if fname == name and fname in existing:
+            result = splice_functions(result, {fname: block}) or result
+        elif fname not in existing:
+            blocks.append(block)
+    out = "\n".join(imports) + ("\n" if imports else "") + result.rstrip()
+    if blocks:
+        out += "\n\n\n" + "\n\n\n".join(blocks)
+    out += "\n"
+    try:
+        ast.parse(out)
+    except SyntaxError:
+        return None
+    return out

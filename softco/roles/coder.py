@@ -66,3 +66,42 @@ def write_file(
         previous=trim(previous.strip(), PREVIOUS_CHARS) or "(none)",
     )
     return CodeFile(path=spec.path, content=reply.content)
+
+
+def write_function(
+    ctx: RoleContext,
+    spec: FileSpec,
+    name: str,
+    design: Design,
+    prd: PRD,
+    temperature: float | None = None,
+    seed: int | None = None,
+) -> CodeFile:
+    """Write one function of ``spec`` on its own (a smaller unit for a small model).
+
+    Used when a whole-file answer keeps missing a function (a 1.5B model
+    often wraps module functions in a class of its own): with the signature
+    fixed and nothing else to write, the answer is that function. The
+    workflow splices it into the file (``quality.reshape.add_function``).
+    """
+    fn = next(f for f in spec.interface if f.name == name)
+    others = [f for f in spec.interface if f.name != name and f.signature.startswith("def ")]
+    reply = ask(
+        ctx,
+        role=ROLE,
+        template="coder.function",
+        schema=CodeOnly,
+        task_summary=f"write {name} in {spec.path}",
+        temperature=temperature,
+        seed=seed,
+        describe=lambda c: f"wrote {name}() for {spec.path} ({len(c.content.splitlines())} lines)",
+        path=spec.path,
+        name=name,
+        responsibility=spec.responsibility,
+        stub=format_spec(spec.model_copy(update={"interface": [fn]})),
+        stories=stories_for(prd, spec.model_copy(update={"interface": [fn]})),
+        deps=interface_context(design, spec.path),
+        others="\n".join(f.signature for f in others),
+        libraries=libraries(design),
+    )
+    return CodeFile(path=spec.path, content=reply.content)

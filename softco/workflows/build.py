@@ -19,7 +19,7 @@ from softco.events import DesignReady, FileStatus, ReviewDone, TestsRun
 from softco.events import TestCaseResult as EventCase
 from softco.quality import gates
 from softco.quality.example_tests import example_test_path, example_tests
-from softco.quality.reshape import lift_methods
+from softco.quality.reshape import add_function, lift_methods
 from softco.roles import architect, coder, reviewer, tester
 from softco.roles.briefing import test_path_for
 from softco.workflows.design_check import (
@@ -241,9 +241,34 @@ def write_module(
             ).content,
         ),
     )
+    if rt.settings.workflow.static_gates:
+        content = _write_missing_functions(rt, ctx, spec, design, prd, content)
     rt.workspace.write(spec.path, content)
     rt.events.emit(FileStatus(path=spec.path, status="written", generation=gen))
     rt.remember_files({spec.path: content}, phase="code")
+    return content
+
+
+def _write_missing_functions(
+    rt: Runtime, ctx: Any, spec: FileSpec, design: Design, prd: PRD, content: str
+) -> str:
+    """Functions the file still lacks after its gate re-ask, written one at a time.
+
+    A smaller unit is what a small model gets right: asked for the whole file
+    again it repeats its class; asked for ``def to_roman(n: int) -> str`` alone
+    it writes that function. Each is kept only if the gate finds fewer problems.
+    """
+    wanted = [fn.name for fn in spec.interface if fn.signature.startswith("def ")]
+    problems = gates.check_module(spec, content, design)
+    missing = [n for n in wanted if any(f"missing function {n!r}" in p for p in problems)]
+    for name in missing:
+        unit = coder.write_function(ctx, spec, name, design, prd).content
+        merged = add_function(content, unit, name)
+        if merged is None and parses(content) is False:
+            merged = add_function("", unit, name)
+        if merged is not None and len(gates.check_module(spec, merged, design)) < len(problems):
+            content, problems = merged, gates.check_module(spec, merged, design)
+            rt.say("coder", f"{spec.path}: wrote {name}() on its own and added it", "code")
     return content
 
 
