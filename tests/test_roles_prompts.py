@@ -49,6 +49,16 @@ USER_TEMPLATES: dict[str, dict] = {
         "feedback": "NameError: x",
         "previous": "def add(a, b): return x",
     },
+    "coder.function": {
+        "path": "calc/ops.py",
+        "name": "add",
+        "responsibility": "arithmetic",
+        "stub": "def add(a: int, b: int) -> int:",
+        "stories": "US1 Add: ...",
+        "deps": "",
+        "others": "def sub(a: int, b: int) -> int",
+        "libraries": "Use the Python standard library only.",
+    },
     "tester.write": {
         "test_path": "tests/test_ops.py",
         "path": "calc/ops.py",
