@@ -7,7 +7,7 @@ export ORT_DISABLE_TELEMETRY := 1
 export ANONYMIZED_TELEMETRY := False
 export HF_HUB_OFFLINE := 1
 
-DEMO_BRIEF ?= A Python library 'textstats' with functions word_count(text), char_count(text) and top_words(text, n) plus a CLI that prints the counts for a text file.
+DEMO_BRIEF ?= A word-statistics library 'textstats' with a command-line tool. Interface: textstats/core.py: word_count(text: str) -> int (number of whitespace-separated words); char_count(text: str) -> int (number of characters, spaces included); top_words(text: str, n: int) -> list[tuple[str, int]] (the n most frequent lower-cased words with their counts, most frequent first, ties in alphabetical order). textstats/cli.py: main(argv: list[str] | None = None) -> int; `python -m textstats.cli FILE` prints 'words: N' and 'chars: N' on two lines and returns 0, or returns 1 for a missing file.
 
 .PHONY: demo test test-model lint bench clean
 
