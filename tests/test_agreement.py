@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from softco import Company, Settings, StopReason
 from softco.demo_script import BRIEF, TESTS, demo_transport
 from softco.workflows.gating import drop_tests
@@ -117,15 +119,24 @@ def test_a_test_file_using_pytest_gets_its_import():
     assert with_pytest_import("import pytest\n" + src) == "import pytest\n" + src
 
 
-def test_functions_a_model_keeps_wrapping_in_a_class_are_written_one_at_a_time(tmp_path):
+WRAPPED = (
+    "from collections import Counter\n\n\nclass Stats:\n"
+    "    def __init__(self):\n        self.seen = 0\n\n"
+    "    def word_count(self, text: str) -> int:\n        self.seen += 1\n"
+    "        return len(text.split())\n"
+)
+BROKEN = (
+    "import re\n\n\ndef word_count(text: str) -> int:\n"
+    "    return len(re.findall(r'[a-z']+', text))\n"
+)
+
+
+@pytest.mark.parametrize("wrapped", [WRAPPED, BROKEN], ids=["stateful-class", "syntax-error"])
+def test_functions_a_model_cannot_write_in_a_whole_file_are_written_one_at_a_time(
+    tmp_path, wrapped
+):
     from softco.demo_script import CODE
 
-    wrapped = (
-        "from collections import Counter\n\n\nclass Stats:\n"
-        "    def __init__(self):\n        self.seen = 0\n\n"
-        "    def word_count(self, text: str) -> int:\n        self.seen += 1\n"
-        "        return len(text.split())\n"
-    )
     transport = demo_transport()
     inner = transport.default
     units = []
@@ -145,3 +156,26 @@ def test_functions_a_model_keeps_wrapping_in_a_class_are_written_one_at_a_time(t
     core = (result.workspace / "textstats/core.py").read_text()
     assert "\ndef word_count(text: str) -> int:" in core and "\ndef top_words(" in core
     assert len(units) == 2 and result.report.tests_passed == result.report.tests_total == 7
+
+
+def test_a_module_that_does_not_compile_is_named_from_the_collection_traceback():
+    from softco.artifacts import Design
+    from softco.workflows.repair import unparsable_modules
+
+    design = Design.model_validate(
+        {
+            "summary": "s",
+            "files": [
+                {"path": "wf/core.py", "responsibility": "r"},
+                {"path": "wf/cli.py", "responsibility": "r", "depends_on": ["wf/core.py"]},
+            ],
+        }
+    )
+    output = (
+        "tests/test_cli.py:2: in <module>\n    from wf.cli import main\n"
+        "wf/cli.py:3: in <module>\n    from wf.core import count\n"
+        'E     File "/tmp/x/workspace/wf/core.py", line 7\n'
+        "E   SyntaxError: closing parenthesis ']' does not match opening parenthesis '('\n"
+    )
+    assert unparsable_modules(design, output) == ["wf/core.py"]
+    assert unparsable_modules(design, output.replace("SyntaxError", "NameError")) == []

@@ -374,3 +374,30 @@ def test_a_def_without_parentheses_is_repaired():
 
     fixed = CodeOnly(content="def test_adds:\n    assert 1\n").content
     assert fixed.startswith("def test_adds():")
+
+
+def test_code_is_read_from_a_fenced_block_not_from_json():
+    import pytest
+
+    from softco.roles.schemas import CodeOnly
+
+    reply = 'Here it is:\n```python\nprint("quotes \\"are\\" fine")\n```\nDone.'
+    assert CodeOnly.from_text(reply).content == 'print("quotes \\"are\\" fine")\n'
+    assert CodeOnly.from_text('{"content": "x = 1"}').content == "x = 1\n"  # cassettes
+    assert CodeOnly.from_text("x = 1\ny = 2").content == "x = 1\ny = 2\n"
+    cut = "```python\ndef f():\n    return 1\n\n\ndef g():\n    return ("
+    assert CodeOnly.salvage(cut).content == "def f():\n    return 1\n"
+    with pytest.raises(ValueError, match="python block"):
+        CodeOnly.from_text("I cannot do that.")
+
+
+def test_code_requests_are_unconstrained_and_reasked_for_a_block():
+    from softco.llm import ScriptedLLM
+    from softco.roles.schemas import CodeOnly
+
+    llm = ScriptedLLM(["Sorry, no.", "```python\nx = 1\n```"])
+    reply = llm.complete([{"role": "user", "content": "write x"}], CodeOnly, role="coder")
+    assert reply.parsed.content == "x = 1\n" and reply.attempts == 2
+    first, second = llm.transport.requests
+    assert first.json_schema is None and first.schema_name == "CodeOnly"
+    assert "```python block" in second.messages[-1]["content"]

@@ -21,6 +21,7 @@ def request_key(request: CompletionRequest) -> str:
         "model": request.model,
         "messages": request.messages,
         "schema": request.json_schema,
+        "schema_name": request.schema_name,
         "temperature": request.temperature,
         "max_tokens": request.max_tokens,
         "seed": request.seed,

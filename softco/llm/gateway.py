@@ -28,7 +28,13 @@ from softco.events import EventLog, LLMCall, Notice
 from softco.llm.base import Message, Reply, Usage
 from softco.llm.cache import ResponseCache
 from softco.llm.ledger import CallRecord, UsageLedger
-from softco.llm.structured import json_schema_for, parse_reply, reask_message, schema_hint
+from softco.llm.structured import (
+    json_schema_for,
+    parse_plain,
+    parse_reply,
+    reask_message,
+    schema_hint,
+)
 from softco.llm.transport import (
     CompletionRequest,
     LiteLLMTransport,
@@ -106,11 +112,13 @@ class Gateway:
         seed: int | None = None,
     ) -> Reply:
         model, default_temp, default_max = self.settings.llm.for_role(role.split(":")[0])
+        # plain-text schemas (code) are asked for as a fenced block, never as JSON
+        plain = bool(getattr(schema, "plain_text", False))
         request = CompletionRequest(
             model=model,
             messages=as_messages(messages),
             schema_name=schema.__name__ if schema else None,
-            json_schema=json_schema_for(schema) if schema else None,
+            json_schema=json_schema_for(schema) if schema and not plain else None,
             temperature=default_temp if temperature is None else temperature,
             max_tokens=max_tokens or default_max,
             seed=seed,
@@ -120,7 +128,7 @@ class Gateway:
             backend=str(self.settings.local.model_path or "") if is_local(model) else "",
             timeout_s=self.settings.llm.timeout_s,
         )
-        if schema is not None and not self.transport.constrains(model):
+        if schema is not None and not plain and not self.transport.constrains(model):
             first = request.messages[0]
             hint = schema_hint(schema)
             if first["role"] == "system":
@@ -142,7 +150,9 @@ class Gateway:
             usage.cost_usd += raw.cost_usd
             if schema is None:
                 return self._reply(raw, None, usage, start, model, cached, attempt)
-            parsed, errors = parse_reply(raw.text, schema)
+            parsed, errors = (
+                parse_plain(raw.text, schema) if plain else parse_reply(raw.text, schema)
+            )
             if parsed is None and raw.finish_reason == "length" and hasattr(schema, "salvage"):
                 parsed = schema.salvage(raw.text)  # keep what was complete before the cut
             if parsed is not None:
@@ -174,7 +184,7 @@ class Gateway:
                 update["messages"] = [
                     *request.messages,
                     {"role": "assistant", "content": raw.text[:4000]},
-                    {"role": "user", "content": reask_message(errors)},
+                    {"role": "user", "content": reask_message(errors, plain)},
                 ]
             request = request.model_copy(update=update)
         raise ArtifactInvalid(
@@ -200,8 +210,8 @@ class Gateway:
             self._record(request, raw, time.perf_counter() - begin, cached=False)
         finally:
             self.ledger.release(held)
-        if self.cache is not None and request.json_schema is None:
-            self.cache.put(request, raw)
+        if self.cache is not None and request.schema_name is None:
+            self.cache.put(request, raw)  # a schema'd reply is cached once it validates
         return raw, False
 
     def _worst_cost(self, request: CompletionRequest, prompt_est: int) -> float:

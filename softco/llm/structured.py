@@ -89,7 +89,23 @@ def parse_reply(text: str, schema: type[BaseModel]) -> tuple[BaseModel | None, l
         return None, errors
 
 
-def reask_message(errors: list[str]) -> str:
+def parse_plain(text: str, schema: type[BaseModel]) -> tuple[BaseModel | None, list[str]]:
+    """Like :func:`parse_reply` for a schema read from plain text (``schema.from_text``)."""
+    try:
+        return schema.from_text(text), []  # type: ignore[attr-defined]
+    except ValidationError as exc:
+        return None, [e["msg"].removeprefix("Value error, ") for e in exc.errors()[:8]]
+    except ValueError as exc:
+        return None, [str(exc)]
+
+
+def reask_message(errors: list[str], plain: bool = False) -> str:
+    if plain:
+        return (
+            "Your reply could not be used:\n"
+            + "\n".join(f"- {e}" for e in errors)
+            + "\nReply with the complete file in one ```python block."
+        )
     return (
         "Your JSON did not pass validation:\n"
         + "\n".join(f"- {e}" for e in errors)

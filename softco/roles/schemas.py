@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 import json
 import re
+from typing import ClassVar
 
 from pydantic import BaseModel, Field, field_validator
 
@@ -61,25 +62,59 @@ class CodeOnly(BaseModel):
         text = _BARE_DEF.sub(r"\1():", text)
         return rejoin_broken_strings(text) + "\n"
 
+    plain_text: ClassVar[bool] = True
+    """Asked for as a fenced code block, not JSON: a small model writing code inside a
+    JSON string ends the string at its first unescaped double quote (the grammar
+    then closes the object), so tests came back cut after ``assert f(``."""
+
+    @classmethod
+    def from_text(cls, raw: str) -> CodeOnly:
+        """The file from a reply: a ```python block, a JSON ``{"content": ...}``, or bare code.
+
+        Raises ``ValueError`` with a message for the model when there is none.
+        """
+        stripped = raw.strip()
+        if stripped.startswith("{"):
+            try:
+                data = json.loads(stripped)
+            except ValueError:
+                data = None
+            if isinstance(data, dict) and isinstance(data.get("content"), str):
+                return cls(content=data["content"])
+        blocks = _BLOCK.findall(raw)
+        if blocks:
+            return cls(content=max(blocks, key=len))
+        opened = _OPEN_BLOCK.search(raw)
+        if opened:  # cut off before the closing fence
+            return cls(content=raw[opened.end() :])
+        if _looks_like_code(stripped):
+            return cls(content=stripped)
+        raise ValueError(
+            "your reply had no code: reply with the complete file in one ```python block"
+        )
+
     @classmethod
     def salvage(cls, raw: str) -> CodeOnly | None:
         """Recover a reply cut off at ``max_tokens`` (a small model looping on tests).
 
-        The JSON string is decoded as far as it goes, then cut back to the last
-        point where the code still parses, so the complete functions written
-        before the loop are kept instead of throwing the whole reply away.
+        The code is cut back to the last point where it still parses, so the
+        complete functions written before the loop are kept instead of
+        throwing the whole reply away.
         """
         match = re.match(r'\s*\{\s*"content"\s*:\s*"', raw)
-        if not match:
-            return None
-        body = raw[match.end() :]
-        text = ""
-        for end in range(len(body), 0, -1):
-            try:
-                text = json.loads('"' + body[:end].rstrip("\\") + '"')
-                break
-            except ValueError:
-                continue
+        if match:  # a JSON reply (a cassette, a JSON-only provider): decode what there is
+            body = raw[match.end() :]
+            text = ""
+            for end in range(len(body), 0, -1):
+                try:
+                    text = json.loads('"' + body[:end].rstrip("\\") + '"')
+                    break
+                except ValueError:
+                    continue
+        else:
+            opened = _OPEN_BLOCK.search(raw)
+            text = raw[opened.end() :] if opened else raw
+            text = text.split("```", 1)[0]
         original = text.splitlines()
         lines = list(original)
         while lines:
@@ -104,3 +139,15 @@ class CodeOnly(BaseModel):
                 return cls(content=candidate)
             return None
         return None
+
+
+_BLOCK = re.compile(r"```[ \t]*(?:python|py)?[ \t]*\n(.*?)\n?```", re.S)
+_OPEN_BLOCK = re.compile(r"```[ \t]*(?:python|py)?[ \t]*\n")
+
+
+def _looks_like_code(text: str) -> bool:
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return False
+    return any(not isinstance(n, ast.Expr) for n in tree.body)

@@ -258,17 +258,22 @@ def _write_missing_functions(
     again it repeats its class; asked for ``def to_roman(n: int) -> str`` alone
     it writes that function. Each is kept only if the gate finds fewer problems.
     """
+    original = content
     wanted = [fn.name for fn in spec.interface if fn.signature.startswith("def ")]
     problems = gates.check_module(spec, content, design)
     missing = [n for n in wanted if any(f"missing function {n!r}" in p for p in problems)]
+    if not parses(content) and wanted and len(wanted) == len(spec.interface):
+        content, missing = "", wanted  # the file does not compile: rebuild it unit by unit
     for name in missing:
         unit = coder.write_function(ctx, spec, name, design, prd).content
         merged = add_function(content, unit, name)
-        if merged is None and parses(content) is False:
-            merged = add_function("", unit, name)
-        if merged is not None and len(gates.check_module(spec, merged, design)) < len(problems):
+        if merged is not None and (
+            not content or len(gates.check_module(spec, merged, design)) < len(problems)
+        ):
             content, problems = merged, gates.check_module(spec, merged, design)
             rt.say("coder", f"{spec.path}: wrote {name}() on its own and added it", "code")
+    if not content:  # no unit came back usable either: keep what the file was
+        return original
     return content
 
 

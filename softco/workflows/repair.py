@@ -289,6 +289,17 @@ def drop_suspects(rt: Runtime, test_path: str, suspects: set[str]) -> list[str]:
     return [f"{test_path}::{n}" for n in names]
 
 
+def unparsable_modules(design: Design, output: str) -> list[str]:
+    """Design files a collection traceback shows failing to compile (SyntaxError)."""
+    if not re.search(r"\b(SyntaxError|IndentationError|TabError)\b", output):
+        return []
+    return [
+        f.path
+        for f in design.files
+        if re.search(rf'File "[^"]*\b{re.escape(f.path)}", line \d+', output)
+    ]
+
+
 def fix_node(rt: Runtime):
     def node(state: RunState) -> dict[str, Any]:
         design, prd = design_of(state), prd_of(state)
@@ -320,6 +331,12 @@ def fix_node(rt: Runtime):
             and f.path in report.output
             and f.path not in owners.values()
         ]
+        # a module that does not even compile breaks every test importing it:
+        # its coder goes first, and the files it broke wait for the next round
+        broken = unparsable_modules(design, report.output) if not report.cases else []
+        if broken:
+            culprits = [f for f in design.files if f.path in broken]
+            failing.clear()
         dropped: list[str] = []
         with rt.phase("test", state.get("sprint")):
             for spec in culprits:
