@@ -28,11 +28,15 @@ def test_a_candidate_that_breaks_collection_never_wins():
     assert agreement_pick([None, frozenset()]) == 1
 
 
-def test_a_test_is_suspect_only_when_three_programs_all_fail_it():
-    runs = [frozenset({A, B}), frozenset({A}), frozenset({A, B})]
-    assert suspect_tests(runs, {A, B, W}) == {W}
-    assert suspect_tests(runs[:2], {A, B, W}) == set()  # two opinions are not enough
-    assert suspect_tests([frozenset()] * 3, {A, W}) == set()  # nothing passes: no evidence
+def test_a_test_is_suspect_only_when_three_programs_that_ran_it_all_fail_it():
+    ran = frozenset({A, B, W})
+    runs = [(frozenset({A, B}), ran), (frozenset({A}), ran), (frozenset({A, B}), ran)]
+    assert suspect_tests(runs) == {W}
+    assert suspect_tests(runs[:2]) == set()  # two opinions are not enough
+    older = (frozenset({A, B}), frozenset({A, B}))  # a program from before W existed
+    assert suspect_tests([*runs[:2], older]) == set()
+    nothing = [(frozenset(), frozenset({A, W}))] * 3
+    assert suspect_tests(nothing) == set()  # nothing in the file passes: no evidence
 
 
 def test_drop_tests_removes_functions_with_their_decorators():

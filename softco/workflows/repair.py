@@ -10,6 +10,7 @@ suite and kept only if the pass count rises; otherwise the file is reverted.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import defaultdict
 from typing import Any, Literal
@@ -88,21 +89,26 @@ def agreement_pick(passes: list[frozenset[str] | None]) -> int:
     return max(range(len(passes)), key=score)
 
 
-def suspect_tests(passes: list[frozenset[str] | None], cases: set[str]) -> set[str]:
-    """Tests that no candidate passes, when at least three distinct programs ran.
+def suspect_tests(runs: list[tuple[frozenset[str], frozenset[str]]]) -> set[str]:
+    """Tests no program passes, among the distinct programs that ran them (at least three).
 
-    Three independently sampled programs that all fail one test while passing
-    others of the same file are evidence against the test (a fabricated
-    expected value, a wrong reading of the interface), not against each of
-    them. A file none of them passes anything of is left alone: that points
-    at something they share (a broken dependency, a wrong import).
+    ``runs`` holds ``(passed, ran)`` per distinct program of one module, from
+    this repair round and earlier ones. Three independently sampled programs
+    that all fail one test while passing others of the same file are evidence
+    against the test (a fabricated expected value, a wrong reading of the
+    interface), not against each of them. A file none of them passes anything
+    of is left alone: that points at something they share (a broken
+    dependency, a wrong import).
     """
-    ran = [p for p in passes if p is not None]
-    if len(ran) < 3:
-        return set()
-    passed = set().union(*ran)
+    passed = set().union(*(p for p, _ in runs)) if runs else set()
     files_passing = {c.split("::", 1)[0] for c in passed}
-    return {c for c in cases if c not in passed and c.split("::", 1)[0] in files_passing}
+    suspects = set()
+    for case in set().union(*(r for _, r in runs)) if runs else set():
+        if case in passed or case.split("::", 1)[0] not in files_passing:
+            continue
+        if sum(1 for _, ran in runs if case in ran) >= 3:
+            suspects.add(case)
+    return suspects
 
 
 def _passes(report: TestReport) -> frozenset[str] | None:
@@ -120,13 +126,16 @@ def try_fix(
     feedback: str,
     accept_equal: bool = False,
     samples: int | None = None,
+    history: dict[str, list[list[str]]] | None = None,
 ) -> set[str]:
     """Sample ``best_of`` rewrites of a module and keep one by agreement with the tests.
 
-    Candidates alternate between a repair with ``feedback`` and a fresh
-    sample of the file (temperature > 0, new seed): small models often echo
+    The first candidate is a repair with ``feedback``, the others fresh
+    samples of the file (temperature > 0, new seed): small models often echo
     their input when asked to fix it, and a fresh sample is the independent
-    opinion that agreement needs. The current file is candidate 0 and stays
+    opinion that agreement needs. Every distinct program's results are added
+    to ``history`` (the caller keeps it across rounds) as evidence for
+    ``suspect_tests``. The current file is candidate 0 and stays
     unless another scores higher (``agreement_pick``). ``accept_equal`` is for
     review fixes on a green suite: a rewrite that keeps every test passing is
     accepted, since the pass count cannot rise; ``samples`` overrides
@@ -134,11 +143,13 @@ def try_fix(
     candidate failed when enough of them ran (``suspect_tests``).
     """
     previous = rt.workspace.read(spec.path) if rt.workspace.exists(spec.path) else ""
+    history = {} if history is None else history
     first = rt.run_suite()
     contents, passes = [previous], [_passes(first)]
     reports = [first]
     for n in range(samples or rt.settings.workflow.best_of):
-        repair = accept_equal or n % 2 == 0
+        # one repair with the failure, then fresh samples: a repair mostly echoes its input
+        repair = accept_equal or n == 0
         write_module(
             rt,
             spec,
@@ -191,8 +202,18 @@ def try_fix(
         else f"kept as it was ({len(contents) - 1} distinct rewrites did not beat it)"
     )
     rt.say("coder", f"{spec.path}: {verdict}", "test")
-    cases = {c.name for r in reports for c in r.cases}
-    return suspect_tests(passes, cases)
+    for text, report in zip(contents, reports, strict=True):
+        if report.cases:
+            history[_digest(text)] = [
+                sorted(c.name for c in report.cases if c.outcome == "passed"),
+                sorted(c.name for c in report.cases),
+            ]
+    runs = [(frozenset(p), frozenset(r)) for p, r in history.values()]
+    return suspect_tests(runs)
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha1(text.encode()).hexdigest()[:16]
 
 
 def _spliced(
@@ -338,6 +359,7 @@ def fix_node(rt: Runtime):
             culprits = [f for f in design.files if f.path in broken]
             failing.clear()
         dropped: list[str] = []
+        evidence = {k: dict(v) for k, v in (state.get("candidate_runs") or {}).items()}
         with rt.phase("test", state.get("sprint")):
             for spec in culprits:
                 try_fix(
@@ -357,10 +379,22 @@ def fix_node(rt: Runtime):
                     try_fix_test(rt, state, spec, design, prd, f"These tests fail:\n{text}")
                     continue
                 text = "\n\n".join(m for p in paths for m in failing[p])[:3000]
-                suspects = try_fix(rt, state, spec, design, prd, f"These tests fail:\n{text}")
+                suspects = try_fix(
+                    rt,
+                    state,
+                    spec,
+                    design,
+                    prd,
+                    f"These tests fail:\n{text}",
+                    history=evidence.setdefault(spec.path, {}),
+                )
                 for path in paths:
                     dropped += drop_suspects(rt, path, suspects)
             rt.workspace.commit(f"test: repair round {rnd + 1}", role="coder", phase="test")
-        return {"test_round": rnd + 1, "dropped_tests": dropped}
+        return {
+            "test_round": rnd + 1,
+            "dropped_tests": dropped,
+            "candidate_runs": evidence,
+        }
 
     return node

@@ -44,6 +44,8 @@ class RunState(TypedDict, total=False):
     test_round: int
     best_passed: int
     dropped_tests: Annotated[list[str], operator.add]
+    candidate_runs: Annotated[dict[str, dict[str, list[list[str]]]], merge_dicts]
+    """Per module, per distinct program (digest): [tests passed, tests run] (repair evidence)."""
     review: dict[str, Any]
     review_round: int
     # agile
