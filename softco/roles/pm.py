@@ -67,7 +67,17 @@ def revise(ctx: RoleContext, prd: PRD, objections: list[Objection], rebuttal: Re
         objections=format_objections(objections),
         answers=answers,
     )
-    return _computed(ctx, _keep_stories(revised, prd))
+    kept = _keep_stories(revised, prd)
+    if len(kept.user_stories) > len(revised.user_stories):
+        restored = len(kept.user_stories) - len(revised.user_stories)
+        ctx.emit(
+            AgentMessage(
+                role=ROLE,
+                phase=ctx.phase,
+                text=f"kept {restored} story(ies) the revision dropped (scope is not cut silently)",
+            )
+        )
+    return _computed(ctx, kept)
 
 
 def _keep_stories(revised: PRD, before: PRD) -> PRD:
