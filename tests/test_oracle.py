@@ -53,3 +53,20 @@ def test_a_prd_gets_its_computed_values_and_the_count():
     prd, changed = with_computed_examples(PRD.model_validate(data))
     examples = prd.user_stories[0].acceptance[0].examples
     assert changed == 1 and [e.expected for e in examples] == ["4", "0"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "(10**64)**64 * (10**64)**4",
+        "-" * 3000 + "1",
+        "'%0999999999d' % 1",
+        "((((9**64)**64)**64)**64)**64",
+        "sum([[1]*9999]*9999, [])",
+        "2024-10-15",
+        "555-1234",
+        "(-8)**0.5",
+    ],
+)
+def test_hostile_or_misleading_text_is_not_computed_and_never_crashes(text):
+    assert computed(text) is None
