@@ -86,3 +86,8 @@ def test_floats_compare_approximately_and_the_file_passes_the_test_gate():
 
 def test_no_usable_example_means_no_file():
     assert example_tests(_prd([("main(['x'])", "0"), ("to_roman(1)", "one")]), SPEC) is None
+
+
+def test_every_function_a_call_uses_is_imported():
+    source = example_tests(_prd([("from_roman(to_roman(4))", "4")]), SPEC)
+    assert "from roman import from_roman, to_roman" in source

@@ -297,3 +297,24 @@ def test_functions_wrapped_in_a_stateless_class_are_lifted_to_module_level():
         "    def to_roman(self, n):\n        return str(self.n)\n"
     )
     assert lift_methods(spec, stateful) == stateful  # it needs its instance: left to the coder
+
+
+def test_a_class_used_elsewhere_is_not_lifted_and_units_land_after_the_preamble():
+    from softco.quality.reshape import add_function, lift_methods
+
+    spec = FileSpec.model_validate(
+        {"path": "r.py", "responsibility": "r", "interface": [{"signature": "def to_roman(n)"}]}
+    )
+    used = "class Conv:\n    def to_roman(self, n):\n        return 'I'\n\n\nX = Conv()\n"
+    assert lift_methods(spec, used) == used
+    content = (
+        '"""Doc."""\nfrom __future__ import annotations\n\nimport os\n\n\n'
+        "def a():\n    return os.sep\n"
+    )
+    unit = "import re\n\nTABLE = {1: 'I'}\n\n\ndef to_roman(n):\n    return TABLE[n]\n"
+    out = add_function(content, unit, "to_roman")
+    compile(out, "r.py", "exec")
+    assert out.index("from __future__") < out.index("import re") < out.index("def a")
+    namespace: dict = {}
+    exec(out, namespace)
+    assert namespace["to_roman"](1) == "I"

@@ -105,3 +105,11 @@ def test_a_stated_interface_is_built_without_asking_the_architect(tmp_path):
         ["textstats/__init__.py", "textstats/core.py"],
         ["textstats/cli.py"],
     ]
+
+
+def test_prose_with_parentheses_is_not_an_interface():
+    stated = stated_interface(
+        "calc.py: add(a: int, b: int) -> int (sum); the command line (argparse) reads "
+        "integers (n) and this class keeps nothing; max(values: list[int]) -> int (largest)."
+    )
+    assert [fn.name for fn in stated["calc.py"]] == ["add", "max"]

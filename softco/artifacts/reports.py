@@ -46,6 +46,18 @@ class TestCase(BaseModel):
         return self.name.split("::", 1)[0]
 
 
+def case_file(case_name: str) -> str:
+    """The test module a case belongs to, dotted: ``tests.test_x`` for
+    ``tests.test_x::test_y[1-2]`` or ``tests/test_x.py::TestA::test_y``."""
+    head = case_name.split("::", 1)[0]
+    return head.removesuffix(".py").replace("/", ".")
+
+
+def module_of_test(test_path: str) -> str:
+    """``tests/test_x.py`` -> ``tests.test_x`` (what :func:`case_file` returns)."""
+    return test_path.removesuffix(".py").replace("/", ".")
+
+
 class TestReport(BaseModel):
     """One run of the test suite."""
 

@@ -25,8 +25,8 @@ from softco.artifacts.design import FunctionSpec
 from softco.artifacts.paths import normalise_path, path_problem
 
 _PATH = re.compile(r"(?<![\w/.-])((?:[A-Za-z_]\w*/)*[A-Za-z_]\w*\.py)\s*:(?!:)")
-_NAME = re.compile(r"(?<![\w.`-])(class\s+)?([A-Za-z_]\w*)\s*\(")
-_CLASS_NO_ARGS = re.compile(r"(?<![\w.`-])class\s+([A-Za-z_]\w*)\b(?!\s*\()")
+_NAME = re.compile(r"(?<![\w.`-])(class\s+)?([A-Za-z_]\w*)\(")
+_CLASS_NO_ARGS = re.compile(r"(?<![\w.`-])class\s+([A-Z]\w*)\b(?!\()")
 _TYPE_ATOM = re.compile(r"\s*[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
 _SKIP = set(dir(builtins)) | {"python"}
 
@@ -105,7 +105,8 @@ def _scan(segment: str) -> list[_Sig]:
         name, open_at = m.group(2), m.end() - 1
         close = _balanced(segment, open_at)
         if close < 0:
-            break
+            i = m.end()
+            continue
         params = segment[open_at + 1 : close - 1].strip()
         returns, end = "", close
         arrow = re.match(r"\s*->", segment[close:])
@@ -118,7 +119,8 @@ def _scan(segment: str) -> list[_Sig]:
             found.append(cls)
             i = end
             continue
-        if name in _SKIP or not _valid(name, params, returns, cls is not None):
+        builtin_call = name in _SKIP and not returns  # "using input()": prose, not a spec
+        if builtin_call or not _valid(name, params, returns, cls is not None):
             i = m.end()
             continue
         sig = _Sig(name, params, returns, m.start(), end)

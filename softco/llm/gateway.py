@@ -178,7 +178,7 @@ class Gateway:
             if raw.finish_reason == "length":
                 # Showing a cut-off reply back makes a small model continue it and hit the
                 # cap again: ask afresh, for less, with a little more room (at most 2x).
-                update["messages"] = _asking_for_less(first_messages)
+                update["messages"] = _asking_for_less(first_messages, plain)
                 update["max_tokens"] = min(int(request.max_tokens * 1.5), 2 * first_max)
             else:
                 update["messages"] = [
@@ -294,11 +294,12 @@ def _real(transport: object) -> bool:
     )
 
 
-def _asking_for_less(messages: list[Message]) -> list[Message]:
+def _asking_for_less(messages: list[Message], code: bool = False) -> list[Message]:
     """The original request with a note to keep the answer short (after a cut-off)."""
-    note = (
-        "\n\nKeep the answer short: a previous answer was too long and was cut off. "
-        "Fewer items, one short sentence each."
+    note = "\n\nKeep the answer short: a previous answer was too long and was cut off. " + (
+        "Write only what the file needs; no examples, no repeated tests."
+        if code
+        else "Fewer items, one short sentence each."
     )
     out = [dict(m) for m in messages]
     for m in reversed(out):

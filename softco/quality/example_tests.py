@@ -53,6 +53,8 @@ def _expected(text: str) -> tuple[str, str] | None:
     except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
         return None
     if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return None  # nan/inf would render as undefined names
         return ("approx", repr(value))
     return ("equals", repr(value))
 
@@ -88,7 +90,7 @@ def example_tests(prd: PRD, spec: FileSpec) -> str | None:
                 bodies.append((f"test_{name}_example_{counts[name]}", body))
     if not bodies:
         return None
-    used = sorted({b[0].removeprefix("test_").rsplit("_example_", 1)[0] for b in bodies})
+    used = sorted({name for _, body in bodies for name in offered if f"{name}(" in body})
     head = (
         f'"""Examples from the requirements, checked as written (generated from the PRD)."""\n\n'
         f"import pytest\n\nfrom {module_name(spec.path)} import {', '.join(used)}\n"

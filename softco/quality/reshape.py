@@ -81,6 +81,12 @@ def lift_methods(spec: FileSpec, content: str) -> str:
         methods = {m.name: m for m in cls.body if isinstance(m, ast.FunctionDef)}
         if not any(name in wanted for name in methods):
             continue
+        inside = {id(n) for n in ast.walk(cls)}
+        if any(
+            isinstance(n, ast.Name) and n.id == cls.name and id(n) not in inside
+            for n in ast.walk(tree)
+        ):
+            continue  # other code uses the class: it stays a class
         consts = _constants(cls)
         members = set(methods) | {t.id for c in consts for t in c.targets}  # type: ignore[attr-defined]
         others = [m for m in methods.values() if m.name != "__init__"]
@@ -179,14 +185,16 @@ def functions_exercised(test_source: str, names: set[str]) -> dict[str, set[str]
 def add_function(content: str, unit: str, name: str) -> str | None:
     """``content`` with function ``name`` taken from ``unit`` (a one-function answer).
 
-    The unit's imports go to the top of the file (those not already there),
-    its function replaces a same-named top-level one or is appended, and any
-    helper function it defined comes along. None when the unit has no
-    top-level ``name`` or the result does not parse.
+    The unit's imports go after the file's docstring, ``__future__`` imports
+    and own imports (those not already there), its module-level constants
+    come along when the file lacks them, its function replaces a same-named
+    top-level one or is appended, and any helper function it defined comes
+    too. None when the unit has no top-level ``name`` or the result does not
+    compile.
     """
     try:
         unit_tree = ast.parse(unit)
-        ast.parse(content)
+        tree = ast.parse(content)
     except SyntaxError:
         return None
     unit_lines = unit.splitlines()
@@ -194,27 +202,51 @@ def add_function(content: str, unit: str, name: str) -> str | None:
     if name not in spans:
         return None
     present = set(content.splitlines())
-    imports = [
-        ast.get_source_segment(unit, n) or ""
-        for n in unit_tree.body
-        if isinstance(n, ast.Import | ast.ImportFrom)
-    ]
-    imports = [i for i in imports if i and i not in present]
-    existing = _function_spans(ast.parse(content))
-    blocks = []
+    defined = {
+        t.id
+        for n in tree.body
+        if isinstance(n, ast.Assign)
+        for t in n.targets
+        if isinstance(t, ast.Name)
+    }
+    head: list[str] = []
+    for n in unit_tree.body:
+        segment = ast.get_source_segment(unit, n) or ""
+        if (isinstance(n, ast.Import | ast.ImportFrom) and segment not in present) or (
+            isinstance(n, ast.Assign)
+            and all(isinstance(t, ast.Name) and t.id not in defined for t in n.targets)
+        ):
+            head.append(segment)
+    existing = _function_spans(tree)
     result = content
+    blocks = []
     for fname, (a, b) in spans.items():
         block = "\n".join(unit_lines[a - 1 : b])
         if fname == name and fname in existing:
             result = splice_functions(result, {fname: block}) or result
         elif fname not in existing:
             blocks.append(block)
-    out = "\n".join(imports) + ("\n" if imports else "") + result.rstrip()
+    lines = result.rstrip().splitlines() if result.strip() else []
+    at = _after_preamble(ast.parse(result)) if lines else 0
+    lines[at:at] = head
+    out = "\n".join(lines)
     if blocks:
         out += "\n\n\n" + "\n\n\n".join(blocks)
-    out += "\n"
+    out = out.strip("\n") + "\n"
     try:
-        ast.parse(out)
-    except SyntaxError:
+        compile(out, "<unit>", "exec")
+    except (SyntaxError, ValueError):
         return None
     return out
+
+
+def _after_preamble(tree: ast.Module) -> int:
+    """Line index after the docstring, ``__future__`` imports and the other leading imports."""
+    at = 0
+    for n in tree.body:
+        docstring = isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant)
+        if docstring or isinstance(n, ast.Import | ast.ImportFrom):
+            at = n.end_lineno or n.lineno
+        else:
+            break
+    return at

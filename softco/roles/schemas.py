@@ -85,8 +85,10 @@ class CodeOnly(BaseModel):
         if blocks:
             return cls(content=max(blocks, key=len))
         opened = _OPEN_BLOCK.search(raw)
-        if opened:  # cut off before the closing fence
+        if opened and _looks_like_code(raw[opened.end() :]):  # closing fence missing
             return cls(content=raw[opened.end() :])
+        if opened:  # cut off mid-code: the caller salvages what parses
+            raise ValueError("your reply was cut off before the end of the file")
         if _looks_like_code(stripped):
             return cls(content=stripped)
         raise ValueError(

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from softco.artifacts import PRD, Design, FileSpec, ReviewReport, TestReport, depgraph
+from softco.artifacts.reports import case_file, module_of_test
 from softco.errors import ArtifactInvalid, DesignInvalid
 from softco.events import DesignReady, FileStatus, ReviewDone, TestsRun
 from softco.events import TestCaseResult as EventCase
@@ -265,7 +266,10 @@ def _write_missing_functions(
     if not parses(content) and wanted and len(wanted) == len(spec.interface):
         content, missing = "", wanted  # the file does not compile: rebuild it unit by unit
     for name in missing:
-        unit = coder.write_function(ctx, spec, name, design, prd).content
+        try:
+            unit = coder.write_function(ctx, spec, name, design, prd).content
+        except ArtifactInvalid:
+            continue  # this unit stays missing; the gate's finding goes to repair
         merged = add_function(content, unit, name)
         if merged is not None and (
             not content or len(gates.check_module(spec, merged, design)) < len(problems)
@@ -408,8 +412,7 @@ def run_tests_node(rt: Runtime):
 def _file_status(report, owners: dict[str, str]) -> dict[str, str]:
     status: dict[str, str] = {}
     for test_path, module in owners.items():
-        stem = test_path.removesuffix(".py")
-        mine = [c for c in report.cases if stem.replace("/", ".") in c.name or test_path in c.name]
+        mine = [c for c in report.cases if case_file(c.name) == module_of_test(test_path)]
         if not mine:
             continue
         bad = any(c.outcome in ("failed", "error") for c in mine)

@@ -4,8 +4,11 @@ Two lessons from running small models shape this module. First, many failures
 are the *test's* fault (a redefined fixture, an undefined name, a wrong
 expected value), so each failure is triaged before anyone is asked to fix it.
 Second, an LLM "fix" often echoes its input or makes things worse, so every
-candidate (``best_of`` of them, sampled at temperature > 0) is run against the
-suite and kept only if the pass count rises; otherwise the file is reverted.
+candidate (``best_of`` distinct ones, sampled at temperature > 0) is run
+against the suite and one is kept by dual execution agreement
+(``agreement_pick``): usually the one passing most, but programs that agree
+with each other can outvote one that passes a wrong test by breaking right
+ones; with no better candidate the file stays as it was.
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ from collections import defaultdict
 from typing import Any, Literal
 
 from softco.artifacts import PRD, Design, FileSpec, TestReport
+from softco.artifacts.reports import case_file, module_of_test
+from softco.errors import ArtifactInvalid
 from softco.quality import gates
 from softco.quality.reshape import functions_exercised, splice_functions
 from softco.roles.briefing import test_path_for
@@ -108,7 +113,12 @@ def suspect_tests(runs: list[tuple[frozenset[str], frozenset[str]]]) -> set[str]
             continue
         if sum(1 for _, ran in runs if case in ran) >= 3:
             suspects.add(case)
-    return suspects
+    # a parametrized test goes only when every one of its rows is suspect
+    rows: dict[str, set[str]] = defaultdict(set)
+    for _, ran in runs:
+        for case in ran:
+            rows[case.split("[", 1)[0]].add(case)
+    return {c for c in suspects if rows[c.split("[", 1)[0]] <= suspects}
 
 
 def _passes(report: TestReport) -> frozenset[str] | None:
@@ -150,18 +160,22 @@ def try_fix(
     for n in range(samples or rt.settings.workflow.best_of):
         # one repair with the failure, then fresh samples: a repair mostly echoes its input
         repair = accept_equal or n == 0
-        write_module(
-            rt,
-            spec,
-            design,
-            prd,
-            None,
-            state.get("sprint"),
-            feedback=feedback if repair else "",
-            previous=previous if repair else "",
-            temperature=0.4 if repair else 0.7,
-            seed=1000 * state.get("test_round", 0) + n + 1,
-        )
+        try:
+            write_module(
+                rt,
+                spec,
+                design,
+                prd,
+                None,
+                state.get("sprint"),
+                feedback=feedback if repair else "",
+                previous=previous if repair else "",
+                temperature=0.4 if repair else 0.7,
+                seed=1000 * state.get("test_round", 0) + n + 1,
+            )
+        except ArtifactInvalid as exc:  # one unusable sample is not worth the run
+            rt.say("coder", f"{spec.path}: a candidate was unusable ({str(exc)[:120]})", "test")
+            continue
         candidate = rt.workspace.read(spec.path)
         if candidate in contents:
             continue  # an echo is not a second opinion
@@ -203,7 +217,7 @@ def try_fix(
     )
     rt.say("coder", f"{spec.path}: {verdict}", "test")
     for text, report in zip(contents, reports, strict=True):
-        if report.cases:
+        if report.cases and text != spliced:  # a splice is built from the others
             history[_digest(text)] = [
                 sorted(c.name for c in report.cases if c.outcome == "passed"),
                 sorted(c.name for c in report.cases),
@@ -233,7 +247,7 @@ def _spliced(
     exercised: dict[str, set[str]] = {}
     for path in rt.workspace.list_files():
         if path.startswith("tests/") and path.endswith(".py"):
-            module = path.removesuffix(".py").replace("/", ".")
+            module = module_of_test(path)
             found = functions_exercised(rt.workspace.read(path), names)
             exercised.update({f"{module}::{test}": used for test, used in found.items()})
     base = agreement_pick(passes)
@@ -288,26 +302,32 @@ def drop_suspects(rt: Runtime, test_path: str, suspects: set[str]) -> list[str]:
     """Remove the tests of ``test_path`` that every sampled program failed (see ``suspect_tests``).
 
     A wrong test left in the suite keeps sending repairs after correct code;
-    the removal is said in the chat and listed in the run report.
+    the removal is said in the chat and listed in the run report, naming only
+    the functions actually removed.
     """
-    stem = test_path.removesuffix(".py").replace("/", ".")
-    mine = {s.rsplit("::", 1)[-1].split("[", 1)[0] for s in suspects if test_path in s or stem in s}
+    mine = {
+        s.rsplit("::", 1)[-1].split("[", 1)[0]
+        for s in suspects
+        if case_file(s) == module_of_test(test_path)
+    }
     if not mine or not rt.workspace.exists(test_path):
         return []
     content = rt.workspace.read(test_path)
     kept = drop_tests(content, mine)
+    removed = sorted(n for n in mine if f"def {n}(" in content and f"def {n}(" not in kept)
+    if not removed:
+        return []
     if "def test" not in kept:
         rt.workspace.delete(test_path)
     else:
         rt.workspace.write(test_path, kept)
-    names = sorted(mine)
     rt.say(
         "tester",
-        f"{test_path}: removed {', '.join(names)}: every sampled implementation failed "
+        f"{test_path}: removed {', '.join(removed)}: every sampled implementation failed "
         "them, so the tests are the likelier culprit",
         "test",
     )
-    return [f"{test_path}::{n}" for n in names]
+    return [f"{test_path}::{n}" for n in removed]
 
 
 def unparsable_modules(design: Design, output: str) -> list[str]:
@@ -334,9 +354,7 @@ def fix_node(rt: Runtime):
             if case.outcome not in ("failed", "error"):
                 continue
             for test_path in owners:
-                if test_path.removesuffix(".py").replace("/", ".") in case.name or (
-                    test_path in case.name
-                ):
+                if case_file(case.name) == module_of_test(test_path):
                     failing[test_path].append(f"{case.name}\n{case.message}")
         if not report.cases and report.output:  # collection failed: blame by file name
             for test_path in owners:
