@@ -338,3 +338,18 @@ def test_a_file_listed_twice_is_merged_into_one():
     )
     assert design.paths == ["a.py"]
     assert [fn.name for fn in design.files[0].interface] == ["f", "g"]
+
+
+@pytest.mark.parametrize("entry", ["wf/cli.py", "wf.cli", "wf.cli.main", "wf.cli:main"])
+def test_an_entry_point_named_as_a_module_or_function_resolves_to_its_file(entry):
+    design = Design.model_validate(
+        {
+            "summary": "s",
+            "files": [
+                {"path": "wf/core.py", "responsibility": "r"},
+                {"path": "wf/cli.py", "responsibility": "r"},
+            ],
+            "entry_point": entry,
+        }
+    )
+    assert design.entry_point == "wf/cli.py"

@@ -220,7 +220,13 @@ def resolve_references(design: Design) -> None:
         spec.depends_on = list(dict.fromkeys(d for d in resolved if d is not None))
     if design.entry_point:
         entry = normalise_path(design.entry_point)
-        design.entry_point = _resolve(entry, paths, by_module) or entry
+        # 'pkg.cli:main' and 'pkg.cli.main' name a function in pkg/cli.py
+        for candidate in (entry, entry.split(":", 1)[0], entry.rsplit(".", 1)[0]):
+            found = _resolve(candidate, paths, by_module)
+            if found in paths:
+                entry = found
+                break
+        design.entry_point = entry
 
 
 def reference_problems(design: Design) -> list[str]:
