@@ -10,9 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from softco.artifacts import PRD, Backlog, Design, depgraph
-from softco.workflows.build import emit_tests
 from softco.workflows.runtime import Runtime
 from softco.workflows.state import RunState
+from softco.workflows.testing import emit_tests
 
 
 def render_readme(title: str, summary: str, design: Design, stories: list[str]) -> str:

@@ -19,8 +19,6 @@ from softco.workflows.build import (
     fail_design_node,
     fix_review_node,
     review_node,
-    run_tests_node,
-    write_tests_node,
 )
 from softco.workflows.debate import build_debate
 from softco.workflows.deliver import deliver_node
@@ -28,6 +26,7 @@ from softco.workflows.gates import after_gate, gate_node
 from softco.workflows.repair import fix_node
 from softco.workflows.runtime import Runtime
 from softco.workflows.state import RunState
+from softco.workflows.testing import run_tests_node, write_tests_node
 
 
 def requirements_node(rt: Runtime):
