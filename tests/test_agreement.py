@@ -6,8 +6,8 @@ import pytest
 
 from softco import Company, Settings, StopReason
 from softco.demo_script import BRIEF, TESTS, demo_transport
+from softco.workflows.agreement import agreement_pick, suspect_tests
 from softco.workflows.gating import drop_tests
-from softco.workflows.repair import agreement_pick, suspect_tests
 
 A, B, C, W = "t::a", "t::b", "t::c", "t::wrong"
 

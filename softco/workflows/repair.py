@@ -22,8 +22,8 @@ from softco.artifacts import PRD, Design, FileSpec, TestReport
 from softco.artifacts.reports import case_file, module_of_test
 from softco.errors import ArtifactInvalid
 from softco.quality import gates
-from softco.quality.reshape import functions_exercised, splice_functions
 from softco.roles.briefing import test_path_for
+from softco.workflows.agreement import agreement_pick, passes_of, spliced_candidate, suspect_tests
 from softco.workflows.build import design_of, prd_of, testable, write_module
 from softco.workflows.gating import drop_tests, with_pytest_import
 from softco.workflows.runtime import Runtime
@@ -70,63 +70,6 @@ def _score(report: TestReport) -> tuple[int, int, int]:
     return (1 if report.total else 0, report.passed, -(report.failed + report.errors))
 
 
-def agreement_pick(passes: list[frozenset[str] | None]) -> int:
-    """Index of the candidate program to keep, by dual execution agreement (CodeT).
-
-    ``passes[i]`` is the set of tests candidate ``i`` passes (None: the suite
-    did not even collect with it). A candidate scores ``support × passed``,
-    where ``support`` counts the candidates whose passing tests it also passes
-    (itself included). A wrong test is failed by every correct program, so
-    programs that agree with each other outvote one that bends itself to a
-    wrong expectation and breaks right ones; a program that passes everything
-    another passes and more is supported by it. Ties go to more passes, then
-    to the earliest candidate (the current code). Callers pass distinct
-    programs only: an echoed copy is not a second opinion.
-    """
-
-    def score(i: int) -> tuple[int, int, int, int]:
-        mine = passes[i]
-        if mine is None:
-            return (0, 0, 0, -i)
-        support = sum(1 for other in passes if other is not None and other <= mine)
-        return (1, support * len(mine), len(mine), -i)
-
-    return max(range(len(passes)), key=score)
-
-
-def suspect_tests(runs: list[tuple[frozenset[str], frozenset[str]]]) -> set[str]:
-    """Tests no program passes, among the distinct programs that ran them (at least three).
-
-    ``runs`` holds ``(passed, ran)`` per distinct program of one module, from
-    this repair round and earlier ones. Three independently sampled programs
-    that all fail one test while passing others of the same file are evidence
-    against the test (a fabricated expected value, a wrong reading of the
-    interface), not against each of them. A file none of them passes anything
-    of is left alone: that points at something they share (a broken
-    dependency, a wrong import).
-    """
-    passed = set().union(*(p for p, _ in runs)) if runs else set()
-    files_passing = {c.split("::", 1)[0] for c in passed}
-    suspects = set()
-    for case in set().union(*(r for _, r in runs)) if runs else set():
-        if case in passed or case.split("::", 1)[0] not in files_passing:
-            continue
-        if sum(1 for _, ran in runs if case in ran) >= 3:
-            suspects.add(case)
-    # a parametrized test goes only when every one of its rows is suspect
-    rows: dict[str, set[str]] = defaultdict(set)
-    for _, ran in runs:
-        for case in ran:
-            rows[case.split("[", 1)[0]].add(case)
-    return {c for c in suspects if rows[c.split("[", 1)[0]] <= suspects}
-
-
-def _passes(report: TestReport) -> frozenset[str] | None:
-    if not report.cases:
-        return None
-    return frozenset(c.name for c in report.cases if c.outcome == "passed")
-
-
 def try_fix(
     rt: Runtime,
     state: RunState,
@@ -155,7 +98,7 @@ def try_fix(
     previous = rt.workspace.read(spec.path) if rt.workspace.exists(spec.path) else ""
     history = {} if history is None else history
     first = rt.run_suite()
-    contents, passes = [previous], [_passes(first)]
+    contents, passes = [previous], [passes_of(first)]
     reports = [first]
     for n in range(samples or rt.settings.workflow.best_of):
         # one repair with the failure, then fresh samples: a repair mostly echoes its input
@@ -185,9 +128,9 @@ def try_fix(
             continue  # the static gate already says this rewrite is worse
         report = rt.run_suite()
         contents.append(candidate)
-        passes.append(_passes(report))
+        passes.append(passes_of(report))
         reports.append(report)
-    spliced = _spliced(rt, spec, contents, passes)
+    spliced = spliced_candidate(rt, spec, contents, passes)
     if spliced is not None and spliced not in contents:
         rt.workspace.write(spec.path, spliced)
         if len(gates.check_module(spec, spliced, design)) <= len(
@@ -195,7 +138,7 @@ def try_fix(
         ):
             report = rt.run_suite()
             contents.append(spliced)
-            passes.append(_passes(report))
+            passes.append(passes_of(report))
             reports.append(report)
     pick = agreement_pick(passes)
     if accept_equal and pick == 0 and len(contents) > 1:
@@ -228,42 +171,6 @@ def try_fix(
 
 def _digest(text: str) -> str:
     return hashlib.sha1(text.encode()).hexdigest()[:16]
-
-
-def _spliced(
-    rt: Runtime, spec: FileSpec, contents: list[str], passes: list[frozenset[str] | None]
-) -> str | None:
-    """One more candidate, free of model calls: each function from the candidate best at it.
-
-    Tests that exercise a single interface function score the candidates on
-    that function alone; when another candidate beats the agreed one on some
-    function, that function is spliced into the agreed candidate. A module
-    whose ``to_roman`` is right in one sample and ``from_roman`` in another
-    thus gets both right without a further call.
-    """
-    names = {fn.name for fn in spec.interface if fn.signature.startswith("def ")}
-    if len(contents) < 2 or len(names) < 2:
-        return None
-    exercised: dict[str, set[str]] = {}
-    for path in rt.workspace.list_files():
-        if path.startswith("tests/") and path.endswith(".py"):
-            module = module_of_test(path)
-            found = functions_exercised(rt.workspace.read(path), names)
-            exercised.update({f"{module}::{test}": used for test, used in found.items()})
-    base = agreement_pick(passes)
-
-    def score(i: int, name: str) -> int:
-        mine = passes[i]
-        if mine is None:
-            return -1
-        return sum(1 for case in mine if exercised.get(case.split("[", 1)[0]) == {name})
-
-    donors = {}
-    for name in sorted(names):
-        best = max(range(len(contents)), key=lambda i: (score(i, name), i == base))
-        if score(best, name) > score(base, name):
-            donors[name] = contents[best]
-    return splice_functions(contents[base], donors) if donors else None
 
 
 def try_fix_test(

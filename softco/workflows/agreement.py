@@ -1,0 +1,109 @@
+"""Choosing among candidate programs by what the tests say, and doubting the tests.
+
+CodeT's idea (dual execution agreement) for a small model's repairs:
+``agreement_pick`` keeps the program the others support, ``suspect_tests``
+names tests no distinct program passes, and ``spliced_candidate`` builds one more
+candidate function by function from the candidates best at each.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from softco.artifacts import FileSpec, TestReport
+from softco.artifacts.reports import module_of_test
+from softco.quality.reshape import functions_exercised, splice_functions
+from softco.workflows.runtime import Runtime
+
+
+def agreement_pick(passes: list[frozenset[str] | None]) -> int:
+    """Index of the candidate program to keep, by dual execution agreement (CodeT).
+
+    ``passes[i]`` is the set of tests candidate ``i`` passes (None: the suite
+    did not even collect with it). A candidate scores ``support × passed``,
+    where ``support`` counts the candidates whose passing tests it also passes
+    (itself included). A wrong test is failed by every correct program, so
+    programs that agree with each other outvote one that bends itself to a
+    wrong expectation and breaks right ones; a program that passes everything
+    another passes and more is supported by it. Ties go to more passes, then
+    to the earliest candidate (the current code). Callers pass distinct
+    programs only: an echoed copy is not a second opinion.
+    """
+
+    def score(i: int) -> tuple[int, int, int, int]:
+        mine = passes[i]
+        if mine is None:
+            return (0, 0, 0, -i)
+        support = sum(1 for other in passes if other is not None and other <= mine)
+        return (1, support * len(mine), len(mine), -i)
+
+    return max(range(len(passes)), key=score)
+
+
+def suspect_tests(runs: list[tuple[frozenset[str], frozenset[str]]]) -> set[str]:
+    """Tests no program passes, among the distinct programs that ran them (at least three).
+
+    ``runs`` holds ``(passed, ran)`` per distinct program of one module, from
+    this repair round and earlier ones. Three independently sampled programs
+    that all fail one test while passing others of the same file are evidence
+    against the test (a fabricated expected value, a wrong reading of the
+    interface), not against each of them. A file none of them passes anything
+    of is left alone: that points at something they share (a broken
+    dependency, a wrong import).
+    """
+    passed = set().union(*(p for p, _ in runs)) if runs else set()
+    files_passing = {c.split("::", 1)[0] for c in passed}
+    suspects = set()
+    for case in set().union(*(r for _, r in runs)) if runs else set():
+        if case in passed or case.split("::", 1)[0] not in files_passing:
+            continue
+        if sum(1 for _, ran in runs if case in ran) >= 3:
+            suspects.add(case)
+    # a parametrized test goes only when every one of its rows is suspect
+    rows: dict[str, set[str]] = defaultdict(set)
+    for _, ran in runs:
+        for case in ran:
+            rows[case.split("[", 1)[0]].add(case)
+    return {c for c in suspects if rows[c.split("[", 1)[0]] <= suspects}
+
+
+def passes_of(report: TestReport) -> frozenset[str] | None:
+    if not report.cases:
+        return None
+    return frozenset(c.name for c in report.cases if c.outcome == "passed")
+
+
+def spliced_candidate(
+    rt: Runtime, spec: FileSpec, contents: list[str], passes: list[frozenset[str] | None]
+) -> str | None:
+    """One more candidate, free of model calls: each function from the candidate best at it.
+
+    Tests that exercise a single interface function score the candidates on
+    that function alone; when another candidate beats the agreed one on some
+    function, that function is spliced into the agreed candidate. A module
+    whose ``to_roman`` is right in one sample and ``from_roman`` in another
+    thus gets both right without a further call.
+    """
+    names = {fn.name for fn in spec.interface if fn.signature.startswith("def ")}
+    if len(contents) < 2 or len(names) < 2:
+        return None
+    exercised: dict[str, set[str]] = {}
+    for path in rt.workspace.list_files():
+        if path.startswith("tests/") and path.endswith(".py"):
+            module = module_of_test(path)
+            found = functions_exercised(rt.workspace.read(path), names)
+            exercised.update({f"{module}::{test}": used for test, used in found.items()})
+    base = agreement_pick(passes)
+
+    def score(i: int, name: str) -> int:
+        mine = passes[i]
+        if mine is None:
+            return -1
+        return sum(1 for case in mine if exercised.get(case.split("[", 1)[0]) == {name})
+
+    donors = {}
+    for name in sorted(names):
+        best = max(range(len(contents)), key=lambda i: (score(i, name), i == base))
+        if score(best, name) > score(base, name):
+            donors[name] = contents[best]
+    return splice_functions(contents[base], donors) if donors else None
