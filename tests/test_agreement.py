@@ -116,7 +116,7 @@ def test_functions_right_in_different_candidates_are_spliced_into_one(tmp_path):
 
 
 def test_a_test_file_using_pytest_gets_its_import():
-    from softco.workflows.gating import with_pytest_import
+    from softco.quality.reshape import with_pytest_import
 
     src = "from m import f\n\n\ndef test_f():\n    with pytest.raises(ValueError):\n        f()\n"
     assert with_pytest_import(src).startswith("import pytest\n")

@@ -250,3 +250,10 @@ def _after_preamble(tree: ast.Module) -> int:
         else:
             break
     return at
+
+
+def with_pytest_import(content: str) -> str:
+    """Add ``import pytest`` to a test file that uses ``pytest.`` without importing it."""
+    if "pytest." not in content or re.search(r"^\s*(import pytest|from pytest )", content, re.M):
+        return content
+    return "import pytest\n" + content

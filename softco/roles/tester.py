@@ -10,6 +10,7 @@ slips through.
 from __future__ import annotations
 
 from softco.artifacts import PRD, CodeFile, Design, FileSpec
+from softco.quality.reshape import with_pytest_import
 from softco.roles.base import RoleContext, ask
 from softco.roles.briefing import format_spec, import_line, stories_for, test_path_for, trim
 from softco.roles.coder import FEEDBACK_CHARS, is_cli
@@ -46,4 +47,4 @@ def write_tests(
         cli=is_cli(spec),
         feedback=trim(feedback.strip(), FEEDBACK_CHARS),
     )
-    return CodeFile(path=path, content=reply.content)
+    return CodeFile(path=path, content=with_pytest_import(reply.content))

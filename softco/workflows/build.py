@@ -246,10 +246,11 @@ def _write_missing_functions(
         except ArtifactInvalid:
             continue  # this unit stays missing; the gate's finding goes to repair
         merged = add_function(content, unit, name)
-        if merged is not None and (
-            not content or len(gates.check_module(spec, merged, design)) < len(problems)
-        ):
-            content, problems = merged, gates.check_module(spec, merged, design)
+        if merged is None:
+            continue
+        found = gates.check_module(spec, merged, design)
+        if not content or len(found) < len(problems):
+            content, problems = merged, found
             rt.say("coder", f"{spec.path}: wrote {name}() on its own and added it", "code")
     if not content:  # no unit came back usable either: keep what the file was
         return original

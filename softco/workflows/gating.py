@@ -61,39 +61,33 @@ def prune_broken_tests(content: str, problems: list[str]) -> str:
     if not lines:
         return content
     try:
-        tree = ast.parse(content)
+        tests = _function_spans(ast.parse(content), lambda name: name.startswith("test"))
     except SyntaxError:
         return content
-    spans = [
-        (min(d.lineno for d in [n, *n.decorator_list]), n.end_lineno or n.lineno)
-        for n in tree.body
-        if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef) and n.name.startswith("test")
-    ]
-    broken = [(a, b) for a, b in spans if any(a <= ln <= b for ln in lines)]
-    if not broken or len(broken) == len(spans):
+    broken = [(a, b) for a, b in tests if any(a <= ln <= b for ln in lines)]
+    if not broken or len(broken) == len(tests):
         return content
-    drop = {i for a, b in broken for i in range(a, b + 1)}
-    kept = [text for i, text in enumerate(content.splitlines(), 1) if i not in drop]
-    return "\n".join(kept).rstrip() + "\n"
+    return _without(content, broken)
 
 
 def drop_tests(content: str, names: set[str]) -> str:
     """Remove the top-level test functions called ``names`` (with their decorators)."""
     try:
-        tree = ast.parse(content)
+        return _without(content, _function_spans(ast.parse(content), names.__contains__))
     except SyntaxError:
         return content
-    drop: set[int] = set()
-    for node in tree.body:
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name in names:
-            first = min(d.lineno for d in [node, *node.decorator_list])
-            drop.update(range(first, (node.end_lineno or node.lineno) + 1))
+
+
+def _function_spans(tree: ast.Module, wanted: Callable[[str], bool]) -> list[tuple[int, int]]:
+    """(first, last) line of each top-level function whose name is ``wanted``, decorators in."""
+    return [
+        (min(d.lineno for d in [n, *n.decorator_list]), n.end_lineno or n.lineno)
+        for n in tree.body
+        if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef) and wanted(n.name)
+    ]
+
+
+def _without(content: str, spans: list[tuple[int, int]]) -> str:
+    drop = {i for a, b in spans for i in range(a, b + 1)}
     kept = [text for i, text in enumerate(content.splitlines(), 1) if i not in drop]
     return "\n".join(kept).rstrip() + "\n"
-
-
-def with_pytest_import(content: str) -> str:
-    """Add ``import pytest`` to a test file that uses ``pytest.`` without importing it."""
-    if "pytest." not in content or re.search(r"^\s*(import pytest|from pytest )", content, re.M):
-        return content
-    return "import pytest\n" + content

@@ -25,7 +25,7 @@ from softco.quality import gates
 from softco.roles.briefing import test_path_for
 from softco.workflows.agreement import agreement_pick, passes_of, spliced_candidate, suspect_tests
 from softco.workflows.build import design_of, prd_of, testable, write_module
-from softco.workflows.gating import drop_tests, with_pytest_import
+from softco.workflows.gating import drop_tests
 from softco.workflows.runtime import Runtime
 from softco.workflows.state import RunState
 
@@ -97,6 +97,7 @@ def try_fix(
     """
     previous = rt.workspace.read(spec.path) if rt.workspace.exists(spec.path) else ""
     history = {} if history is None else history
+    known_findings = len(gates.check_module(spec, previous, design))  # the bar to clear
     first = rt.run_suite()
     contents, passes = [previous], [passes_of(first)]
     reports = [first]
@@ -122,9 +123,7 @@ def try_fix(
         candidate = rt.workspace.read(spec.path)
         if candidate in contents:
             continue  # an echo is not a second opinion
-        if len(gates.check_module(spec, candidate, design)) > len(
-            gates.check_module(spec, previous, design)
-        ):
+        if len(gates.check_module(spec, candidate, design)) > known_findings:
             continue  # the static gate already says this rewrite is worse
         report = rt.run_suite()
         contents.append(candidate)
@@ -133,9 +132,7 @@ def try_fix(
     spliced = spliced_candidate(rt, spec, contents, passes)
     if spliced is not None and spliced not in contents:
         rt.workspace.write(spec.path, spliced)
-        if len(gates.check_module(spec, spliced, design)) <= len(
-            gates.check_module(spec, previous, design)
-        ):
+        if len(gates.check_module(spec, spliced, design)) <= known_findings:
             report = rt.run_suite()
             contents.append(spliced)
             passes.append(passes_of(report))
@@ -192,10 +189,9 @@ def try_fix_test(
         temperature=0.4,
         seed=1000 * state.get("test_round", 0) + 7,
     )
-    content = with_pytest_import(suite.content)
-    if rt.settings.workflow.static_gates and gates.check_tests(path, content, design):
+    if rt.settings.workflow.static_gates and gates.check_tests(path, suite.content, design):
         return False
-    rt.workspace.write(path, content)
+    rt.workspace.write(path, suite.content)
     improved = _score(rt.run_suite()) > baseline
     if not improved and previous:
         rt.workspace.write(path, previous)

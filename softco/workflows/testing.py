@@ -23,7 +23,7 @@ from softco.roles import tester
 from softco.roles.briefing import test_path_for
 from softco.workflows.build import design_of, prd_of, testable
 from softco.workflows.design_check import fill_interfaces_from_code
-from softco.workflows.gating import gated, parses, prune_broken_tests, with_pytest_import
+from softco.workflows.gating import gated, parses, prune_broken_tests
 from softco.workflows.runtime import Runtime
 from softco.workflows.state import RunState
 
@@ -66,9 +66,9 @@ def write_test_file(
         rt,
         "tester",
         path,
-        with_pytest_import(suite.content),
+        suite.content,
         check,
-        lambda findings, text: with_pytest_import(
+        lambda findings, text: (
             tester.write_tests(
                 ctx, spec, design, prd, feedback=findings, temperature=0.3, seed=17
             ).content
