@@ -9,6 +9,10 @@ export HF_HUB_OFFLINE := 1
 
 DEMO_BRIEF ?= A word-statistics library 'textstats' with a command-line tool. Interface: textstats/core.py: word_count(text: str) -> int (number of whitespace-separated words); char_count(text: str) -> int (number of characters, spaces included); top_words(text: str, n: int) -> list[tuple[str, int]] (the n most frequent lower-cased words with their counts, most frequent first, ties in alphabetical order). textstats/cli.py: main(argv: list[str] | None = None) -> int; `python -m textstats.cli FILE` prints 'words: N' and 'chars: N' on two lines and returns 0, or returns 1 for a missing file.
 
+# exported and read back as "$$DEMO_BRIEF": pasted into the recipe, the shell would run
+# the brief's `python -m textstats.cli FILE` as a command and drop it from the brief
+export DEMO_BRIEF
+
 .PHONY: demo test test-model lint bench clean
 
 $(BIN)/python:
@@ -25,7 +29,7 @@ $(VENV)/.dev-installed: $(BIN)/python pyproject.toml
 
 ## demo: set up (.venv + embedded model) and build a small project on the embedded model
 demo: $(VENV)/.local-installed
-	$(BIN)/softco run "$(DEMO_BRIEF)"
+	$(BIN)/softco run "$$DEMO_BRIEF"
 
 ## test: set up (.venv + dev tools) and run the default test suite (no model needed)
 test: $(VENV)/.dev-installed

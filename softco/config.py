@@ -145,6 +145,11 @@ class WorkflowSettings(_Section):
         description="Turn the PRD's call -> expected examples into a test file per module "
         "directly (no model), beside the tester's file.",
     )
+    test_cases: bool = Field(
+        True,
+        description="Ask the tester for calls and expected values (checked against the "
+        "signatures) and write the pytest file from them, instead of asking for test code.",
+    )
     pin_interface: bool = Field(
         True,
         description="When the brief states files and signatures (path.py: f(x: int) -> str), "

@@ -220,6 +220,35 @@ def test_main_missing_file_returns_1(tmp_path):
 """,
 }
 
+CASES = {
+    "textstats/core.py": {
+        "cases": [
+            {"behaviour": "counts words", "call": "word_count('a b  c')", "expected": "3"},
+            {"behaviour": "empty", "call": "word_count('')", "expected": "0"},
+            {
+                "behaviour": "most common first",
+                "call": "top_words('b a b', 1)",
+                "expected": "[('b', 2)]",
+            },
+        ]
+    },
+    "textstats/cli.py": {
+        "cases": [],
+        "cli": [
+            {
+                "behaviour": "prints count",
+                "files": [{"name": "t.txt", "content": "one two three"}],
+                "steps": [{"argv": ["t.txt"], "exit_code": 0, "output": ["3"]}],
+            },
+            {
+                "behaviour": "missing file returns 1",
+                "steps": [{"argv": ["missing.txt"], "exit_code": 1, "output": []}],
+            },
+        ],
+    },
+}
+"""The same checks as ``TESTS``, as the tester's cases (``workflow.test_cases``)."""
+
 REVIEW = {
     "summary": "Small, clear and tested.",
     "findings": [
@@ -275,8 +304,10 @@ def _code(request: CompletionRequest) -> dict[str, str]:
     return {"content": _about(request, CODE)}
 
 
-def _tests(request: CompletionRequest) -> dict[str, str]:
-    return {"content": _about(request, {k: v for k, v in TESTS.items()})}
+def _tests(request: CompletionRequest) -> dict[str, Any]:
+    if request.schema_name in ("TestCases", "CliTestCases"):
+        return _about(request, CASES)
+    return {"content": _about(request, TESTS)}
 
 
 def demo_transport(delay_s: float = 0.0) -> ScriptedTransport:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from softco import Company, Settings, StopReason
-from softco.demo_script import BRIEF, TESTS, demo_transport
+from softco.demo_script import BRIEF, CASES, demo_transport
 from softco.workflows.agreement import agreement_pick, suspect_tests
 from softco.workflows.gating import drop_tests
 
@@ -51,14 +51,13 @@ def test_drop_tests_removes_functions_with_their_decorators():
 def test_a_wrong_generated_test_is_removed_after_every_candidate_fails_it(tmp_path):
     transport = demo_transport()
     inner = transport.default
-    wrong = TESTS["textstats/core.py"] + (
-        "\n\ndef test_word_count_made_up():\n    assert word_count('a b') == 3\n"
-    )
+    made_up = {"behaviour": "made up", "call": "word_count('a b')", "expected": "3"}
+    wrong = {"cases": [*CASES["textstats/core.py"]["cases"], made_up]}
     coder_calls = []
 
     def answer(request):
         if request.role == "tester" and "textstats/core.py" in request.messages[-1]["content"]:
-            return {"content": wrong}
+            return wrong
         reply = inner(request)
         if request.role == "coder":  # distinct programs, same behaviour
             coder_calls.append(request)

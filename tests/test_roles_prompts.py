@@ -68,6 +68,13 @@ USER_TEMPLATES: dict[str, dict] = {
         "cli": False,
         "feedback": "",
     },
+    "tester.cases": {
+        "path": "calc/cli.py",
+        "interface": "def main(argv: list[str] | None = None) -> int:",
+        "stories": "US1 Add",
+        "cli": True,
+        "feedback": "tests/test_cli.py::test_cli_adds failed",
+    },
     "reviewer.review": {"design": "# calc/ops.py", "files": [("calc/ops.py", "  1 x = 1")]},
 }
 
@@ -86,9 +93,14 @@ def test_every_template_is_covered_here():
 @pytest.mark.parametrize("family", sorted({n.split(".")[0] for n in USER_TEMPLATES}))
 def test_system_prompts_render_without_variables(family):
     text = render(f"{family}.system")
-    # code comes back as a fenced block (no JSON escaping), documents as JSON
-    wanted = "```python" if family in ("coder", "tester") else "JSON"
+    # code comes back as a fenced block (no JSON escaping), documents as JSON; the tester
+    # is asked for both (cases as JSON, code as a fallback), so its task prompt says which
+    wanted = {"coder": "```python", "tester": "test engineer"}.get(family, "JSON")
     assert wanted in text and "{{" not in text
+
+
+def test_the_testers_code_prompt_asks_for_a_fenced_block():
+    assert "```python" in render("tester.write", **USER_TEMPLATES["tester.write"])
 
 
 @pytest.mark.parametrize("name", sorted(USER_TEMPLATES))

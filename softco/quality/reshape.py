@@ -16,7 +16,7 @@ import ast
 import re
 import textwrap
 
-from softco.artifacts import FileSpec
+from softco.artifacts import Design, FileSpec, module_name
 
 
 def _is_static(method: ast.FunctionDef) -> bool:
@@ -257,3 +257,51 @@ def with_pytest_import(content: str) -> str:
     if "pytest." not in content or re.search(r"^\s*(import pytest|from pytest )", content, re.M):
         return content
     return "import pytest\n" + content
+
+
+def import_instead(spec: FileSpec, content: str, design: Design) -> str:
+    """Replace a module's own copies of what its dependencies provide by an import.
+
+    A small model writing ``cli.py`` re-implements ``word_count`` beside
+    ``main`` instead of importing it from ``core.py``, so the two files drift
+    apart and the CLI's copy goes untested. When a top-level function or
+    class of ``content`` is not in ``spec``'s own interface but is in the
+    interface of a file ``spec`` depends on, the copy is deleted and the name
+    imported from that file — the design already said where it lives.
+    """
+    own = {fn.name for fn in spec.interface}
+    provider: dict[str, str] = {}
+    for dep in design.files:
+        if dep.path in spec.depends_on:
+            for fn in dep.interface:
+                provider.setdefault(fn.name, module_name(dep.path))
+    try:
+        tree = ast.parse(content)
+    except SyntaxError:
+        return content
+    copies = [
+        node
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+        and node.name in provider
+        and node.name not in own
+    ]
+    if not copies:
+        return content
+    drop = {
+        i
+        for node in copies
+        for i in range(
+            min(d.lineno for d in [node, *node.decorator_list]), (node.end_lineno or 0) + 1
+        )
+    }
+    lines = content.splitlines()
+    at = _after_preamble(tree)
+    by_module: dict[str, list[str]] = {}
+    for node in copies:
+        by_module.setdefault(provider[node.name], []).append(node.name)
+    imports = [f"from {mod} import {', '.join(names)}" for mod, names in by_module.items()]
+    kept = [text for i, text in enumerate(lines, 1) if i not in drop]
+    cut = sum(1 for i in range(1, at + 1) if i not in drop)
+    result = "\n".join([*kept[:cut], *imports, *kept[cut:]]).rstrip() + "\n"
+    return re.sub(r"\n{4,}", "\n\n\n", result)

@@ -10,11 +10,14 @@ slips through.
 from __future__ import annotations
 
 from softco.artifacts import PRD, CodeFile, Design, FileSpec
+from softco.errors import ArtifactInvalid
+from softco.events import AgentMessage
+from softco.quality.case_tests import CaseSuite, case_tests, takes_argv
 from softco.quality.reshape import with_pytest_import
-from softco.roles.base import RoleContext, ask
+from softco.roles.base import RoleContext, ask, one_line
 from softco.roles.briefing import format_spec, import_line, stories_for, test_path_for, trim
 from softco.roles.coder import FEEDBACK_CHARS, is_cli
-from softco.roles.schemas import CodeOnly
+from softco.roles.schemas import CliTestCases, CodeOnly, TestCases
 
 ROLE = "tester"
 
@@ -48,3 +51,66 @@ def write_tests(
         feedback=trim(feedback.strip(), FEEDBACK_CHARS),
     )
     return CodeFile(path=path, content=with_pytest_import(reply.content))
+
+
+def write_cases(
+    ctx: RoleContext,
+    spec: FileSpec,
+    prd: PRD,
+    feedback: str = "",
+    temperature: float | None = None,
+    seed: int | None = None,
+) -> CaseSuite:
+    """Ask for ``spec``'s checks as data and write them as a pytest file (``case_tests``).
+
+    The result's ``content`` is None when no case survived the checks.
+    """
+    cli = takes_argv(spec)
+    cases = ask(
+        ctx,
+        role=ROLE,
+        template="tester.cases",
+        schema=CliTestCases if cli else TestCases,
+        task_summary=f"test cases for {spec.path}: {spec.responsibility}",
+        temperature=temperature,
+        seed=seed,
+        describe=lambda c: (
+            f"{len(c.cases)} cases"
+            + (f" and {len(getattr(c, 'cli', []))} command lines" if cli else "")
+            + f" for {spec.path}"
+        ),
+        path=spec.path,
+        interface=format_spec(spec),
+        stories=stories_for(prd, spec),
+        cli=cli,
+        feedback=trim(feedback.strip(), FEEDBACK_CHARS),
+    )
+    suite = case_tests(cases, spec)
+    if suite.dropped:
+        text = f"{spec.path}: left out {len(suite.dropped)} case(s): " + "; ".join(suite.dropped)
+        ctx.emit(AgentMessage(role=ROLE, phase=ctx.phase, text=one_line(text, 300)))
+    return suite
+
+
+def write_suite(
+    ctx: RoleContext,
+    spec: FileSpec,
+    design: Design,
+    prd: PRD,
+    feedback: str = "",
+    temperature: float | None = None,
+    seed: int | None = None,
+    cases: bool = True,
+) -> CodeFile:
+    """The test file for ``spec``: from checked cases, or written as code when none survive.
+
+    ``cases=False`` (``workflow.test_cases`` off) asks for the code directly.
+    """
+    if cases:
+        try:
+            suite = write_cases(ctx, spec, prd, feedback, temperature, seed)
+        except ArtifactInvalid:
+            suite = CaseSuite(content=None)
+        if suite.content is not None:
+            return CodeFile(path=test_path_for(spec, design), content=suite.content)
+    return write_tests(ctx, spec, design, prd, feedback, temperature, seed)

@@ -180,7 +180,7 @@ def try_fix_test(
     path = test_path_for(spec, design)
     previous = rt.workspace.read(path) if rt.workspace.exists(path) else ""
     baseline = _score(rt.run_suite())
-    suite = tester.write_tests(
+    suite = tester.write_suite(
         rt.ctx("test", state.get("sprint")),
         spec,
         design,
@@ -188,6 +188,7 @@ def try_fix_test(
         feedback=feedback,
         temperature=0.4,
         seed=1000 * state.get("test_round", 0) + 7,
+        cases=rt.settings.workflow.test_cases,
     )
     if rt.settings.workflow.static_gates and gates.check_tests(path, suite.content, design):
         return False

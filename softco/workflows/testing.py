@@ -52,7 +52,9 @@ def write_test_file(
 ) -> str | None:
     ctx = rt.ctx("test", sprint)
     try:
-        suite = tester.write_tests(ctx, spec, design, prd, feedback=feedback)
+        suite = tester.write_suite(
+            ctx, spec, design, prd, feedback=feedback, cases=rt.settings.workflow.test_cases
+        )
     except ArtifactInvalid as exc:
         # a module without tests is better than a run stopped by one test file
         rt.say("tester", f"no usable tests for {spec.path}: {str(exc)[:160]}", "test")

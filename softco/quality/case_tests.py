@@ -1,0 +1,408 @@
+"""The tester's cases, checked against the interface and written as a pytest file.
+
+The tester states *what* to check (``TestCases``: a call and its exact
+result, or a command line with its exit code and printed lines); this module
+writes the test code. So a test file cannot redefine a fixture, copy the code
+under test, use an undefined name or fail to parse, and each case is checked
+against the design before it is kept:
+
+- names: only the module's public names, what the case's own setup assigns,
+  builtins and ``tmp_path``; no imports, no definitions;
+- calls: arguments bind to the stated signature, and literal arguments and
+  the expected value fit its annotations (a ``str`` parameter gets no list, a
+  ``-> int`` function is not expected to return ``'error'``); a path built
+  from ``tmp_path`` passed where the interface says ``str`` is wrapped in
+  ``str()``, and a list written where the annotation says tuple becomes one;
+- expected values written as arithmetic are computed (``oracle``);
+- repeats go: the same call twice, or more than ``PER_NAME`` cases of one name.
+
+What is dropped is said, never silently kept or silently lost.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from softco.artifacts import FileSpec, module_name
+from softco.quality.oracle import computed
+
+if TYPE_CHECKING:  # roles import this module: only the types are needed here
+    from softco.roles.schemas import CallCase, CliCase, TestCases
+
+PER_NAME = 3
+MAX_CASES = 8
+_UNSAFE = {"exec", "eval", "compile", "__import__", "input", "exit", "quit", "breakpoint", "open"}
+_BUILTINS = {n for n in dir(builtins) if not n.startswith("_")} - _UNSAFE
+_RAISES = re.compile(
+    r"^\s*(?:(?:raises?\s+|pytest\.raises\()([A-Z]\w*)|([A-Z]\w*(?:Error|Exception)))\)?\s*$"
+)
+_FILE_NAME = re.compile(r"^[\w][\w.-]*$")
+_NOT_IN_SETUP = (
+    ast.Import,
+    ast.ImportFrom,
+    ast.FunctionDef,
+    ast.AsyncFunctionDef,
+    ast.ClassDef,
+    ast.Global,
+    ast.Nonlocal,
+)
+
+
+@dataclass
+class CaseSuite:
+    """The written test file (None when no case survived) and why cases were dropped."""
+
+    content: str | None
+    kept: int = 0
+    dropped: list[str] = field(default_factory=list)
+
+
+def _signatures(spec: FileSpec) -> dict[str, ast.FunctionDef | ast.AsyncFunctionDef]:
+    found = {}
+    for fn in spec.interface:
+        try:
+            node = ast.parse(fn.signature + ":\n    ...").body[0]
+        except SyntaxError:
+            continue
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            found[fn.name] = node
+    return found
+
+
+def _fits(value: Any, annotation: ast.expr | None) -> bool:
+    """Whether a literal ``value`` can be what ``annotation`` describes (unknown: yes)."""
+    if annotation is None:
+        return True
+    if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
+        return _fits(value, annotation.left) or _fits(value, annotation.right)
+    if isinstance(annotation, ast.Constant) and annotation.value is None:
+        return value is None
+    base = annotation.value if isinstance(annotation, ast.Subscript) else annotation
+    name = base.id if isinstance(base, ast.Name) else ""
+    name = {"List": "list", "Dict": "dict", "Tuple": "tuple", "Set": "set"}.get(name, name)
+    if name == "Optional":
+        return value is None or _fits(value, getattr(annotation, "slice", None))
+    checks: dict[str, Any] = {
+        "str": lambda v: isinstance(v, str),
+        "int": lambda v: isinstance(v, int) and not isinstance(v, bool),
+        "float": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
+        "bool": lambda v: isinstance(v, bool),
+        "list": lambda v: isinstance(v, list),
+        "dict": lambda v: isinstance(v, dict),
+        "tuple": lambda v: isinstance(v, tuple | list),
+        "set": lambda v: isinstance(v, set | frozenset | list),
+        "None": lambda v: v is None,
+    }
+    check = checks.get(name)
+    return True if check is None else bool(check(value))
+
+
+def _conform(value: Any, annotation: ast.expr | None) -> Any:
+    """A list written where the annotation says tuple (JSON has no tuples) becomes a tuple."""
+    if annotation is None or not isinstance(annotation, ast.Subscript | ast.Name):
+        return value
+    base = annotation.value if isinstance(annotation, ast.Subscript) else annotation
+    name = base.id.lower() if isinstance(base, ast.Name) else ""
+    inner = annotation.slice if isinstance(annotation, ast.Subscript) else None
+    if name == "tuple" and isinstance(value, list):
+        value = tuple(value)
+    if name == "list" and isinstance(value, list) and inner is not None:
+        return [_conform(v, inner) for v in value]
+    if name == "dict" and isinstance(value, dict) and isinstance(inner, ast.Tuple):
+        return {k: _conform(v, inner.elts[-1]) for k, v in value.items()}
+    if name == "tuple" and isinstance(inner, ast.Tuple) and len(inner.elts) == len(value):
+        return tuple(_conform(v, a) for v, a in zip(value, inner.elts, strict=True))
+    return value
+
+
+def _literal(node: ast.expr) -> tuple[bool, Any]:
+    try:
+        return True, ast.literal_eval(node)
+    except (ValueError, SyntaxError, TypeError, RecursionError, MemoryError):
+        return False, None
+
+
+def _path_valued(node: ast.expr, paths: set[str]) -> bool:
+    """An expression that is a ``pathlib.Path`` (``tmp_path / 'x'`` or a name bound to one)."""
+    if isinstance(node, ast.Name):
+        return node.id in paths or node.id == "tmp_path"
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
+        return _path_valued(node.left, paths)
+    return False
+
+
+def _check_call(
+    call: ast.Call, fn: ast.FunctionDef | ast.AsyncFunctionDef, paths: set[str]
+) -> str | None:
+    """Bind ``call``'s arguments to ``fn``'s parameters; fix Path-for-str; say what is wrong."""
+    a = fn.args
+    positional = [*a.posonlyargs, *a.args]
+    if positional and positional[0].arg in ("self", "cls"):
+        positional = positional[1:]
+    if len(call.args) > len(positional) and a.vararg is None:
+        return f"{fn.name} takes {len(positional)} positional arguments, not {len(call.args)}"
+    names = {p.arg: p for p in [*positional, *a.kwonlyargs]}
+    bound: dict[str, ast.expr] = {p.arg: v for p, v in zip(positional, call.args, strict=False)}
+    for kw in call.keywords:
+        if kw.arg is None:
+            continue
+        if kw.arg not in names and a.kwarg is None:
+            return f"{fn.name} has no parameter {kw.arg!r}"
+        bound[kw.arg] = kw.value
+    n_defaults = len(a.defaults)
+    required = [p.arg for p in positional[: len(positional) - n_defaults]]
+    required += [p.arg for p, d in zip(a.kwonlyargs, a.kw_defaults, strict=True) if d is None]
+    missing = [r for r in required if r not in bound]
+    if missing and not any(isinstance(x, ast.Starred) for x in call.args):
+        return f"{fn.name} needs {', '.join(missing)}"
+    for pname, value in bound.items():
+        param = names.get(pname)
+        annotation = param.annotation if param is not None else None
+        if annotation is None:
+            continue
+        if _path_valued(value, paths) and _wants_str(annotation):
+            wrapped = ast.Call(func=ast.Name("str", ast.Load()), args=[value], keywords=[])
+            _replace_argument(call, value, wrapped)
+            continue
+        ok, literal = _literal(value)
+        if ok and not _fits(literal, annotation):
+            return f"{fn.name}({pname}: {ast.unparse(annotation)}) given {ast.unparse(value)}"
+    return None
+
+
+def _wants_str(annotation: ast.expr) -> bool:
+    text = ast.unparse(annotation)
+    return "str" in text and "Path" not in text
+
+
+def _replace_argument(call: ast.Call, old: ast.expr, new: ast.expr) -> None:
+    call.args = [new if arg is old else arg for arg in call.args]
+    for kw in call.keywords:
+        if kw.value is old:
+            kw.value = new
+
+
+def _expected(text: str, offered: set[str]) -> tuple[str, Any] | None:
+    """("raises", name) or ("value", python value), else None (prose, names, code)."""
+    raised = _RAISES.match(text)
+    if raised:
+        name = raised.group(1) or raised.group(2)
+        builtin = isinstance(getattr(builtins, name, None), type) and issubclass(
+            getattr(builtins, name), BaseException
+        )
+        return ("raises", name) if builtin or name in offered else None
+    source = computed(text) or text.strip()
+    try:
+        node = ast.parse(source, mode="eval").body
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    ok, value = _literal(node)
+    return ("value", value) if ok else None
+
+
+def _called_name(node: ast.expr) -> str:
+    if isinstance(node, ast.Call):
+        func = node.func
+        if isinstance(func, ast.Name):
+            return func.id
+        if isinstance(func, ast.Attribute):
+            return func.attr
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return ""
+
+
+@dataclass
+class _Checked:
+    name: str
+    behaviour: str
+    setup: list[str]
+    call: str
+    kind: str
+    value: Any
+    returns: ast.expr | None = None
+    uses: set[str] = field(default_factory=set)
+
+
+def _check_case(
+    case: CallCase, spec: FileSpec, signatures: dict[str, Any]
+) -> tuple[_Checked | None, str]:
+    offered = {fn.name for fn in spec.interface}
+    setup_src = "\n".join(line.rstrip() for line in case.setup if line.strip())
+    try:
+        setup = ast.parse(setup_src)
+        call_tree = ast.parse(case.call.strip(), mode="eval")
+    except (SyntaxError, ValueError):
+        return None, "does not parse"
+    if any(isinstance(n, _NOT_IN_SETUP) for n in ast.walk(setup)):
+        return None, "setup imports or defines something"
+    assigned = {
+        n.id for n in ast.walk(setup) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
+    }
+    paths = {
+        t.id
+        for stmt in setup.body
+        if isinstance(stmt, ast.Assign) and _path_valued(stmt.value, set())
+        for t in stmt.targets
+        if isinstance(t, ast.Name)
+    }
+    used = {
+        n.id
+        for tree in (setup, call_tree)
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
+    }
+    unknown = used - offered - assigned - _BUILTINS - {"tmp_path"}
+    if unknown:
+        return None, f"uses undefined {', '.join(sorted(unknown))}"
+    if "main" in used and "main" in signatures:
+        return None, "calls main (command lines are checked as CLI cases)"
+    body = call_tree.body
+    returns = None
+    target = body.func.id if isinstance(body, ast.Call) and isinstance(body.func, ast.Name) else ""
+    if isinstance(body, ast.Call) and target in signatures:
+        fn = signatures[target]
+        problem = _check_call(body, fn, paths)
+        if problem:
+            return None, problem
+        returns = fn.returns
+    expected = _expected(case.expected, offered)
+    if expected is None:
+        return None, f"expected {case.expected[:40]!r} is not a Python value"
+    kind, value = expected
+    if kind == "value" and returns is not None:
+        value = _conform(value, returns)
+        if not _fits(value, returns):
+            return None, f"expected {case.expected[:40]!r} does not fit -> {ast.unparse(returns)}"
+    checked = _Checked(
+        name=_called_name(body) or "value",
+        behaviour=case.behaviour,
+        setup=[ast.unparse(s) for s in setup.body],
+        call=ast.unparse(body),
+        kind=kind,
+        value=value,
+        returns=returns,
+        uses=used & offered,
+    )
+    return checked, ""
+
+
+def _slug(text: str, taken: set[str], prefix: str = "test_") -> str:
+    words = re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")[:40].strip("_") or "case"
+    name = prefix + words
+    n = 2
+    while name in taken:
+        name = f"{prefix}{words}_{n}"
+        n += 1
+    taken.add(name)
+    return name
+
+
+def _assertion(c: _Checked) -> list[str]:
+    if c.kind == "raises":
+        return [f"with pytest.raises({c.value}):", f"    {c.call}"]
+    value = c.value
+    if value is None or isinstance(value, bool):
+        return [f"assert {c.call} is {value!r}"]
+    if isinstance(value, float):
+        return [f"assert {c.call} == pytest.approx({value!r})"]
+    return [f"assert {c.call} == {value!r}"]
+
+
+def _program_names(spec: FileSpec) -> set[str]:
+    module = module_name(spec.path)
+    stem = spec.path.rsplit("/", 1)[-1]
+    return {"python", "python3", "-m", module, module.split(".")[0], spec.path, stem, stem[:-3]}
+
+
+def _cli_lines(case: CliCase, spec: FileSpec) -> tuple[list[str] | None, str]:
+    lines = ["monkeypatch.chdir(tmp_path)"]
+    for f in case.files:
+        if not _FILE_NAME.match(f.name) or ".." in f.name:
+            return None, f"file name {f.name!r} is not a plain name"
+        lines.append(f"(tmp_path / {f.name!r}).write_text({f.content!r}, encoding='utf-8')")
+    program = _program_names(spec)
+    for step in case.steps:
+        argv = list(step.argv)
+        while argv and argv[0] in program:
+            argv.pop(0)  # "python -m pkg.cli FILE": main gets only FILE
+        lines.append(f"assert main({argv!r}) == {step.exit_code}")
+        wanted = [line.strip() for line in step.output if line.strip()]
+        if step.exit_code == 0 and wanted:
+            # error wording is rarely specified; output is checked on success only
+            lines.append("out = capsys.readouterr().out")
+            lines += [f"assert {line!r} in out" for line in wanted]
+        else:
+            lines.append("capsys.readouterr()")
+    return lines, ""
+
+
+def takes_argv(spec: FileSpec) -> bool:
+    """Whether ``spec`` offers ``main`` with an argv parameter (an interactive main does not)."""
+    fn = _signatures(spec).get("main")
+    if fn is None:
+        return False
+    return bool(fn.args.posonlyargs or fn.args.args) or fn.args.vararg is not None
+
+
+def case_tests(cases: TestCases, spec: FileSpec) -> CaseSuite:
+    """The pytest file for ``spec`` written from ``cases`` (see the module docstring)."""
+    signatures = _signatures(spec)
+    dropped: list[str] = []
+    seen: set[tuple[tuple[str, ...], str]] = set()
+    per_name: dict[str, int] = {}
+    kept: list[_Checked] = []
+    for case in cases.cases:
+        checked, why = _check_case(case, spec, signatures)
+        if checked is None:
+            dropped.append(f"{case.call[:60]!r}: {why}")
+            continue
+        key = (tuple(checked.setup), checked.call)
+        if key in seen:
+            dropped.append(f"{checked.call[:60]!r}: repeats an earlier case")
+            continue
+        if per_name.get(checked.name, 0) >= PER_NAME or len(kept) >= MAX_CASES:
+            dropped.append(f"{checked.call[:60]!r}: enough cases of {checked.name} already")
+            continue
+        seen.add(key)
+        per_name[checked.name] = per_name.get(checked.name, 0) + 1
+        kept.append(checked)
+    taken: set[str] = set()
+    bodies: list[str] = []
+    imports: set[str] = set()
+    for c in kept:
+        uses_tmp = any("tmp_path" in line for line in [*c.setup, c.call])
+        name = _slug(f"{c.name} {c.behaviour}", taken)
+        lines = [*c.setup, *_assertion(c)]
+        args = "tmp_path" if uses_tmp else ""
+        bodies.append(f"def {name}({args}):\n" + "".join(f"    {ln}\n" for ln in lines))
+        imports |= c.uses
+    cli_cases = getattr(cases, "cli", []) if takes_argv(spec) else []
+    seen_cli: set[str] = set()
+    for cli in cli_cases:
+        lines, why = _cli_lines(cli, spec)
+        if lines is None:
+            dropped.append(f"CLI {cli.behaviour[:40]!r}: {why}")
+            continue
+        key = "\n".join(lines)
+        if key in seen_cli:
+            dropped.append(f"CLI {cli.behaviour[:40]!r}: repeats an earlier case")
+            continue
+        seen_cli.add(key)
+        name = _slug(cli.behaviour, taken, prefix="test_cli_")
+        body = "".join(f"    {ln}\n" for ln in lines)
+        bodies.append(f"def {name}(tmp_path, capsys, monkeypatch):\n{body}")
+        imports.add("main")
+    if not bodies:
+        return CaseSuite(content=None, dropped=dropped)
+    head = f'"""Tests for {spec.path}, from the tester\'s cases (written by softco)."""\n\n'
+    if any("pytest." in b for b in bodies):
+        head += "import pytest\n\n"
+    head += f"from {module_name(spec.path)} import {', '.join(sorted(imports))}\n"
+    return CaseSuite(
+        content=head + "".join(f"\n\n{b}" for b in bodies), kept=len(bodies), dropped=dropped
+    )

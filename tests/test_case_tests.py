@@ -1,0 +1,209 @@
+"""The tester's cases become a pytest file only after they fit the interface."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from softco.artifacts import Design, FileSpec, FunctionSpec
+from softco.quality.case_tests import case_tests, takes_argv
+from softco.quality.reshape import import_instead
+from softco.roles.schemas import CliTestCases, TestCases
+
+CORE = FileSpec(
+    path="textstats/core.py",
+    responsibility="counting",
+    interface=[
+        FunctionSpec(name="word_count", signature="def word_count(text: str) -> int"),
+        FunctionSpec(
+            name="top_words",
+            signature="def top_words(text: str, n: int) -> list[tuple[str, int]]",
+        ),
+        FunctionSpec(name="save", signature="def save(path: str, text: str) -> None"),
+    ],
+)
+CLI = FileSpec(
+    path="textstats/cli.py",
+    responsibility="command line",
+    kind="cli",
+    interface=[
+        FunctionSpec(name="main", signature="def main(argv: list[str] | None = None) -> int")
+    ],
+    depends_on=["textstats/core.py"],
+)
+GOOD_CORE = """\
+from collections import Counter
+
+
+def word_count(text: str) -> int:
+    return len(text.split())
+
+
+def top_words(text: str, n: int) -> list[tuple[str, int]]:
+    counts = Counter(text.lower().split())
+    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
+
+
+def save(path: str, text: str) -> None:
+    with open(path, "w") as f:
+        f.write(text)
+"""
+GOOD_CLI = """\
+import sys
+
+from textstats.core import word_count
+
+
+def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    try:
+        text = open(argv[0]).read()
+    except OSError:
+        print("no such file", file=sys.stderr)
+        return 1
+    print(f"words: {word_count(text)}")
+    return 0
+"""
+
+
+def cases(*items: dict) -> TestCases:
+    return TestCases.model_validate({"cases": list(items)})
+
+
+def case(call: str, expected: str, behaviour: str = "works", setup=()) -> dict:
+    return {"behaviour": behaviour, "call": call, "expected": expected, "setup": list(setup)}
+
+
+def run_pytest(tmp_path, files: dict[str, str]) -> subprocess.CompletedProcess:
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    (tmp_path / "textstats" / "__init__.py").write_text("")
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_cases_that_do_not_fit_the_signatures_are_left_out_and_said():
+    suite = case_tests(
+        cases(
+            case("word_count('a b')", "2"),
+            case("word_count(3)", "0"),  # int where the interface says str
+            case("word_count('')", "'error'"),  # -> int, not a string
+            case("word_count(text)", "2"),  # undefined name
+            case("top_words('a b', 1, 2)", "[]"),  # too many arguments
+            case("main(['x'])", "0"),  # not offered here
+            case("word_count('a b')", "2"),  # a repeat
+        ),
+        CORE,
+    )
+    assert suite.kept == 1 and suite.content is not None
+    assert "word_count('a b') == 2" in suite.content
+    reasons = " ".join(suite.dropped)
+    for words in ("given 3", "does not fit -> int", "undefined text", "positional", "repeats"):
+        assert words in reasons
+    assert len(suite.dropped) == 6
+
+
+def test_written_tests_pass_on_right_code_and_fail_on_wrong(tmp_path):
+    suite = case_tests(
+        cases(
+            case("word_count('a  b c')", "1 + 2", "three words"),  # arithmetic is computed
+            case("top_words('b a b', 1)", "[['b', 2]]", "most common"),  # list -> tuple
+            case("save(p, 'hi')", "None", "writes", setup=["p = tmp_path / 'out.txt'"]),
+        ),
+        CORE,
+    )
+    assert suite.kept == 3
+    assert "save(str(p), 'hi') is None" in suite.content  # the Path is passed as str
+    good = run_pytest(tmp_path / "good", {"textstats/core.py": GOOD_CORE, "tests/t.py": ""})
+    assert good.returncode == 5  # nothing collected yet: the harness itself works
+    files = {"textstats/core.py": GOOD_CORE, "tests/test_core.py": suite.content}
+    assert run_pytest(tmp_path / "ok", files).returncode == 0
+    wrong = GOOD_CORE.replace("return len(text.split())", "return len(text)")
+    bad = run_pytest(tmp_path / "bad", {**files, "textstats/core.py": wrong})
+    assert bad.returncode == 1 and "1 failed, 2 passed" in bad.stdout
+
+
+def test_each_name_gets_at_most_three_cases():
+    many = [case(f"word_count('{'a ' * i}')", str(i), f"n{i}") for i in range(1, 7)]
+    suite = case_tests(cases(*many), CORE)
+    assert suite.kept == 3 and suite.content.count("def test_") == 3
+
+
+def test_cli_scenarios_run_main_in_a_temp_dir_and_check_success_output(tmp_path):
+    assert takes_argv(CLI) and not takes_argv(
+        FileSpec(
+            path="game.py",
+            responsibility="game",
+            interface=[FunctionSpec(name="main", signature="def main() -> None")],
+        )
+    )
+    scenarios = CliTestCases.model_validate(
+        {
+            "cases": [],
+            "cli": [
+                {
+                    "behaviour": "counts words",
+                    "files": [{"name": "t.txt", "content": "one two"}],
+                    "steps": [
+                        {
+                            "argv": ["python", "-m", "textstats.cli", "t.txt"],
+                            "exit_code": 0,
+                            "output": ["words: 2"],
+                        }
+                    ],
+                },
+                {
+                    "behaviour": "missing file",
+                    "steps": [{"argv": ["nope.txt"], "exit_code": 1, "output": ["Error: gone"]}],
+                },
+                {
+                    "behaviour": "escapes",
+                    "files": [{"name": "../x.txt", "content": ""}],
+                    "steps": [{"argv": ["x.txt"], "exit_code": 0}],
+                },
+            ],
+        }
+    )
+    suite = case_tests(scenarios, CLI)
+    assert suite.kept == 2 and "not a plain name" in suite.dropped[0]
+    assert "main(['t.txt']) == 0" in suite.content  # the program name is not an argument
+    assert "Error: gone" not in suite.content  # error wording is not asserted
+    files = {
+        "textstats/core.py": GOOD_CORE,
+        "textstats/cli.py": GOOD_CLI,
+        "tests/test_cli.py": suite.content,
+    }
+    assert run_pytest(tmp_path / "ok", files).returncode == 0
+    broken = GOOD_CLI.replace("return 1", "return 0")
+    assert run_pytest(tmp_path / "bad", {**files, "textstats/cli.py": broken}).returncode == 1
+
+
+def test_only_unusable_cases_mean_no_file():
+    suite = case_tests(cases(case("word_count(x)", "1"), case("import os", "1")), CORE)
+    assert suite.content is None and len(suite.dropped) == 2
+
+
+def test_more_cases_than_the_grammar_allows_are_cut_not_rejected():
+    many = [case(f"word_count('{i}')", "1") for i in range(12)]
+    assert len(cases(*many).cases) == 8
+
+
+def test_a_copy_of_a_dependency_function_becomes_an_import():
+    design = Design.model_validate(
+        {"title": "t", "summary": "s", "files": [CORE.model_dump(), CLI.model_dump()]}
+    )
+    copied = GOOD_CLI.replace(
+        "from textstats.core import word_count\n",
+        "",
+    ).replace("\n\ndef main", "\n\ndef word_count(text):\n    return 99\n\n\ndef main")
+    fixed = import_instead(CLI, copied, design)
+    assert "return 99" not in fixed and "from textstats.core import word_count" in fixed
+    compile(fixed, "cli.py", "exec")
+    # its own interface is never replaced
+    assert import_instead(CORE, GOOD_CORE, design) == GOOD_CORE
