@@ -163,6 +163,10 @@ def test_cli_scenarios_run_main_in_a_temp_dir_and_check_success_output(tmp_path)
                     "steps": [{"argv": ["nope.txt"], "exit_code": 1, "output": ["Error: gone"]}],
                 },
                 {
+                    "behaviour": "reads a file it never made",
+                    "steps": [{"argv": ["data.txt"], "exit_code": 0, "output": ["words: 2"]}],
+                },
+                {
                     "behaviour": "escapes",
                     "files": [{"name": "../x.txt", "content": ""}],
                     "steps": [{"argv": ["x.txt"], "exit_code": 0}],
@@ -171,7 +175,8 @@ def test_cli_scenarios_run_main_in_a_temp_dir_and_check_success_output(tmp_path)
         }
     )
     suite = case_tests(scenarios, CLI)
-    assert suite.kept == 2 and "not a plain name" in suite.dropped[0]
+    assert suite.kept == 2 and "does not create it" in suite.dropped[0]
+    assert "not a plain name" in suite.dropped[1]
     assert "main(['t.txt']) == 0" in suite.content  # the program name is not an argument
     assert "Error: gone" not in suite.content  # error wording is not asserted
     files = {
@@ -207,3 +212,21 @@ def test_a_copy_of_a_dependency_function_becomes_an_import():
     compile(fixed, "cli.py", "exec")
     # its own interface is never replaced
     assert import_instead(CORE, GOOD_CORE, design) == GOOD_CORE
+
+
+def test_forgotten_imports_of_dependencies_and_stdlib_modules_are_added():
+    from softco.quality.reshape import import_missing
+
+    design = Design.model_validate(
+        {"title": "t", "summary": "s", "files": [CORE.model_dump(), CLI.model_dump()]}
+    )
+    forgot = (
+        '"""CLI."""\n\n\ndef main(argv=None) -> int:\n'
+        "    parser = argparse.ArgumentParser()\n"
+        "    print(word_count(parser.prog), copy)\n    return 0\n"
+    )
+    fixed = import_missing(CLI, forgot, design)
+    assert "import argparse\nfrom textstats.core import word_count\n" in fixed
+    assert "import copy" not in fixed  # a bare undefined name stays the gate's finding
+    assert fixed.startswith('"""CLI."""')
+    compile(fixed, "cli.py", "exec")

@@ -85,6 +85,20 @@ def test_tests_a_gate_points_into_are_pruned_and_the_rest_kept():
     assert prune_broken_tests(only_bad, ["line 2: undefined name 'capsys'"]) == only_bad
 
 
+def test_copies_of_pytest_fixtures_are_removed_and_the_tests_use_the_real_ones():
+    from softco.workflows.gating import prune_broken_tests
+
+    content = (
+        "import pytest\n\n\n@pytest.fixture\ndef tmp_path(tmpdir):\n    return tmpdir\n\n\n"
+        "def test_writes(tmp_path):\n    assert tmp_path.exists()\n\n\n"
+        "def test_bad():\n    assert nope\n"
+    )
+    findings = ["line 5: redefines the pytest fixture 'tmp_path'", "line 14: undefined name 'nope'"]
+    pruned = prune_broken_tests(content, findings)
+    assert "def tmp_path" not in pruned and "pytest.fixture" not in pruned
+    assert "def test_writes(tmp_path)" in pruned and "test_bad" not in pruned
+
+
 def test_fallback_design_is_built_from_the_functions_the_brief_names():
     from softco.workflows.design_check import fallback_design
 

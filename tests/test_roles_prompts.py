@@ -72,6 +72,7 @@ USER_TEMPLATES: dict[str, dict] = {
         "path": "calc/cli.py",
         "interface": "def main(argv: list[str] | None = None) -> int:",
         "stories": "US1 Add",
+        "names": "add",
         "cli": True,
         "feedback": "tests/test_cli.py::test_cli_adds failed",
     },

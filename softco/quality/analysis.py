@@ -39,6 +39,15 @@ def undefined_names(tree: ast.Module, path: str) -> list[str]:
     return [text for _, text in sorted(found)]
 
 
+def missing_names(tree: ast.Module, path: str) -> set[str]:
+    """Names used at some point but defined nowhere (``UndefinedName`` only)."""
+    return {
+        msg.message_args[0]
+        for msg in checker.Checker(tree, filename=path).messages
+        if isinstance(msg, messages.UndefinedName)
+    }
+
+
 def _package_of(path: str) -> list[str]:
     module = module_name(path)
     parts = module.split(".")

@@ -41,6 +41,7 @@ _RAISES = re.compile(
     r"^\s*(?:(?:raises?\s+|pytest\.raises\()([A-Z]\w*)|([A-Z]\w*(?:Error|Exception)))\)?\s*$"
 )
 _FILE_NAME = re.compile(r"^[\w][\w.-]*$")
+_FILE_ARG = re.compile(r"^[\w./-]*\w\.[A-Za-z]{1,4}$")
 _NOT_IN_SETUP = (
     ast.Import,
     ast.ImportFrom,
@@ -326,10 +327,19 @@ def _cli_lines(case: CliCase, spec: FileSpec) -> tuple[list[str] | None, str]:
             return None, f"file name {f.name!r} is not a plain name"
         lines.append(f"(tmp_path / {f.name!r}).write_text({f.content!r}, encoding='utf-8')")
     program = _program_names(spec)
-    for step in case.steps:
+    given = {f.name for f in case.files}
+    for n, step in enumerate(case.steps):
         argv = list(step.argv)
         while argv and argv[0] in program:
             argv.pop(0)  # "python -m pkg.cli FILE": main gets only FILE
+        absent = [
+            arg
+            for i, arg in enumerate(argv)
+            if _FILE_ARG.match(arg) and arg not in given and (i == 0 or argv[i - 1][:1] != "-")
+        ]
+        if n == 0 and step.exit_code == 0 and absent:
+            # an input file the case never created: the "success" it expects cannot happen
+            return None, f"reads {absent[0]!r} but does not create it in files"
         lines.append(f"assert main({argv!r}) == {step.exit_code}")
         wanted = [line.strip() for line in step.output if line.strip()]
         if step.exit_code == 0 and wanted:

@@ -17,6 +17,8 @@ import re
 import textwrap
 
 from softco.artifacts import Design, FileSpec, module_name
+from softco.artifacts.paths import STDLIB_NAMES
+from softco.quality.analysis import missing_names
 
 
 def _is_static(method: ast.FunctionDef) -> bool:
@@ -259,6 +261,52 @@ def with_pytest_import(content: str) -> str:
     return "import pytest\n" + content
 
 
+def _providers(spec: FileSpec, design: Design) -> dict[str, str]:
+    """Name -> module, for every name the interfaces of ``spec``'s dependencies offer."""
+    provider: dict[str, str] = {}
+    for dep in design.files:
+        if dep.path in spec.depends_on:
+            for fn in dep.interface:
+                provider.setdefault(fn.name, module_name(dep.path))
+    return provider
+
+
+def import_missing(spec: FileSpec, content: str, design: Design) -> str:
+    """Add the imports a module forgot: a dependency's names, standard-library modules.
+
+    ``word_count`` used in ``cli.py`` but imported nowhere, while the design
+    says ``core.py`` (a dependency) offers it, or ``argparse.ArgumentParser``
+    without ``import argparse``: the missing line is certain, so it is added
+    instead of re-asking the model (whose re-ask often pastes a copy instead).
+    """
+    try:
+        tree = ast.parse(content)
+    except SyntaxError:
+        return content
+    missing = missing_names(tree, spec.path)
+    if not missing:
+        return content
+    provider = _providers(spec, design)
+    own = module_name(spec.path)
+    # a module name only where it is used as one (argparse.X), not a forgotten variable
+    bases = {
+        n.value.id
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name)
+    }
+    lines: list[str] = [f"import {name}" for name in sorted(missing & STDLIB_NAMES & bases)]
+    by_module: dict[str, list[str]] = {}
+    for name in sorted(missing):
+        if name in provider and provider[name] != own:
+            by_module.setdefault(provider[name], []).append(name)
+    lines += [f"from {mod} import {', '.join(names)}" for mod, names in by_module.items()]
+    if not lines:
+        return content
+    at = _after_preamble(tree)
+    text = content.splitlines()
+    return "\n".join([*text[:at], *lines, *text[at:]]).rstrip() + "\n"
+
+
 def import_instead(spec: FileSpec, content: str, design: Design) -> str:
     """Replace a module's own copies of what its dependencies provide by an import.
 
@@ -270,11 +318,7 @@ def import_instead(spec: FileSpec, content: str, design: Design) -> str:
     imported from that file — the design already said where it lives.
     """
     own = {fn.name for fn in spec.interface}
-    provider: dict[str, str] = {}
-    for dep in design.files:
-        if dep.path in spec.depends_on:
-            for fn in dep.interface:
-                provider.setdefault(fn.name, module_name(dep.path))
+    provider = _providers(spec, design)
     try:
         tree = ast.parse(content)
     except SyntaxError:

@@ -76,12 +76,18 @@ def _words(text: str) -> set[str]:
     return set(re.findall(r"[a-z_][a-z0-9_]{2,}", text.lower()))
 
 
-def stories_for(prd: PRD, spec: FileSpec, limit: int = 1500) -> str:
-    """The stories a file serves: those naming its module or functions, else all (trimmed)."""
+def stories_for(prd: PRD, spec: FileSpec, limit: int = 1500, fallback: bool = True) -> str:
+    """The stories a file serves: those naming its module or functions, else all (trimmed).
+
+    ``fallback=False`` returns "" instead of all stories: a library module's test
+    cases drawn from CLI stories call ``main``, which the module does not offer.
+    """
     names = {fn.name.lower() for fn in spec.interface}
     names.add(PurePosixPath(spec.path).stem.lower())  # not the package: every story names it
     names = {n for n in names if len(n) > 2 and n != "__init__"}
     picked = [s for s in prd.user_stories if names & _words(format_story(s))]
+    if not picked and not fallback:
+        return ""
     return trim("\n".join(format_story(s) for s in picked or prd.user_stories), limit)
 
 

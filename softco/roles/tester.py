@@ -81,7 +81,8 @@ def write_cases(
         ),
         path=spec.path,
         interface=format_spec(spec),
-        stories=stories_for(prd, spec),
+        stories=stories_for(prd, spec, fallback=False),
+        names=", ".join(fn.name for fn in spec.interface if fn.name != "main" or not cli),
         cli=cli,
         feedback=trim(feedback.strip(), FEEDBACK_CHARS),
     )

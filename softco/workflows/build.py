@@ -16,7 +16,7 @@ from softco.artifacts import PRD, Design, FileSpec, ReviewReport, depgraph
 from softco.errors import ArtifactInvalid, DesignInvalid
 from softco.events import DesignReady, FileStatus, ReviewDone
 from softco.quality import gates
-from softco.quality.reshape import add_function, import_instead, lift_methods
+from softco.quality.reshape import add_function, import_instead, import_missing, lift_methods
 from softco.roles import architect, coder, reviewer
 from softco.workflows.design_check import (
     complete_design,
@@ -195,12 +195,13 @@ def write_module(
         seed=seed,
     )
 
-    # functions the model wrapped in a stateless class are lifted out, and copies of what a
-    # dependency provides become imports, without a re-ask
+    # functions the model wrapped in a stateless class are lifted out, copies of what a
+    # dependency provides become imports and forgotten imports are added, without a re-ask
     def reshape(spec: FileSpec, text: str) -> str:
         if not rt.settings.workflow.static_gates:
             return text
-        return import_instead(spec, lift_methods(spec, text), design)
+        lifted = lift_methods(spec, text)
+        return import_missing(spec, import_instead(spec, lifted, design), design)
 
     content = gated(
         rt,

@@ -12,6 +12,7 @@ import ast
 import re
 from collections.abc import Callable
 
+from softco.quality.suite_lint import BUILTIN_FIXTURES
 from softco.workflows.runtime import Runtime
 
 
@@ -55,19 +56,31 @@ def prune_broken_tests(content: str, problems: list[str]) -> str:
     A test that cannot run (an undefined name, a missing fixture) only adds
     noise to the suite and sends the repair loop after the wrong culprit; the
     healthy tests of the same file are kept. Nothing is dropped if that would
-    leave no test at all.
+    leave no test at all. Copies of pytest's own fixtures go in any case.
     """
     lines = {int(m) for p in problems for m in re.findall(r"\bline (\d+)", p)}
-    if not lines:
-        return content
     try:
         tests = _function_spans(ast.parse(content), lambda name: name.startswith("test"))
     except SyntaxError:
         return content
     broken = [(a, b) for a, b in tests if any(a <= ln <= b for ln in lines)]
-    if not broken or len(broken) == len(tests):
+    if broken and len(broken) < len(tests):
+        content = _without(content, broken)
+    # after the line-based cut: the findings' line numbers refer to the file as it came
+    return drop_fixture_copies(content)
+
+
+def drop_fixture_copies(content: str) -> str:
+    """Remove top-level redefinitions of pytest's own fixtures (``def tmp_path(tmpdir)``).
+
+    They are never right, and the tests that take the fixture as an argument
+    work unchanged with pytest's real one once the copy is gone.
+    """
+    try:
+        spans = _function_spans(ast.parse(content), BUILTIN_FIXTURES.__contains__)
+    except SyntaxError:
         return content
-    return _without(content, broken)
+    return _without(content, spans) if spans else content
 
 
 def drop_tests(content: str, names: set[str]) -> str:
