@@ -39,12 +39,14 @@ ROWS: dict[str, dict[str, Any]] = {
     "no-pin": {"pin_interface": False},
     "no-oracle": {"compute_examples": False},
     "no-gates": {"static_gates": False},
+    "no-cases": {"test_cases": False},
     "no-agreement": {"best_of": 1},
     "no-repair": {"test_rounds": 0},
     "baseline": {
         "pin_interface": False,
         "compute_examples": False,
         "static_gates": False,
+        "test_cases": False,
         "best_of": 1,
     },
 }
@@ -135,6 +137,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=RESULTS_DIR / "ablation")
     args = parser.parse_args()
     tasks = args.tasks
+    wanted: set[str] = set()
     if args.only:
         wanted = set(args.only.split(","))
         lines = [ln for ln in tasks.read_text().splitlines() if json.loads(ln)["name"] in wanted]
@@ -142,14 +145,26 @@ def main() -> None:
         tasks.parent.mkdir(parents=True, exist_ok=True)
         tasks.write_text("\n".join(lines) + "\n")
     summary: dict[str, Any] = {**machine(), "tasks": str(tasks), "rows": {}}
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
+    ).stdout.strip()
     for name in args.rows.split(","):
         rows = run_row(name, tasks, args.out / name, args.mutants)
-        summary["rows"][name] = {"summary": summarise(rows), "briefs": rows}
+        label = name if not args.only else f"{name} ({', '.join(sorted(wanted))})"
+        summary["rows"][label] = {"summary": summarise(rows), "commit": commit, "briefs": rows}
         print("\n".join(per_brief(rows)), flush=True)
     head = "| row | " + " | ".join(next(iter(summary["rows"].values()))["summary"]) + " |"
     print("\n" + head + "\n|" + "---|" * (head.count("|") - 1))
     for name, row in summary["rows"].items():
         print(f"| {name} | " + " | ".join(str(v) for v in row["summary"].values()) + " |")
+    # rows measured earlier (other rows, other subsets) are kept beside the new ones
+    previous = RESULTS_DIR / "ablation.json"
+    if previous.exists():
+        earlier = json.loads(previous.read_text()).get("rows", {})
+        summary["rows"] = {
+            **{k: v for k, v in earlier.items() if k not in summary["rows"]},
+            **summary["rows"],
+        }
     write_results("ablation", summary)
 
 

@@ -230,3 +230,31 @@ def test_forgotten_imports_of_dependencies_and_stdlib_modules_are_added():
     assert "import copy" not in fixed  # a bare undefined name stays the gate's finding
     assert fixed.startswith('"""CLI."""')
     compile(fixed, "cli.py", "exec")
+
+
+def test_a_variable_named_after_the_function_it_calls_is_renamed(tmp_path):
+    from softco.quality.reshape import unshadow
+
+    src = (
+        "from textstats.core import top_words\n\n\n"
+        "def main(text):\n"
+        "    # the top words\n"
+        "    top_words = top_words(text, 2)\n"
+        "    for word, count in top_words:\n"
+        "        print(word)\n"
+        "    return len(top_words)\n\n\n"
+        "def other(top_words):\n    return top_words\n"
+    )
+    fixed = unshadow(src)
+    assert "top_words_result = top_words(text, 2)" in fixed
+    assert "in top_words_result:" in fixed and "len(top_words_result)" in fixed
+    assert "# the top words" in fixed and fixed.endswith(
+        "def other(top_words):\n    return top_words\n"
+    )
+    namespace: dict = {}
+    exec(
+        fixed.replace("from textstats.core import top_words", "top_words = lambda t, n: [(t, n)]"),
+        namespace,
+    )
+    assert namespace["main"]("x") == 1
+    assert unshadow("def f():\n    x = g()\n") == "def f():\n    x = g()\n"

@@ -349,3 +349,60 @@ def import_instead(spec: FileSpec, content: str, design: Design) -> str:
     cut = sum(1 for i in range(1, at + 1) if i not in drop)
     result = "\n".join([*kept[:cut], *imports, *kept[cut:]]).rstrip() + "\n"
     return re.sub(r"\n{4,}", "\n\n\n", result)
+
+
+def unshadow(content: str) -> str:
+    """Rename a local variable that shadows the module-level function it is assigned from.
+
+    ``top_words = top_words(text, n)`` inside ``main`` makes ``top_words`` local
+    to the whole function, so the call raises ``UnboundLocalError`` — a small
+    model's favourite variable name is the function's own. Every use of the
+    name in that function except as the called function becomes
+    ``<name>_result``; nothing else changes, comments and layout included.
+    """
+    try:
+        tree = ast.parse(content)
+    except SyntaxError:
+        return content
+    module_names = {
+        n.name
+        for n in tree.body
+        if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+    }
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom | ast.Import):
+            module_names |= {(a.asname or a.name).split(".")[0] for a in node.names}
+    edits: list[tuple[int, int, str]] = []  # (line, column, name): replace name there
+    for fn in ast.walk(tree):
+        if not isinstance(fn, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        stored = {
+            n.id
+            for n in ast.walk(fn)
+            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store) and n.id in module_names
+        }
+        called = {
+            c.func.id
+            for c in ast.walk(fn)
+            if isinstance(c, ast.Call) and isinstance(c.func, ast.Name)
+        }
+        params = {a.arg for a in [*fn.args.posonlyargs, *fn.args.args, *fn.args.kwonlyargs]}
+        for name in (stored & called) - params:
+            funcs = {
+                id(c.func)
+                for c in ast.walk(fn)
+                if isinstance(c, ast.Call) and isinstance(c.func, ast.Name) and c.func.id == name
+            }
+            edits += [
+                (n.lineno, n.col_offset, name)
+                for n in ast.walk(fn)
+                if isinstance(n, ast.Name) and n.id == name and id(n) not in funcs
+            ]
+    if not edits:
+        return content
+    lines = content.splitlines(keepends=True)
+    for line, col, name in sorted(set(edits), reverse=True):
+        text = lines[line - 1]
+        start = len(text.encode()[:col].decode(errors="ignore"))  # col_offset counts bytes
+        lines[line - 1] = text[:start] + f"{name}_result" + text[start + len(name) :]
+    return "".join(lines)

@@ -16,7 +16,13 @@ from softco.artifacts import PRD, Design, FileSpec, ReviewReport, depgraph
 from softco.errors import ArtifactInvalid, DesignInvalid
 from softco.events import DesignReady, FileStatus, ReviewDone
 from softco.quality import gates
-from softco.quality.reshape import add_function, import_instead, import_missing, lift_methods
+from softco.quality.reshape import (
+    add_function,
+    import_instead,
+    import_missing,
+    lift_methods,
+    unshadow,
+)
 from softco.roles import architect, coder, reviewer
 from softco.workflows.design_check import (
     complete_design,
@@ -196,11 +202,12 @@ def write_module(
     )
 
     # functions the model wrapped in a stateless class are lifted out, copies of what a
-    # dependency provides become imports and forgotten imports are added, without a re-ask
+    # dependency provides become imports, forgotten imports are added and a variable named
+    # after the function it calls is renamed, without a re-ask
     def reshape(spec: FileSpec, text: str) -> str:
         if not rt.settings.workflow.static_gates:
             return text
-        lifted = lift_methods(spec, text)
+        lifted = unshadow(lift_methods(spec, text))
         return import_missing(spec, import_instead(spec, lifted, design), design)
 
     content = gated(

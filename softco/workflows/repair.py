@@ -179,7 +179,9 @@ def try_fix_test(
 
     path = test_path_for(spec, design)
     previous = rt.workspace.read(path) if rt.workspace.exists(path) else ""
-    baseline = _score(rt.run_suite())
+    # a rewrite must pass more tests: one that only has fewer failing tests (it wrote
+    # fewer tests) would turn the suite green by testing less
+    baseline = rt.run_suite().passed
     suite = tester.write_suite(
         rt.ctx("test", state.get("sprint")),
         spec,
@@ -193,7 +195,7 @@ def try_fix_test(
     if rt.settings.workflow.static_gates and gates.check_tests(path, suite.content, design):
         return False
     rt.workspace.write(path, suite.content)
-    improved = _score(rt.run_suite()) > baseline
+    improved = rt.run_suite().passed > baseline
     if not improved and previous:
         rt.workspace.write(path, previous)
     elif not improved:
