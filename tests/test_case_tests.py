@@ -258,3 +258,63 @@ def test_a_variable_named_after_the_function_it_calls_is_renamed(tmp_path):
     )
     assert namespace["main"]("x") == 1
     assert unshadow("def f():\n    x = g()\n") == "def f():\n    x = g()\n"
+
+
+def test_the_tester_writes_code_when_none_of_its_cases_survive(tmp_path):
+    from softco.artifacts import PRD
+    from softco.config import Settings
+    from softco.events import EventLog, read_events
+    from softco.llm import ScriptedLLM
+    from softco.roles import RoleContext, tester
+
+    design = Design.model_validate(
+        {"title": "t", "summary": "s", "files": [CORE.model_dump(), CLI.model_dump()]}
+    )
+    from softco.demo_script import PRD as DEMO_PRD
+
+    prd = PRD.model_validate(DEMO_PRD)
+    bad = {"cases": [case("word_count(text)", "2"), case("word_count(3)", "'strings'")]}
+    code = (
+        "```python\nfrom textstats.core import word_count\n\n\n"
+        "def test_two():\n    assert word_count('a b') == 2\n```"
+    )
+    llm = ScriptedLLM(by_role={"tester": [bad, code]})
+    ctx = RoleContext(llm=llm, settings=Settings(), events=EventLog(tmp_path / "run"), phase="test")
+    suite = tester.write_suite(ctx, CORE, design, prd)
+    assert suite.path == "tests/test_core.py" and "def test_two" in suite.content
+    schemas = [r.schema_name for r in llm.transport.requests]
+    assert schemas == ["TestCases", "CodeOnly"]
+    said = [e.text for e in read_events(tmp_path / "run") if e.type == "agent_message"]
+    assert any("left out 2 case(s)" in t and "undefined text" in t for t in said)
+    # with the switch off, the cases are never asked for
+    llm2 = ScriptedLLM(by_role={"tester": [code]})
+    ctx2 = RoleContext(llm=llm2, settings=Settings(), phase="test")
+    assert "def test_two" in tester.write_suite(ctx2, CORE, design, prd, cases=False).content
+
+
+def test_expected_values_may_be_json_values_or_plain_text_for_a_str_function():
+    spec = FileSpec(
+        path="greet.py",
+        responsibility="greeting",
+        interface=[
+            FunctionSpec(name="greet", signature="def greet(name: str) -> str"),
+            FunctionSpec(name="pairs", signature="def pairs(n: int) -> list[tuple[int, int]]"),
+        ],
+    )
+    suite = case_tests(
+        TestCases.model_validate(
+            {
+                "cases": [
+                    case("greet('Ann')", "Hello, Ann!"),  # the text itself
+                    case("greet('Bo')", "'Hi, Bo'"),  # Python source
+                    case("greet('')", "strings"),  # a type name, not a value
+                    {"behaviour": "two", "call": "pairs(1)", "expected": [[0, 1]]},  # JSON
+                ]
+            }
+        ),
+        spec,
+    )
+    assert "greet('Ann') == 'Hello, Ann!'" in suite.content
+    assert "greet('Bo') == 'Hi, Bo'" in suite.content
+    assert "pairs(1) == [(0, 1)]" in suite.content
+    assert len(suite.dropped) == 1 and "strings" in suite.dropped[0]

@@ -187,22 +187,36 @@ def _replace_argument(call: ast.Call, old: ast.expr, new: ast.expr) -> None:
             kw.value = new
 
 
-def _expected(text: str, offered: set[str]) -> tuple[str, Any] | None:
-    """("raises", name) or ("value", python value), else None (prose, names, code)."""
-    raised = _RAISES.match(text)
+_TYPE_WORDS = {"str", "string", "strings", "int", "integer", "float", "list", "dict", "bool"}
+
+
+def _expected(expected: Any, offered: set[str], returns: ast.expr | None) -> tuple[str, Any] | None:
+    """("raises", name) or ("value", python value), else None (prose, names, code).
+
+    A JSON value is taken as it is; a string is Python source first (a literal,
+    arithmetic, ``raises X``), else — where the function returns ``str`` — the
+    text itself (but never a type name like ``"strings"``).
+    """
+    if not isinstance(expected, str):
+        return ("value", expected)
+    raised = _RAISES.match(expected)
     if raised:
         name = raised.group(1) or raised.group(2)
         builtin = isinstance(getattr(builtins, name, None), type) and issubclass(
             getattr(builtins, name), BaseException
         )
         return ("raises", name) if builtin or name in offered else None
-    source = computed(text) or text.strip()
+    as_text = (
+        returns is not None and _wants_str(returns) and expected.strip().lower() not in _TYPE_WORDS
+    )
+    source = computed(expected) or expected.strip()
     try:
-        node = ast.parse(source, mode="eval").body
+        ok, value = _literal(ast.parse(source, mode="eval").body)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
-    ok, value = _literal(node)
-    return ("value", value) if ok else None
+        ok, value = False, None
+    if ok and (not as_text or _fits(value, returns)):
+        return ("value", value)
+    return ("value", expected) if as_text else None
 
 
 def _called_name(node: ast.expr) -> str:
@@ -271,14 +285,15 @@ def _check_case(
         if problem:
             return None, problem
         returns = fn.returns
-    expected = _expected(case.expected, offered)
+    expected = _expected(case.expected, offered, returns)
+    shown = str(case.expected)[:40]
     if expected is None:
-        return None, f"expected {case.expected[:40]!r} is not a Python value"
+        return None, f"expected {shown!r} is not a Python value"
     kind, value = expected
     if kind == "value" and returns is not None:
         value = _conform(value, returns)
         if not _fits(value, returns):
-            return None, f"expected {case.expected[:40]!r} does not fit -> {ast.unparse(returns)}"
+            return None, f"expected {shown!r} does not fit -> {ast.unparse(returns)}"
     checked = _Checked(
         name=_called_name(body) or "value",
         behaviour=case.behaviour,
@@ -386,7 +401,8 @@ def case_tests(cases: TestCases, spec: FileSpec) -> CaseSuite:
     imports: set[str] = set()
     for c in kept:
         uses_tmp = any("tmp_path" in line for line in [*c.setup, c.call])
-        name = _slug(f"{c.name} {c.behaviour}", taken)
+        said = c.behaviour if c.behaviour.lower().startswith(c.name.lower()) else ""
+        name = _slug(said or f"{c.name} {c.behaviour}", taken)
         lines = [*c.setup, *_assertion(c)]
         args = "tmp_path" if uses_tmp else ""
         bodies.append(f"def {name}({args}):\n" + "".join(f"    {ln}\n" for ln in lines))

@@ -165,9 +165,12 @@ class CallCase(BaseModel):
         description="Python statements run first, e.g. creating an object (may be empty).",
     )
     call: str = Field(description="One Python expression using the module's names.")
-    expected: str = Field(
-        description="The exact Python value the call returns, or 'raises ValueError'."
+    expected: str | int | float | bool | list | dict | None = Field(
+        description="The exact value the call returns, or 'raises ValueError'."
     )
+    """Any JSON value: forced to open a string, the 1.5B model meaning ``2`` wrote
+    ``"strings"`` for every case. A string is read as Python source first
+    (``"[('a', 2)]"``, ``"2 * 3"``), else as the text itself where a ``str`` is returned."""
 
 
 class CliFile(BaseModel):
