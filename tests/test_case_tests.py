@@ -318,3 +318,35 @@ def test_expected_values_may_be_json_values_or_plain_text_for_a_str_function():
     assert "greet('Bo') == 'Hi, Bo'" in suite.content
     assert "pairs(1) == [(0, 1)]" in suite.content
     assert len(suite.dropped) == 1 and "strings" in suite.dropped[0]
+
+
+def test_a_main_call_among_the_cases_becomes_a_command_line_check():
+    suite = case_tests(
+        CliTestCases.model_validate(
+            {
+                "cases": [
+                    case("main(['missing.txt'])", "1", "missing file"),
+                    case("main(['example.txt'])", "0", "reads a file it never made"),
+                    case("main(['x.txt'])", "words: 2", "prose"),
+                ],
+                "cli": [
+                    {
+                        "behaviour": "sums a file",
+                        "steps": [{"argv": ["nums.txt"], "exit_code": 0, "output": ["total: 3"]}],
+                    }
+                ],
+            }
+        ),
+        CLI,
+    )
+    assert suite.kept == 1 and "assert main(['missing.txt']) == 1" in suite.content
+    assert len(suite.dropped) == 3  # two never-created files, one prose result
+
+
+def test_an_empty_argv_default_becomes_the_process_arguments():
+    from softco.quality.reshape import argv_default
+
+    src = "import argparse\n\n\ndef main(argv=None):\n    if argv is None:\n        argv = []\n"
+    fixed = argv_default(src)
+    assert fixed.startswith("import sys\n") and "argv = sys.argv[1:]" in fixed
+    assert argv_default(fixed) == fixed

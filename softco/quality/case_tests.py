@@ -366,6 +366,36 @@ def _cli_lines(case: CliCase, spec: FileSpec) -> tuple[list[str] | None, str]:
     return lines, ""
 
 
+def _main_call(case: CallCase) -> CliCase | None:
+    """``main(['x.txt'])`` expected ``1`` in "cases": the same check as a CLI step."""
+    from softco.roles.schemas import CliCase, CliStep
+
+    try:
+        node = ast.parse(case.call.strip(), mode="eval").body
+    except (SyntaxError, ValueError):
+        return None
+    if not (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "main"
+        and len(node.args) == 1
+        and not case.setup
+    ):
+        return None
+    ok, argv = _literal(node.args[0])
+    code = case.expected
+    if isinstance(code, str) and code.strip().lstrip("-").isdigit():
+        code = int(code)
+    if not ok or not isinstance(argv, list) or not isinstance(code, int) or isinstance(code, bool):
+        return None
+    step = CliStep(argv=[str(a) for a in argv], exit_code=code)
+    return CliCase(behaviour=case.behaviour or "main", steps=[step])
+
+
+def _main_calls(cases: TestCases) -> list[CliCase]:
+    return [c for c in (_main_call(case) for case in cases.cases) if c is not None]
+
+
 def takes_argv(spec: FileSpec) -> bool:
     """Whether ``spec`` offers ``main`` with an argv parameter (an interactive main does not)."""
     fn = _signatures(spec).get("main")
@@ -382,6 +412,8 @@ def case_tests(cases: TestCases, spec: FileSpec) -> CaseSuite:
     per_name: dict[str, int] = {}
     kept: list[_Checked] = []
     for case in cases.cases:
+        if takes_argv(spec) and _main_call(case) is not None:
+            continue  # a command line written as a call: checked with the CLI cases
         checked, why = _check_case(case, spec, signatures)
         if checked is None:
             dropped.append(f"{case.call[:60]!r}: {why}")
@@ -407,7 +439,9 @@ def case_tests(cases: TestCases, spec: FileSpec) -> CaseSuite:
         args = "tmp_path" if uses_tmp else ""
         bodies.append(f"def {name}({args}):\n" + "".join(f"    {ln}\n" for ln in lines))
         imports |= c.uses
-    cli_cases = getattr(cases, "cli", []) if takes_argv(spec) else []
+    cli_cases = list(getattr(cases, "cli", [])) if takes_argv(spec) else []
+    if takes_argv(spec):
+        cli_cases += _main_calls(cases)
     seen_cli: set[str] = set()
     for cli in cli_cases:
         lines, why = _cli_lines(cli, spec)

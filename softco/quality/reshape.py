@@ -406,3 +406,21 @@ def unshadow(content: str) -> str:
         start = len(text.encode()[:col].decode(errors="ignore"))  # col_offset counts bytes
         lines[line - 1] = text[:start] + f"{name}_result" + text[start + len(name) :]
     return "".join(lines)
+
+
+_EMPTY_ARGV = re.compile(
+    r"^(?P<head>[ \t]*if (?P<name>argv|args) is None:\s*\n[ \t]+(?P=name) = )\[\]", re.M
+)
+
+
+def argv_default(content: str) -> str:
+    """``if argv is None: argv = []`` becomes ``argv = sys.argv[1:]``.
+
+    With ``[]`` the installed command ignores its real arguments (``--help``
+    fails with a usage error); ``None`` means "the process's arguments" for
+    every ``main(argv=None)`` the interface asks for.
+    """
+    fixed = _EMPTY_ARGV.sub(r"\g<head>sys.argv[1:]", content)
+    if fixed == content or re.search(r"^import sys\b", fixed, re.M):
+        return fixed
+    return "import sys\n" + fixed

@@ -18,6 +18,7 @@ from softco.events import DesignReady, FileStatus, ReviewDone
 from softco.quality import gates
 from softco.quality.reshape import (
     add_function,
+    argv_default,
     import_instead,
     import_missing,
     lift_methods,
@@ -207,7 +208,7 @@ def write_module(
     def reshape(spec: FileSpec, text: str) -> str:
         if not rt.settings.workflow.static_gates:
             return text
-        lifted = unshadow(lift_methods(spec, text))
+        lifted = argv_default(unshadow(lift_methods(spec, text)))
         return import_missing(spec, import_instead(spec, lifted, design), design)
 
     content = gated(
