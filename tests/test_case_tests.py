@@ -350,3 +350,13 @@ def test_an_empty_argv_default_becomes_the_process_arguments():
     fixed = argv_default(src)
     assert fixed.startswith("import sys\n") and "argv = sys.argv[1:]" in fixed
     assert argv_default(fixed) == fixed
+
+
+def test_a_module_importing_itself_loses_that_line():
+    from softco.quality.reshape import drop_self_import
+
+    src = (
+        "from textstats.core import word_count, top_words\nimport re\n\n\ndef f():\n    return 1\n"
+    )
+    assert drop_self_import(CORE, src) == "import re\n\n\ndef f():\n    return 1\n"
+    assert drop_self_import(CLI, src) == src  # importing core from the CLI is right

@@ -424,3 +424,43 @@ def argv_default(content: str) -> str:
     if fixed == content or re.search(r"^import sys\b", fixed, re.M):
         return fixed
     return "import sys\n" + fixed
+
+
+def drop_self_import(spec: FileSpec, content: str) -> str:
+    """Delete top-level ``from <this module> import ...`` lines.
+
+    A small model asked to repair ``core.py`` sometimes writes its CLI instead,
+    starting with ``from textstats.core import ...``: the import can never
+    work (the module imports itself half-initialised), and once it is gone the
+    missing functions are written one at a time into the file.
+    """
+    own = module_name(spec.path)
+    try:
+        tree = ast.parse(content)
+    except SyntaxError:
+        return content
+    spans = [
+        (n.lineno, n.end_lineno or n.lineno)
+        for n in tree.body
+        if isinstance(n, ast.ImportFrom) and n.level == 0 and n.module == own
+    ]
+    if not spans:
+        return content
+    drop = {i for a, b in spans for i in range(a, b + 1)}
+    return "".join(
+        line for i, line in enumerate(content.splitlines(keepends=True), 1) if i not in drop
+    )
+
+
+def tidy(spec: FileSpec, content: str, design: Design) -> str:
+    """Every mechanical repair above, in order, on one generated module.
+
+    Each is certain from the design alone, so none costs a model call: a
+    self-import goes, stateless-class methods are lifted, a variable named
+    after the function it calls is renamed, ``argv = []`` reads the process's
+    arguments, a dependency's copied functions become imports, and forgotten
+    imports are added.
+    """
+    text = lift_methods(spec, drop_self_import(spec, content))
+    text = import_instead(spec, argv_default(unshadow(text)), design)
+    return import_missing(spec, text, design)

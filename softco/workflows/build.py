@@ -16,14 +16,7 @@ from softco.artifacts import PRD, Design, FileSpec, ReviewReport, depgraph
 from softco.errors import ArtifactInvalid, DesignInvalid
 from softco.events import DesignReady, FileStatus, ReviewDone
 from softco.quality import gates
-from softco.quality.reshape import (
-    add_function,
-    argv_default,
-    import_instead,
-    import_missing,
-    lift_methods,
-    unshadow,
-)
+from softco.quality.reshape import add_function, tidy
 from softco.roles import architect, coder, reviewer
 from softco.workflows.design_check import (
     complete_design,
@@ -202,14 +195,9 @@ def write_module(
         seed=seed,
     )
 
-    # functions the model wrapped in a stateless class are lifted out, copies of what a
-    # dependency provides become imports, forgotten imports are added and a variable named
-    # after the function it calls is renamed, without a re-ask
+    # mechanical repairs certain from the design (quality.reshape.tidy), without a re-ask
     def reshape(spec: FileSpec, text: str) -> str:
-        if not rt.settings.workflow.static_gates:
-            return text
-        lifted = argv_default(unshadow(lift_methods(spec, text)))
-        return import_missing(spec, import_instead(spec, lifted, design), design)
+        return tidy(spec, text, design) if rt.settings.workflow.static_gates else text
 
     content = gated(
         rt,
