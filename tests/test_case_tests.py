@@ -177,7 +177,7 @@ def test_cli_scenarios_run_main_in_a_temp_dir_and_check_success_output(tmp_path)
     suite = case_tests(scenarios, CLI)
     assert suite.kept == 2 and "does not create it" in suite.dropped[0]
     assert "not a plain name" in suite.dropped[1]
-    assert "main(['t.txt']) == 0" in suite.content  # the program name is not an argument
+    assert "_exit_code(main, ['t.txt']) == 0" in suite.content  # no program name in argv
     assert "Error: gone" not in suite.content  # error wording is not asserted
     files = {
         "textstats/core.py": GOOD_CORE,
@@ -339,17 +339,26 @@ def test_a_main_call_among_the_cases_becomes_a_command_line_check():
         ),
         CLI,
     )
-    assert suite.kept == 1 and "assert main(['missing.txt']) == 1" in suite.content
+    assert suite.kept == 1 and "_exit_code(main, ['missing.txt']) == 1" in suite.content
     assert len(suite.dropped) == 3  # two never-created files, one prose result
 
 
 def test_an_empty_argv_default_becomes_the_process_arguments():
-    from softco.quality.reshape import argv_default
+    from softco.quality.reshape import argv_default, tidy
 
-    src = "import argparse\n\n\ndef main(argv=None):\n    if argv is None:\n        argv = []\n"
-    fixed = argv_default(src)
-    assert fixed.startswith("import sys\n") and "argv = sys.argv[1:]" in fixed
+    design = Design.model_validate(
+        {"title": "t", "summary": "s", "files": [CORE.model_dump(), CLI.model_dump()]}
+    )
+    src = (
+        '"""CLI."""\nfrom __future__ import annotations\n\nimport argparse\n\n\n'
+        "def main(argv=None):\n    if argv is None:\n        argv = []\n    return len(argv)\n"
+    )
+    fixed = tidy(CLI, src, design)
+    assert "argv = sys.argv[1:]" in fixed and "import argparse\nimport sys\n" in fixed
+    compile(fixed, "cli.py", "exec")  # the import lands after the __future__ line
     assert argv_default(fixed) == fixed
+    library = "def run(cmd, args=None):\n    if args is None:\n        args = []\n    return args\n"
+    assert argv_default(library) == library
 
 
 def test_a_module_importing_itself_loses_that_line():
@@ -360,3 +369,87 @@ def test_a_module_importing_itself_loses_that_line():
     )
     assert drop_self_import(CORE, src) == "import re\n\n\ndef f():\n    return 1\n"
     assert drop_self_import(CLI, src) == src  # importing core from the CLI is right
+
+
+def test_odd_model_output_drops_the_case_instead_of_failing_the_file():
+    spec = FileSpec(
+        path="geo.py",
+        responsibility="geometry",
+        interface=[
+            FunctionSpec(name="point", signature="def point(x: int) -> tuple[int, int] | None"),
+            FunctionSpec(name="same", signature="def same(x: int) -> bool"),
+        ],
+    )
+    suite = case_tests(
+        cases(
+            case("point(1)", [1, 2], "a point"),
+            case("point(-1)", "None", "no point"),
+            case("point(2)", "5", "not a tuple"),
+            case("same(1) == True", "True", "chained"),
+            case("point(3)", "1e400", "infinite"),
+            case("len('abc')", "3", "no module name"),
+            case("point(" + "1+" * 3000 + "1)", "1", "deep"),
+            {
+                "behaviour": "loop",
+                "setup": ["t = 0", "for i in range(3):", "    t += i"],
+                "call": "point(t)",
+                "expected": "(3, 4)",
+            },
+        ),
+        spec,
+    )
+    assert "assert point(1) == (1, 2)" in suite.content  # JSON list -> tuple through the union
+    assert "assert point(-1) is None" in suite.content
+    assert "assert (same(1) == True) is True" in suite.content
+    assert "    for i in range(3):\n        t += i\n" in suite.content
+    compile(suite.content, "test_geo.py", "exec")
+    assert suite.kept == 4 and len(suite.dropped) == 4
+
+
+def test_an_argparse_exit_is_read_as_the_exit_code(tmp_path):
+    cli = """\
+import argparse
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("n", type=int)
+    args = parser.parse_args(argv)
+    print(args.n * 2)
+    return 0
+"""
+    scenarios = CliTestCases.model_validate(
+        {
+            "cases": [],
+            "cli": [
+                {"behaviour": "help", "steps": [{"argv": ["--help"], "exit_code": 0}]},
+                {"behaviour": "usage", "steps": [{"argv": [], "exit_code": 2}]},
+                {
+                    "behaviour": "doubles",
+                    "steps": [{"argv": ["2"], "exit_code": 0, "output": ["4"]}],
+                },
+            ],
+        }
+    )
+    suite = case_tests(scenarios, CLI)
+    files = {
+        "textstats/core.py": GOOD_CORE,
+        "textstats/cli.py": cli,
+        "tests/test_cli.py": suite.content,
+    }
+    result = run_pytest(tmp_path, files)
+    assert result.returncode == 0 and "3 passed" in result.stdout
+
+
+def test_a_loop_variable_that_is_called_is_not_renamed():
+    from softco.quality.reshape import unshadow
+
+    src = (
+        "def step(x):\n    return x\n\n\n"
+        "def run(steps, x):\n    for step in steps:\n        x = step(x)\n    return x\n"
+    )
+    assert unshadow(src) == src
+    annotated = (
+        "class Config:\n    pass\n\n\ndef load() -> Config:\n    c = Config()\n    return c\n"
+    )
+    assert unshadow(annotated) == annotated

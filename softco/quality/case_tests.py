@@ -23,7 +23,9 @@ from __future__ import annotations
 
 import ast
 import builtins
+import math
 import re
+import textwrap
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -38,10 +40,13 @@ MAX_CASES = 8
 _UNSAFE = {"exec", "eval", "compile", "__import__", "input", "exit", "quit", "breakpoint", "open"}
 _BUILTINS = {n for n in dir(builtins) if not n.startswith("_")} - _UNSAFE
 _RAISES = re.compile(
-    r"^\s*(?:(?:raises?\s+|pytest\.raises\()([A-Z]\w*)|([A-Z]\w*(?:Error|Exception)))\)?\s*$"
+    r"^\s*(?:(?:raises?\s+|pytest\.raises\()([A-Z]\w*)|([A-Z]\w*(?:Error|Exception)))"
+    r"\)?\s*(?:[:(].*)?$",
+    re.S,
 )
 _FILE_NAME = re.compile(r"^[\w][\w.-]*$")
 _FILE_ARG = re.compile(r"^[\w./-]*\w\.[A-Za-z]{1,4}$")
+_NOT_IN_A_TEST = (ast.Await, ast.Yield, ast.YieldFrom, ast.Return, ast.Lambda)
 _NOT_IN_SETUP = (
     ast.Import,
     ast.ImportFrom,
@@ -103,19 +108,45 @@ def _fits(value: Any, annotation: ast.expr | None) -> bool:
 
 
 def _conform(value: Any, annotation: ast.expr | None) -> Any:
-    """A list written where the annotation says tuple (JSON has no tuples) becomes a tuple."""
-    if annotation is None or not isinstance(annotation, ast.Subscript | ast.Name):
+    """Shape a JSON value like the annotation: lists to tuples, string keys to int keys.
+
+    JSON has no tuples and only string keys, so ``[["a", 2]]`` written for a
+    ``list[tuple[str, int]]`` (or ``{"1": 2}`` for a ``dict[int, int]``) would
+    fail against correct code. A union tries each side until one fits.
+    """
+    if annotation is None:
+        return value
+    if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
+        for side in (annotation.left, annotation.right):
+            shaped = _conform(value, side)
+            if _fits(shaped, side):
+                return shaped
+        return value
+    if not isinstance(annotation, ast.Subscript | ast.Name):
         return value
     base = annotation.value if isinstance(annotation, ast.Subscript) else annotation
     name = base.id.lower() if isinstance(base, ast.Name) else ""
     inner = annotation.slice if isinstance(annotation, ast.Subscript) else None
+    if name == "optional" and inner is not None:
+        return value if value is None else _conform(value, inner)
     if name == "tuple" and isinstance(value, list):
         value = tuple(value)
     if name == "list" and isinstance(value, list) and inner is not None:
         return [_conform(v, inner) for v in value]
     if name == "dict" and isinstance(value, dict) and isinstance(inner, ast.Tuple):
-        return {k: _conform(v, inner.elts[-1]) for k, v in value.items()}
-    if name == "tuple" and isinstance(inner, ast.Tuple) and len(inner.elts) == len(value):
+        key_type = ast.unparse(inner.elts[0]) if inner.elts else ""
+        shaped = {}
+        for k, v in value.items():
+            if key_type == "int" and isinstance(k, str) and k.lstrip("-").isdecimal():
+                k = int(k)
+            shaped[k] = _conform(v, inner.elts[-1])
+        return shaped
+    if (
+        name == "tuple"
+        and isinstance(value, tuple)
+        and isinstance(inner, ast.Tuple)
+        and len(inner.elts) == len(value)
+    ):
         return tuple(_conform(v, a) for v, a in zip(value, inner.elts, strict=True))
     return value
 
@@ -176,8 +207,12 @@ def _check_call(
 
 
 def _wants_str(annotation: ast.expr) -> bool:
-    text = ast.unparse(annotation)
-    return "str" in text and "Path" not in text
+    """Whether ``str`` itself is one of the annotation's alternatives (not ``list[str]``)."""
+    if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
+        return _wants_str(annotation.left) or _wants_str(annotation.right)
+    if isinstance(annotation, ast.Subscript) and ast.unparse(annotation.value) == "Optional":
+        return _wants_str(annotation.slice)
+    return isinstance(annotation, ast.Name) and annotation.id == "str"
 
 
 def _replace_argument(call: ast.Call, old: ast.expr, new: ast.expr) -> None:
@@ -255,6 +290,8 @@ def _check_case(
         return None, "does not parse"
     if any(isinstance(n, _NOT_IN_SETUP) for n in ast.walk(setup)):
         return None, "setup imports or defines something"
+    if any(isinstance(n, _NOT_IN_A_TEST) for tree in (setup, call_tree) for n in ast.walk(tree)):
+        return None, "uses await, yield, return or a lambda"
     assigned = {
         n.id for n in ast.walk(setup) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
     }
@@ -276,6 +313,8 @@ def _check_case(
         return None, f"uses undefined {', '.join(sorted(unknown))}"
     if "main" in used and "main" in signatures:
         return None, "calls main (command lines are checked as CLI cases)"
+    if not used & offered:
+        return None, "checks nothing this module offers"
     body = call_tree.body
     returns = None
     target = body.func.id if isinstance(body, ast.Call) and isinstance(body.func, ast.Name) else ""
@@ -290,6 +329,8 @@ def _check_case(
     if expected is None:
         return None, f"expected {shown!r} is not a Python value"
     kind, value = expected
+    if kind == "value" and not _finite(value):
+        return None, f"expected {shown!r} is not a finite value"
     if kind == "value" and returns is not None:
         value = _conform(value, returns)
         if not _fits(value, returns):
@@ -302,7 +343,7 @@ def _check_case(
         kind=kind,
         value=value,
         returns=returns,
-        uses=used & offered,
+        uses=(used | ({value} if kind == "raises" else set())) & offered,
     )
     return checked, ""
 
@@ -318,44 +359,67 @@ def _slug(text: str, taken: set[str], prefix: str = "test_") -> str:
     return name
 
 
+_SIMPLE = (ast.Call, ast.Name, ast.Attribute, ast.Subscript, ast.Constant)
+
+
 def _assertion(c: _Checked) -> list[str]:
     if c.kind == "raises":
         return [f"with pytest.raises({c.value}):", f"    {c.call}"]
+    node = ast.parse(c.call, mode="eval").body
+    call = c.call if isinstance(node, _SIMPLE) else f"({c.call})"  # a == b is True: chained
     value = c.value
     if value is None or isinstance(value, bool):
-        return [f"assert {c.call} is {value!r}"]
+        return [f"assert {call} is {value!r}"]
     if isinstance(value, float):
-        return [f"assert {c.call} == pytest.approx({value!r})"]
-    return [f"assert {c.call} == {value!r}"]
+        return [f"assert {call} == pytest.approx({value!r})"]
+    return [f"assert {call} == {value!r}"]
 
 
-def _program_names(spec: FileSpec) -> set[str]:
+def _finite(value: Any) -> bool:
+    """No inf/nan anywhere: their repr is a NameError in the test file."""
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, list | tuple | set | frozenset):
+        return all(_finite(v) for v in value)
+    if isinstance(value, dict):
+        return all(_finite(k) and _finite(v) for k, v in value.items())
+    return True
+
+
+def _strip_program(argv: list[str], spec: FileSpec) -> list[str]:
+    """``python -m pkg.cli FILE`` or ``cli.py FILE`` written as argv: main gets only FILE."""
     module = module_name(spec.path)
     stem = spec.path.rsplit("/", 1)[-1]
-    return {"python", "python3", "-m", module, module.split(".")[0], spec.path, stem, stem[:-3]}
+    argv = list(argv)
+    if argv[:1] in (["python"], ["python3"]):
+        argv = argv[1:]
+        if argv[:2] == ["-m", module]:
+            argv = argv[2:]
+    if argv[:1] and argv[0] in {spec.path, stem, module}:
+        argv = argv[1:]
+    return argv
 
 
 def _cli_lines(case: CliCase, spec: FileSpec) -> tuple[list[str] | None, str]:
     lines = ["monkeypatch.chdir(tmp_path)"]
     for f in case.files:
-        if not _FILE_NAME.match(f.name) or ".." in f.name:
+        if not _FILE_NAME.fullmatch(f.name) or ".." in f.name:
             return None, f"file name {f.name!r} is not a plain name"
         lines.append(f"(tmp_path / {f.name!r}).write_text({f.content!r}, encoding='utf-8')")
-    program = _program_names(spec)
     given = {f.name for f in case.files}
     for n, step in enumerate(case.steps):
-        argv = list(step.argv)
-        while argv and argv[0] in program:
-            argv.pop(0)  # "python -m pkg.cli FILE": main gets only FILE
+        argv = _strip_program(step.argv, spec)
+        if any(a.startswith("/") or ".." in a.split("/") for a in argv):
+            return None, "an argument points outside the test's directory"
         absent = [
             arg
             for i, arg in enumerate(argv)
-            if _FILE_ARG.match(arg) and arg not in given and (i == 0 or argv[i - 1][:1] != "-")
+            if _FILE_ARG.fullmatch(arg) and arg not in given and (i == 0 or argv[i - 1][:1] != "-")
         ]
         if n == 0 and step.exit_code == 0 and absent:
             # an input file the case never created: the "success" it expects cannot happen
             return None, f"reads {absent[0]!r} but does not create it in files"
-        lines.append(f"assert main({argv!r}) == {step.exit_code}")
+        lines.append(f"assert _exit_code(main, {argv!r}) == {step.exit_code}")
         wanted = [line.strip() for line in step.output if line.strip()]
         if step.exit_code == 0 and wanted:
             # error wording is rarely specified; output is checked on success only
@@ -372,7 +436,7 @@ def _main_call(case: CallCase) -> CliCase | None:
 
     try:
         node = ast.parse(case.call.strip(), mode="eval").body
-    except (SyntaxError, ValueError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
     if not (
         isinstance(node, ast.Call)
@@ -384,9 +448,11 @@ def _main_call(case: CallCase) -> CliCase | None:
         return None
     ok, argv = _literal(node.args[0])
     code = case.expected
-    if isinstance(code, str) and code.strip().lstrip("-").isdigit():
-        code = int(code)
+    if isinstance(code, str) and code.strip().lstrip("-").isdecimal():
+        code = int(code.strip())
     if not ok or not isinstance(argv, list) or not isinstance(code, int) or isinstance(code, bool):
+        return None
+    if len(argv) > 8:
         return None
     step = CliStep(argv=[str(a) for a in argv], exit_code=code)
     return CliCase(behaviour=case.behaviour or "main", steps=[step])
@@ -394,6 +460,16 @@ def _main_call(case: CallCase) -> CliCase | None:
 
 def _main_calls(cases: TestCases) -> list[CliCase]:
     return [c for c in (_main_call(case) for case in cases.cases) if c is not None]
+
+
+_EXIT_CODE = '''def _exit_code(main, argv):
+    """main's exit code, also when argparse exits (usage error, --help)."""
+    try:
+        code = main(argv)
+    except SystemExit as exc:
+        code = exc.code
+    return 0 if code is None else code
+'''
 
 
 def takes_argv(spec: FileSpec) -> bool:
@@ -414,7 +490,13 @@ def case_tests(cases: TestCases, spec: FileSpec) -> CaseSuite:
     for case in cases.cases:
         if takes_argv(spec) and _main_call(case) is not None:
             continue  # a command line written as a call: checked with the CLI cases
-        checked, why = _check_case(case, spec, signatures)
+        try:
+            checked, why = _check_case(case, spec, signatures)
+            if checked is not None:
+                _assertion(checked)  # renders, or the case goes
+                repr(checked.value)
+        except Exception as exc:  # model output: a case that breaks the checks is dropped
+            checked, why = None, f"cannot be checked ({type(exc).__name__})"
         if checked is None:
             dropped.append(f"{case.call[:60]!r}: {why}")
             continue
@@ -437,14 +519,18 @@ def case_tests(cases: TestCases, spec: FileSpec) -> CaseSuite:
         name = _slug(said or f"{c.name} {c.behaviour}", taken)
         lines = [*c.setup, *_assertion(c)]
         args = "tmp_path" if uses_tmp else ""
-        bodies.append(f"def {name}({args}):\n" + "".join(f"    {ln}\n" for ln in lines))
+        body = "".join(textwrap.indent(ln, "    ") + "\n" for ln in lines)
+        bodies.append(f"def {name}({args}):\n{body}")
         imports |= c.uses
     cli_cases = list(getattr(cases, "cli", [])) if takes_argv(spec) else []
     if takes_argv(spec):
         cli_cases += _main_calls(cases)
     seen_cli: set[str] = set()
     for cli in cli_cases:
-        lines, why = _cli_lines(cli, spec)
+        try:
+            lines, why = _cli_lines(cli, spec)
+        except Exception as exc:  # model output never stops the file being written
+            lines, why = None, f"cannot be checked ({type(exc).__name__})"
         if lines is None:
             dropped.append(f"CLI {cli.behaviour[:40]!r}: {why}")
             continue
@@ -459,10 +545,13 @@ def case_tests(cases: TestCases, spec: FileSpec) -> CaseSuite:
         imports.add("main")
     if not bodies:
         return CaseSuite(content=None, dropped=dropped)
+    kept_count = len(bodies)
+    if any("_exit_code(" in b for b in bodies):
+        bodies.insert(0, _EXIT_CODE)
     head = f'"""Tests for {spec.path}, from the tester\'s cases (written by softco)."""\n\n'
     if any("pytest." in b for b in bodies):
         head += "import pytest\n\n"
     head += f"from {module_name(spec.path)} import {', '.join(sorted(imports))}\n"
     return CaseSuite(
-        content=head + "".join(f"\n\n{b}" for b in bodies), kept=len(bodies), dropped=dropped
+        content=head + "".join(f"\n\n{b}" for b in bodies), kept=kept_count, dropped=dropped
     )

@@ -21,6 +21,19 @@ from softco.artifacts.paths import STDLIB_NAMES
 from softco.quality.analysis import missing_names
 
 
+def source_lines(text: str, keepends: bool = False) -> list[str]:
+    """Lines as ``ast`` numbers them: split on ``\\n``, ``\\r\\n`` and ``\\r`` only.
+
+    ``str.splitlines`` also splits on form feeds, ``\\x85`` and ``\\u2028``,
+    which may sit inside a string literal; line numbers from the AST would
+    then point at the wrong line.
+    """
+    parts = re.split(r"(?<=\r\n)|(?<=\n)|(?<=\r)(?!\n)", text)
+    if parts and parts[-1] == "":
+        parts.pop()
+    return parts if keepends else [p.rstrip("\r\n") for p in parts]
+
+
 def _is_static(method: ast.FunctionDef) -> bool:
     return any(isinstance(d, ast.Name) and d.id == "staticmethod" for d in method.decorator_list)
 
@@ -76,7 +89,7 @@ def lift_methods(spec: FileSpec, content: str) -> str:
     }
     if not wanted:
         return content
-    lines = content.splitlines()
+    lines = source_lines(content)
     moved: list[tuple[int, int, str]] = []
     emptied: list[ast.ClassDef] = []
     for cls in (n for n in tree.body if isinstance(n, ast.ClassDef)):
@@ -149,7 +162,7 @@ def splice_functions(base: str, donors: dict[str, str]) -> str | None:
         base_spans = _function_spans(ast.parse(base))
     except SyntaxError:
         return None
-    lines = base.splitlines()
+    lines = source_lines(base)
     replacements = []
     for name, donor in donors.items():
         try:
@@ -159,7 +172,7 @@ def splice_functions(base: str, donors: dict[str, str]) -> str | None:
         if name not in base_spans or name not in donor_spans:
             return None
         a, b = donor_spans[name]
-        replacements.append((base_spans[name], donor.splitlines()[a - 1 : b]))
+        replacements.append((base_spans[name], source_lines(donor)[a - 1 : b]))
     for (start, end), new in sorted(replacements, key=lambda r: r[0][0], reverse=True):
         lines[start - 1 : end] = new
     result = "\n".join(lines) + "\n"
@@ -199,11 +212,11 @@ def add_function(content: str, unit: str, name: str) -> str | None:
         tree = ast.parse(content)
     except SyntaxError:
         return None
-    unit_lines = unit.splitlines()
+    unit_lines = source_lines(unit)
     spans = _function_spans(unit_tree)
     if name not in spans:
         return None
-    present = set(content.splitlines())
+    present = set(source_lines(content))
     defined = {
         t.id
         for n in tree.body
@@ -228,7 +241,7 @@ def add_function(content: str, unit: str, name: str) -> str | None:
             result = splice_functions(result, {fname: block}) or result
         elif fname not in existing:
             blocks.append(block)
-    lines = result.rstrip().splitlines() if result.strip() else []
+    lines = source_lines(result.rstrip()) if result.strip() else []
     at = _after_preamble(ast.parse(result)) if lines else 0
     lines[at:at] = head
     out = "\n".join(lines)
@@ -258,7 +271,20 @@ def with_pytest_import(content: str) -> str:
     """Add ``import pytest`` to a test file that uses ``pytest.`` without importing it."""
     if "pytest." not in content or re.search(r"^\s*(import pytest|from pytest )", content, re.M):
         return content
-    return "import pytest\n" + content
+    try:
+        tree = ast.parse(content)
+    except SyntaxError:
+        return "import pytest\n" + content
+    at = max(
+        [
+            n.end_lineno or n.lineno
+            for n in tree.body
+            if isinstance(n, ast.ImportFrom) and n.module == "__future__"
+        ]
+        + [0]
+    )
+    lines = source_lines(content, keepends=True)
+    return "".join([*lines[:at], "import pytest\n", *lines[at:]])
 
 
 def _providers(spec: FileSpec, design: Design) -> dict[str, str]:
@@ -303,7 +329,7 @@ def import_missing(spec: FileSpec, content: str, design: Design) -> str:
     if not lines:
         return content
     at = _after_preamble(tree)
-    text = content.splitlines()
+    text = source_lines(content)
     return "\n".join([*text[:at], *lines, *text[at:]]).rstrip() + "\n"
 
 
@@ -339,7 +365,7 @@ def import_instead(spec: FileSpec, content: str, design: Design) -> str:
             min(d.lineno for d in [node, *node.decorator_list]), (node.end_lineno or 0) + 1
         )
     }
-    lines = content.splitlines()
+    lines = source_lines(content)
     at = _after_preamble(tree)
     by_module: dict[str, list[str]] = {}
     for node in copies:
@@ -349,6 +375,54 @@ def import_instead(spec: FileSpec, content: str, design: Design) -> str:
     cut = sum(1 for i in range(1, at + 1) if i not in drop)
     result = "\n".join([*kept[:cut], *imports, *kept[cut:]]).rstrip() + "\n"
     return re.sub(r"\n{4,}", "\n\n\n", result)
+
+
+def _body_nodes(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.AST]:
+    """Every node of the function's body (not its annotations, defaults or decorators)."""
+    return [n for stmt in fn.body for n in ast.walk(stmt)]
+
+
+def _shadow_edits(
+    fn: ast.FunctionDef | ast.AsyncFunctionDef, module_names: set[str]
+) -> list[tuple[int, int, str]]:
+    """Positions to rename for each ``x = x(...)`` whose ``x`` is a module-level name.
+
+    Only when the first binding of ``x`` in the body is that plain assignment
+    (so ``for step in steps: x = step(x)`` — a loop variable called — is left alone).
+    """
+    nodes = _body_nodes(fn)
+    params = {a.arg for a in [*fn.args.posonlyargs, *fn.args.args, *fn.args.kwonlyargs]}
+    edits: list[tuple[int, int, str]] = []
+    for name in module_names - params:
+        stores = [
+            n
+            for n in nodes
+            if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store)
+        ]
+        if not stores:
+            continue
+        first = min(stores, key=lambda n: (n.lineno, n.col_offset))
+        owner = next(
+            (a for a in nodes if isinstance(a, ast.Assign) and any(t is first for t in a.targets)),
+            None,
+        )
+        calls_itself = owner is not None and any(
+            isinstance(c, ast.Call) and isinstance(c.func, ast.Name) and c.func.id == name
+            for c in ast.walk(owner.value)
+        )
+        if not calls_itself:
+            continue
+        funcs = {
+            id(c.func)
+            for c in nodes
+            if isinstance(c, ast.Call) and isinstance(c.func, ast.Name) and c.func.id == name
+        }
+        edits += [
+            (n.lineno, n.col_offset, name)
+            for n in nodes
+            if isinstance(n, ast.Name) and n.id == name and id(n) not in funcs
+        ]
+    return edits
 
 
 def unshadow(content: str) -> str:
@@ -374,33 +448,11 @@ def unshadow(content: str) -> str:
             module_names |= {(a.asname or a.name).split(".")[0] for a in node.names}
     edits: list[tuple[int, int, str]] = []  # (line, column, name): replace name there
     for fn in ast.walk(tree):
-        if not isinstance(fn, ast.FunctionDef | ast.AsyncFunctionDef):
-            continue
-        stored = {
-            n.id
-            for n in ast.walk(fn)
-            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store) and n.id in module_names
-        }
-        called = {
-            c.func.id
-            for c in ast.walk(fn)
-            if isinstance(c, ast.Call) and isinstance(c.func, ast.Name)
-        }
-        params = {a.arg for a in [*fn.args.posonlyargs, *fn.args.args, *fn.args.kwonlyargs]}
-        for name in (stored & called) - params:
-            funcs = {
-                id(c.func)
-                for c in ast.walk(fn)
-                if isinstance(c, ast.Call) and isinstance(c.func, ast.Name) and c.func.id == name
-            }
-            edits += [
-                (n.lineno, n.col_offset, name)
-                for n in ast.walk(fn)
-                if isinstance(n, ast.Name) and n.id == name and id(n) not in funcs
-            ]
+        if isinstance(fn, ast.FunctionDef | ast.AsyncFunctionDef):
+            edits += _shadow_edits(fn, module_names)
     if not edits:
         return content
-    lines = content.splitlines(keepends=True)
+    lines = source_lines(content, keepends=True)
     for line, col, name in sorted(set(edits), reverse=True):
         text = lines[line - 1]
         start = len(text.encode()[:col].decode(errors="ignore"))  # col_offset counts bytes
@@ -408,22 +460,37 @@ def unshadow(content: str) -> str:
     return "".join(lines)
 
 
-_EMPTY_ARGV = re.compile(
-    r"^(?P<head>[ \t]*if (?P<name>argv|args) is None:\s*\n[ \t]+(?P=name) = )\[\]", re.M
-)
-
-
 def argv_default(content: str) -> str:
-    """``if argv is None: argv = []`` becomes ``argv = sys.argv[1:]``.
+    """In ``main``, ``if argv is None: argv = []`` becomes ``argv = sys.argv[1:]``.
 
     With ``[]`` the installed command ignores its real arguments (``--help``
     fails with a usage error); ``None`` means "the process's arguments" for
-    every ``main(argv=None)`` the interface asks for.
+    the ``main(argv=None)`` the interface asks for. ``import sys`` is added by
+    ``import_missing`` after the file's preamble.
     """
-    fixed = _EMPTY_ARGV.sub(r"\g<head>sys.argv[1:]", content)
-    if fixed == content or re.search(r"^import sys\b", fixed, re.M):
-        return fixed
-    return "import sys\n" + fixed
+    try:
+        tree = ast.parse(content)
+    except SyntaxError:
+        return content
+    targets: list[int] = []
+    for fn in tree.body:
+        if not isinstance(fn, ast.FunctionDef) or fn.name != "main":
+            continue
+        for node in fn.body:
+            if (
+                isinstance(node, ast.If)
+                and ast.unparse(node.test) == "argv is None"
+                and len(node.body) == 1
+                and isinstance(node.body[0], ast.Assign)
+                and ast.unparse(node.body[0]) == "argv = []"
+            ):
+                targets.append(node.body[0].lineno)
+    if not targets:
+        return content
+    lines = source_lines(content, keepends=True)
+    for ln in targets:
+        lines[ln - 1] = re.sub(r"argv\s*=\s*\[\s*\]", "argv = sys.argv[1:]", lines[ln - 1], count=1)
+    return "".join(lines)
 
 
 def drop_self_import(spec: FileSpec, content: str) -> str:
@@ -435,20 +502,31 @@ def drop_self_import(spec: FileSpec, content: str) -> str:
     missing functions are written one at a time into the file.
     """
     own = module_name(spec.path)
+    if spec.path.endswith("__init__.py"):
+        return content  # a package re-exporting its submodules imports from itself rightly
     try:
         tree = ast.parse(content)
     except SyntaxError:
         return content
+    shared = {  # lines holding more than one statement (import os; from own import x)
+        ln
+        for n in tree.body
+        for ln in range(n.lineno, (n.end_lineno or n.lineno) + 1)
+        if sum(m.lineno <= ln <= (m.end_lineno or m.lineno) for m in tree.body) > 1
+    }
     spans = [
         (n.lineno, n.end_lineno or n.lineno)
         for n in tree.body
-        if isinstance(n, ast.ImportFrom) and n.level == 0 and n.module == own
+        if isinstance(n, ast.ImportFrom)
+        and n.level == 0
+        and n.module == own
+        and not shared & set(range(n.lineno, (n.end_lineno or n.lineno) + 1))
     ]
     if not spans:
         return content
     drop = {i for a, b in spans for i in range(a, b + 1)}
     return "".join(
-        line for i, line in enumerate(content.splitlines(keepends=True), 1) if i not in drop
+        line for i, line in enumerate(source_lines(content, keepends=True), 1) if i not in drop
     )
 
 

@@ -12,6 +12,7 @@ import ast
 import re
 from collections.abc import Callable
 
+from softco.quality.reshape import source_lines
 from softco.quality.suite_lint import BUILTIN_FIXTURES
 from softco.workflows.runtime import Runtime
 
@@ -102,5 +103,5 @@ def _function_spans(tree: ast.Module, wanted: Callable[[str], bool]) -> list[tup
 
 def _without(content: str, spans: list[tuple[int, int]]) -> str:
     drop = {i for a, b in spans for i in range(a, b + 1)}
-    kept = [text for i, text in enumerate(content.splitlines(), 1) if i not in drop]
-    return "\n".join(kept).rstrip() + "\n"
+    kept = [text for i, text in enumerate(source_lines(content), 1) if i not in drop]
+    return re.sub(r"\n{4,}", "\n\n\n", "\n".join(kept)).rstrip() + "\n"
