@@ -242,6 +242,7 @@ CASES = {
             },
             {
                 "behaviour": "missing file returns 1",
+                "files": [{"name": "other.txt", "content": "not the one asked for"}],
                 "steps": [{"argv": ["missing.txt"], "exit_code": 1, "output": []}],
             },
         ],

@@ -160,10 +160,12 @@ def test_cli_scenarios_run_main_in_a_temp_dir_and_check_success_output(tmp_path)
                 },
                 {
                     "behaviour": "missing file",
+                    "files": [{"name": "a.txt", "content": "x"}],
                     "steps": [{"argv": ["nope.txt"], "exit_code": 1, "output": ["Error: gone"]}],
                 },
                 {
                     "behaviour": "reads a file it never made",
+                    "files": [{"name": "a.txt", "content": "x"}],
                     "steps": [{"argv": ["data.txt"], "exit_code": 0, "output": ["words: 2"]}],
                 },
                 {
@@ -332,6 +334,7 @@ def test_a_main_call_among_the_cases_becomes_a_command_line_check():
                 "cli": [
                     {
                         "behaviour": "sums a file",
+                        "files": [{"name": "other.txt", "content": "1"}],
                         "steps": [{"argv": ["nums.txt"], "exit_code": 0, "output": ["total: 3"]}],
                     }
                 ],
@@ -422,10 +425,19 @@ def main(argv=None) -> int:
         {
             "cases": [],
             "cli": [
-                {"behaviour": "help", "steps": [{"argv": ["--help"], "exit_code": 0}]},
-                {"behaviour": "usage", "steps": [{"argv": [], "exit_code": 2}]},
+                {
+                    "behaviour": "help",
+                    "files": [{"name": "a.txt", "content": "x"}],
+                    "steps": [{"argv": ["--help"], "exit_code": 0}],
+                },
+                {
+                    "behaviour": "usage",
+                    "files": [{"name": "a.txt", "content": "x"}],
+                    "steps": [{"argv": [], "exit_code": 2}],
+                },
                 {
                     "behaviour": "doubles",
+                    "files": [{"name": "a.txt", "content": "x"}],
                     "steps": [{"argv": ["2"], "exit_code": 0, "output": ["4"]}],
                 },
             ],
@@ -453,3 +465,21 @@ def test_a_loop_variable_that_is_called_is_not_renamed():
         "class Config:\n    pass\n\n\ndef load() -> Config:\n    c = Config()\n    return c\n"
     )
     assert unshadow(annotated) == annotated
+
+
+def test_functions_the_first_answer_left_out_are_asked_for_once(tmp_path):
+    from softco.artifacts import PRD
+    from softco.config import Settings
+    from softco.demo_script import PRD as DEMO_PRD
+    from softco.llm import ScriptedLLM
+    from softco.roles import RoleContext, tester
+
+    first = {"cases": [case("word_count('a b')", "2"), case("word_count('')", "0")]}
+    second = {"cases": [case("top_words('b a b', 1)", [["b", 2]]), case("save('x', 'y')", "7")]}
+    llm = ScriptedLLM(by_role={"tester": [first, second]})
+    ctx = RoleContext(llm=llm, settings=Settings(), phase="test")
+    suite = tester.write_cases(ctx, CORE, PRD.model_validate(DEMO_PRD))
+    asked = [r.messages[-1]["content"] for r in llm.transport.requests]
+    assert len(asked) == 2 and '"cases" call only top_words, save.' in asked[1]
+    assert suite.covered == {"word_count", "top_words"} and suite.kept == 3
+    assert "top_words('b a b', 1) == [('b', 2)]" in suite.content

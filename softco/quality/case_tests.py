@@ -65,6 +65,8 @@ class CaseSuite:
     content: str | None
     kept: int = 0
     dropped: list[str] = field(default_factory=list)
+    covered: set[str] = field(default_factory=set)
+    """The module's names at least one kept call case uses."""
 
 
 def _signatures(spec: FileSpec) -> dict[str, ast.FunctionDef | ast.AsyncFunctionDef]:
@@ -266,6 +268,14 @@ def _called_name(node: ast.expr) -> str:
     return ""
 
 
+def _parse_call(call: str) -> ast.Expression:
+    """Parse the call; an apostrophe inside a quoted word (``'It's'``) is escaped first."""
+    try:
+        return ast.parse(call.strip(), mode="eval")
+    except SyntaxError:
+        return ast.parse(re.sub(r"(?<=[A-Za-z])'(?=[a-z])", r"\\'", call.strip()), mode="eval")
+
+
 @dataclass
 class _Checked:
     name: str
@@ -285,7 +295,7 @@ def _check_case(
     setup_src = "\n".join(line.rstrip() for line in case.setup if line.strip())
     try:
         setup = ast.parse(setup_src)
-        call_tree = ast.parse(case.call.strip(), mode="eval")
+        call_tree = _parse_call(case.call)
     except (SyntaxError, ValueError):
         return None, "does not parse"
     if any(isinstance(n, _NOT_IN_SETUP) for n in ast.walk(setup)):
@@ -455,7 +465,8 @@ def _main_call(case: CallCase) -> CliCase | None:
     if len(argv) > 8:
         return None
     step = CliStep(argv=[str(a) for a in argv], exit_code=code)
-    return CliCase(behaviour=case.behaviour or "main", steps=[step])
+    # no files: built here, not by the model (whose scenarios must name at least one)
+    return CliCase.model_construct(behaviour=case.behaviour or "main", files=[], steps=[step])
 
 
 def _main_calls(cases: TestCases) -> list[CliCase]:
@@ -553,5 +564,8 @@ def case_tests(cases: TestCases, spec: FileSpec) -> CaseSuite:
         head += "import pytest\n\n"
     head += f"from {module_name(spec.path)} import {', '.join(sorted(imports))}\n"
     return CaseSuite(
-        content=head + "".join(f"\n\n{b}" for b in bodies), kept=kept_count, dropped=dropped
+        content=head + "".join(f"\n\n{b}" for b in bodies),
+        kept=kept_count,
+        dropped=dropped,
+        covered=set().union(*(c.uses for c in kept)),
     )

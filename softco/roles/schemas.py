@@ -194,7 +194,8 @@ class CliCase(BaseModel):
     """A command-line scenario: files to start from and one or more invocations."""
 
     behaviour: str = Field(description="What it checks, in a few words.")
-    files: list[CliFile] = Field(default_factory=list, max_length=2)
+    files: list[CliFile] = Field(min_length=1, max_length=2)
+    """At least one: left free, the 1.5B model never wrote the file its command reads."""
     steps: list[CliStep] = Field(min_length=1, max_length=4)
 
 

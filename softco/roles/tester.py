@@ -66,26 +66,37 @@ def write_cases(
     The result's ``content`` is None when no case survived the checks.
     """
     cli = takes_argv(spec)
-    cases = ask(
-        ctx,
-        role=ROLE,
-        template="tester.cases",
-        schema=CliTestCases if cli else TestCases,
-        task_summary=f"test cases for {spec.path}: {spec.responsibility}",
-        temperature=temperature,
-        seed=seed,
-        describe=lambda c: (
-            f"{len(c.cases)} cases"
-            + (f" and {len(getattr(c, 'cli', []))} command lines" if cli else "")
-            + f" for {spec.path}"
-        ),
-        path=spec.path,
-        interface=format_spec(spec),
-        stories=stories_for(prd, spec, fallback=False),
-        names=", ".join(fn.name for fn in spec.interface if fn.name != "main" or not cli),
-        cli=cli,
-        feedback=trim(feedback.strip(), FEEDBACK_CHARS),
-    )
+    offered = [fn.name for fn in spec.interface if fn.name != "main" or not cli]
+
+    def cases_for(names: list[str], with_cli: bool) -> TestCases:
+        return ask(
+            ctx,
+            role=ROLE,
+            template="tester.cases",
+            schema=CliTestCases if with_cli else TestCases,
+            task_summary=f"test cases for {spec.path}: {spec.responsibility}",
+            temperature=temperature,
+            seed=seed,
+            describe=lambda c: (
+                f"{len(c.cases)} cases"
+                + (f" and {len(getattr(c, 'cli', []))} command lines" if with_cli else "")
+                + f" for {spec.path}"
+                + (f" ({', '.join(names)})" if names != offered else "")
+            ),
+            path=spec.path,
+            interface=format_spec(spec),
+            stories=stories_for(prd, spec, fallback=False),
+            names=", ".join(names),
+            cli=with_cli,
+            feedback=trim(feedback.strip(), FEEDBACK_CHARS),
+        )
+
+    cases = cases_for(offered, cli)
+    missing = [n for n in offered if n not in case_tests(cases, spec).covered]
+    if missing and (len(missing) < len(offered) or cli):
+        # a small model writes every case for the first function: ask once for the rest
+        more = cases_for(missing, False)
+        cases = type(cases).model_construct(**{**dict(cases), "cases": [*cases.cases, *more.cases]})
     suite = case_tests(cases, spec)
     if suite.dropped:
         text = f"{spec.path}: left out {len(suite.dropped)} case(s): " + "; ".join(suite.dropped)
