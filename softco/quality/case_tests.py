@@ -27,13 +27,11 @@ import math
 import re
 import textwrap
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from softco.artifacts import FileSpec, module_name
+from softco.artifacts.cases import CallCase, CliCase, CliStep, TestCases
 from softco.quality.oracle import computed
-
-if TYPE_CHECKING:  # roles import this module: only the types are needed here
-    from softco.roles.schemas import CallCase, CliCase, TestCases
 
 PER_NAME = 3
 MAX_CASES = 8
@@ -442,8 +440,6 @@ def _cli_lines(case: CliCase, spec: FileSpec) -> tuple[list[str] | None, str]:
 
 def _main_call(case: CallCase) -> CliCase | None:
     """``main(['x.txt'])`` expected ``1`` in "cases": the same check as a CLI step."""
-    from softco.roles.schemas import CliCase, CliStep
-
     try:
         node = ast.parse(case.call.strip(), mode="eval").body
     except (SyntaxError, ValueError, RecursionError, MemoryError):

@@ -1,0 +1,87 @@
+"""The tester's checks as data: calls with exact results, command-line scenarios.
+
+Not saved as run artifacts but shared by two rooms: the tester asks for them
+(``roles.tester``) and ``quality.case_tests`` checks and renders them, so they
+live here, below both.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from pydantic import BaseModel, Field, field_validator
+
+
+class CallCase(BaseModel):
+    """One check of a library function or class: optional setup, one call, its exact result."""
+
+    behaviour: str = Field(description="What it checks, in a few words, e.g. 'empty text'.")
+    setup: list[str] = Field(
+        default_factory=list,
+        max_length=4,
+        description="Python statements run first, e.g. creating an object (may be empty).",
+    )
+    call: str = Field(description="One Python expression using the module's names.")
+    expected: str | int | float | bool | list | dict | None = Field(
+        description="The exact value the call returns, or 'raises ValueError'."
+    )
+    """Any JSON value: forced to open a string, the 1.5B model meaning ``2`` wrote
+    ``"strings"`` for every case. A string is read as Python source first
+    (``"[('a', 2)]"``, ``"2 * 3"``), else as the text itself where a ``str`` is returned."""
+
+
+class CliFile(BaseModel):
+    """A file the command line reads, created in the test's working directory."""
+
+    name: str = Field(description="A plain file name, e.g. 'input.txt'.")
+    content: str = Field(description="The file's text.")
+
+
+class CliStep(BaseModel):
+    """One invocation of ``main(argv)``: what it returns and what it prints."""
+
+    argv: list[str] = Field(max_length=8, description="The arguments, without the program name.")
+    exit_code: int = Field(description="What main returns: 0 on success.")
+    output: list[str] = Field(
+        default_factory=list, max_length=6, description="Lines it prints on success."
+    )
+
+
+class CliCase(BaseModel):
+    """A command-line scenario: files to start from and one or more invocations."""
+
+    behaviour: str = Field(description="What it checks, in a few words.")
+    files: list[CliFile] = Field(min_length=1, max_length=2)
+    """At least one: left free, the 1.5B model never wrote the file its command reads."""
+    steps: list[CliStep] = Field(min_length=1, max_length=4)
+
+
+class TestCases(BaseModel):
+    """The tester's checks as data; ``quality.case_tests`` writes the pytest file.
+
+    A small model writing pytest code invents fixtures, redefines the code
+    under test, repeats one test a dozen times and passes a ``Path`` where the
+    interface says ``str``; asked for calls and expected values only, the file
+    around them is written (and linted against the signatures) without it.
+    """
+
+    __test__: ClassVar[bool] = False
+
+    cases: list[CallCase] = Field(max_length=8)
+
+    @field_validator("cases", mode="before")
+    @classmethod
+    def _at_most_eight(cls, value: object) -> object:
+        # the grammar stops a local model at 8; a provider without one is cut, not re-asked
+        return value[:8] if isinstance(value, list) else value
+
+
+class CliTestCases(TestCases):
+    """``TestCases`` plus command-line scenarios, for a module with ``main(argv)``."""
+
+    cli: list[CliCase] = Field(min_length=1, max_length=4)
+
+    @field_validator("cli", mode="before")
+    @classmethod
+    def _at_most_four(cls, value: object) -> object:
+        return value[:4] if isinstance(value, list) else value
