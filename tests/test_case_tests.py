@@ -481,5 +481,25 @@ def test_functions_the_first_answer_left_out_are_asked_for_once(tmp_path):
     suite = tester.write_cases(ctx, CORE, PRD.model_validate(DEMO_PRD))
     asked = [r.messages[-1]["content"] for r in llm.transport.requests]
     assert len(asked) == 2 and '"cases" call only top_words, save.' in asked[1]
+    assert "def word_count" in asked[0] and "def word_count" not in asked[1]
     assert suite.covered == {"word_count", "top_words"} and suite.kept == 3
     assert "top_words('b a b', 1) == [('b', 2)]" in suite.content
+
+
+def test_a_scenario_copying_the_prompts_placeholders_is_left_out():
+    copied = CliTestCases.model_validate(
+        {
+            "cases": [],
+            "cli": [
+                {
+                    "behaviour": "<what the command does>",
+                    "files": [{"name": "in.txt", "content": "a b"}],
+                    "steps": [
+                        {"argv": ["in.txt"], "exit_code": 0, "output": ["<a line it prints>"]}
+                    ],
+                }
+            ],
+        }
+    )
+    suite = case_tests(copied, CLI)
+    assert suite.content is None and "placeholders" in suite.dropped[0]

@@ -408,7 +408,13 @@ def _strip_program(argv: list[str], spec: FileSpec) -> list[str]:
     return argv
 
 
+_PLACEHOLDER = re.compile(r"<[^<>]*>")
+
+
 def _cli_lines(case: CliCase, spec: FileSpec) -> tuple[list[str] | None, str]:
+    texts = [f.name for f in case.files] + [a for st in case.steps for a in [*st.argv, *st.output]]
+    if any(_PLACEHOLDER.search(t) for t in texts):
+        return None, "copies the prompt's <placeholders>"
     lines = ["monkeypatch.chdir(tmp_path)"]
     for f in case.files:
         if not _FILE_NAME.fullmatch(f.name) or ".." in f.name:

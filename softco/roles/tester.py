@@ -84,7 +84,15 @@ def write_cases(
                 + (f" ({', '.join(names)})" if names != offered else "")
             ),
             path=spec.path,
-            interface=format_spec(spec),
+            # asked again for some names only, the model sees only those (else it
+            # writes more cases for the first function)
+            interface=format_spec(
+                spec
+                if names == offered
+                else spec.model_copy(
+                    update={"interface": [f for f in spec.interface if f.name in names]}
+                )
+            ),
             stories=stories_for(prd, spec, fallback=False),
             names=", ".join(names),
             cli=with_cli,
