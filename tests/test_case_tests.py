@@ -503,3 +503,26 @@ def test_a_scenario_copying_the_prompts_placeholders_is_left_out():
     )
     suite = case_tests(copied, CLI)
     assert suite.content is None and "placeholders" in suite.dropped[0]
+
+
+def test_cases_naming_a_file_run_in_their_own_directory(tmp_path):
+    todo = FileSpec(
+        path="todo.py",
+        responsibility="todo list",
+        interface=[FunctionSpec(name="add", signature="def add(path: str, text: str) -> int")],
+    )
+    code = (
+        "import json, os\n\n\ndef add(path: str, text: str) -> int:\n"
+        "    items = json.load(open(path)) if os.path.exists(path) else []\n"
+        "    items.append(text)\n    json.dump(items, open(path, 'w'))\n    return len(items)\n"
+    )
+    suite = case_tests(
+        cases(case("add('tasks.json', 'milk')", "1", "first"), case("add('t.json', 'x')", "1")),
+        todo,
+    )
+    assert suite.content.count("monkeypatch.chdir(tmp_path)") == 2
+    files = {"todo.py": code, "tests/test_todo.py": suite.content, "textstats/x.py": ""}
+    first = run_pytest(tmp_path, files)
+    again = run_pytest(tmp_path, files)  # a second run finds no tasks.json left behind
+    assert first.returncode == again.returncode == 0
+    assert not (tmp_path / "tasks.json").exists()

@@ -356,6 +356,20 @@ def _check_case(
     return checked, ""
 
 
+def _names_a_file(c: _Checked) -> bool:
+    """Whether a string literal of the case looks like a relative file name."""
+    for source in [*c.setup, c.call]:
+        for node in ast.walk(ast.parse(source)):
+            if (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and _FILE_ARG.fullmatch(node.value)
+                and not node.value.startswith("/")
+            ):
+                return True
+    return False
+
+
 def _slug(text: str, taken: set[str], prefix: str = "test_") -> str:
     words = re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")[:40].strip("_") or "case"
     name = prefix + words
@@ -532,6 +546,11 @@ def case_tests(cases: TestCases, spec: FileSpec) -> CaseSuite:
         name = _slug(said or f"{c.name} {c.behaviour}", taken)
         lines = [*c.setup, *_assertion(c)]
         args = "tmp_path" if uses_tmp else ""
+        if _names_a_file(c):
+            # add('tasks.json', ...): each test in its own directory, or the tests share
+            # (and keep appending to) one real file in the project
+            lines.insert(0, "monkeypatch.chdir(tmp_path)")
+            args = "tmp_path, monkeypatch"
         body = "".join(textwrap.indent(ln, "    ") + "\n" for ln in lines)
         bodies.append(f"def {name}({args}):\n{body}")
         imports |= c.uses
