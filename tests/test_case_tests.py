@@ -526,3 +526,50 @@ def test_cases_naming_a_file_run_in_their_own_directory(tmp_path):
     again = run_pytest(tmp_path, files)  # a second run finds no tasks.json left behind
     assert first.returncode == again.returncode == 0
     assert not (tmp_path / "tasks.json").exists()
+
+
+def test_a_file_named_missing_is_not_created_and_main_runs_as_a_script(tmp_path):
+    from softco.quality.reshape import main_guard
+
+    missing = CliTestCases.model_validate(
+        {
+            "cases": [],
+            "cli": [
+                {
+                    "behaviour": "missing file",
+                    "files": [{"name": "missing.txt", "content": ""}],
+                    "steps": [{"argv": ["missing.txt"], "exit_code": 1}],
+                }
+            ],
+        }
+    )
+    suite = case_tests(missing, CLI)
+    assert "missing.txt').write_text" not in suite.content
+    files = {
+        "textstats/core.py": GOOD_CORE,
+        "textstats/cli.py": GOOD_CLI,
+        "tests/test_cli.py": suite.content,
+    }
+    assert run_pytest(tmp_path, files).returncode == 0
+    guarded = main_guard(CLI, GOOD_CLI)
+    assert guarded.endswith('if __name__ == "__main__":\n    raise SystemExit(main())\n')
+    assert main_guard(CLI, guarded) == guarded and main_guard(CORE, GOOD_CORE) == GOOD_CORE
+    (tmp_path / "t.txt").write_text("a b c")
+    ran = subprocess.run(
+        [sys.executable, "-m", "textstats.cli", "t.txt"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"PYTHONPATH": str(tmp_path)},
+    )
+    assert ran.returncode == 0 and ran.stdout == ""  # without the guard nothing runs
+    (tmp_path / "textstats" / "cli.py").write_text(guarded)
+    ran = subprocess.run(
+        [sys.executable, "-m", "textstats.cli", "t.txt"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert ran.returncode == 0 and "words: 3" in ran.stdout

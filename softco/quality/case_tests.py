@@ -423,6 +423,9 @@ def _strip_program(argv: list[str], spec: FileSpec) -> list[str]:
 
 
 _PLACEHOLDER = re.compile(r"<[^<>]*>")
+_MEANT_ABSENT = re.compile(
+    r"missing|nonexist|non_exist|not[_-]?found|does[_-]?not[_-]?exist|no[_-]?such", re.I
+)
 
 
 def _cli_lines(case: CliCase, spec: FileSpec) -> tuple[list[str] | None, str]:
@@ -433,8 +436,11 @@ def _cli_lines(case: CliCase, spec: FileSpec) -> tuple[list[str] | None, str]:
     for f in case.files:
         if not _FILE_NAME.fullmatch(f.name) or ".." in f.name:
             return None, f"file name {f.name!r} is not a plain name"
+        if _MEANT_ABSENT.search(f.name):
+            # the grammar asks for at least one file; "missing.txt" is meant not to exist
+            continue
         lines.append(f"(tmp_path / {f.name!r}).write_text({f.content!r}, encoding='utf-8')")
-    given = {f.name for f in case.files}
+    given = {f.name for f in case.files if not _MEANT_ABSENT.search(f.name)}
     for n, step in enumerate(case.steps):
         argv = _strip_program(step.argv, spec)
         if any(a.startswith("/") or ".." in a.split("/") for a in argv):

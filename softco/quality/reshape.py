@@ -530,15 +530,38 @@ def drop_self_import(spec: FileSpec, content: str) -> str:
     )
 
 
+def main_guard(spec: FileSpec, content: str) -> str:
+    """Append ``if __name__ == "__main__": raise SystemExit(main())`` where it is missing.
+
+    A module whose interface offers ``main`` is run as ``python -m pkg.cli``;
+    without the guard that command does nothing and exits 0 (a demo run's CLI
+    "passed" its ``--help`` smoke run while printing nothing).
+    """
+    if not any(fn.name == "main" for fn in spec.interface):
+        return content
+    try:
+        tree = ast.parse(content)
+    except SyntaxError:
+        return content
+    defines_main = any(
+        isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef) and n.name == "main"
+        for n in tree.body
+    )
+    guarded = any(isinstance(n, ast.If) and "__name__" in ast.unparse(n.test) for n in tree.body)
+    if not defines_main or guarded:
+        return content
+    return content.rstrip() + '\n\n\nif __name__ == "__main__":\n    raise SystemExit(main())\n'
+
+
 def tidy(spec: FileSpec, content: str, design: Design) -> str:
     """Every mechanical repair above, in order, on one generated module.
 
     Each is certain from the design alone, so none costs a model call: a
     self-import goes, stateless-class methods are lifted, a variable named
     after the function it calls is renamed, ``argv = []`` reads the process's
-    arguments, a dependency's copied functions become imports, and forgotten
-    imports are added.
+    arguments, a dependency's copied functions become imports, forgotten
+    imports are added, and a module offering ``main`` runs it as a script.
     """
     text = lift_methods(spec, drop_self_import(spec, content))
     text = import_instead(spec, argv_default(unshadow(text)), design)
-    return import_missing(spec, text, design)
+    return main_guard(spec, import_missing(spec, text, design))
