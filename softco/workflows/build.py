@@ -221,7 +221,8 @@ def write_module(
         ),
     )
     if rt.settings.workflow.static_gates:
-        content = _write_missing_functions(rt, ctx, spec, design, prd, content)
+        # tidy again: a file that did not parse before had none of the repairs
+        content = reshape(spec, _write_missing_functions(rt, ctx, spec, design, prd, content))
     rt.workspace.write(spec.path, content)
     rt.events.emit(FileStatus(path=spec.path, status="written", generation=gen))
     rt.remember_files({spec.path: content}, phase="code")
