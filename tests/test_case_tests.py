@@ -573,3 +573,18 @@ def test_a_file_named_missing_is_not_created_and_main_runs_as_a_script(tmp_path)
         timeout=60,
     )
     assert ran.returncode == 0 and "words: 3" in ran.stdout
+
+
+def test_an_unusable_second_answer_keeps_the_first_answers_cases():
+    from softco.artifacts import PRD
+    from softco.config import Settings
+    from softco.demo_script import PRD as DEMO_PRD
+    from softco.llm import ScriptedLLM
+    from softco.roles import RoleContext, tester
+
+    first = {"cases": [case("word_count('a b')", "2")]}
+    llm = ScriptedLLM(by_role={"tester": [first]}, default="not json at all")
+    ctx = RoleContext(llm=llm, settings=Settings(), phase="test")
+    suite = tester.write_cases(ctx, CORE, PRD.model_validate(DEMO_PRD))
+    assert suite.kept == 1 and "word_count('a b') == 2" in suite.content
+    assert len(llm.transport.requests) == 4  # the first answer, then 1 + 2 re-asks that failed
