@@ -7,7 +7,7 @@ import sys
 
 from softco.artifacts import Design, FileSpec, FunctionSpec
 from softco.quality.case_tests import case_tests, takes_argv
-from softco.quality.reshape import import_instead
+from softco.quality.repairs import import_instead
 from softco.roles.schemas import CliTestCases, TestCases
 
 CORE = FileSpec(
@@ -217,7 +217,7 @@ def test_a_copy_of_a_dependency_function_becomes_an_import():
 
 
 def test_forgotten_imports_of_dependencies_and_stdlib_modules_are_added():
-    from softco.quality.reshape import import_missing
+    from softco.quality.repairs import import_missing
 
     design = Design.model_validate(
         {"title": "t", "summary": "s", "files": [CORE.model_dump(), CLI.model_dump()]}
@@ -235,7 +235,7 @@ def test_forgotten_imports_of_dependencies_and_stdlib_modules_are_added():
 
 
 def test_a_variable_named_after_the_function_it_calls_is_renamed(tmp_path):
-    from softco.quality.reshape import unshadow
+    from softco.quality.repairs import unshadow
 
     src = (
         "from textstats.core import top_words\n\n\n"
@@ -347,7 +347,7 @@ def test_a_main_call_among_the_cases_becomes_a_command_line_check():
 
 
 def test_an_empty_argv_default_becomes_the_process_arguments():
-    from softco.quality.reshape import argv_default, tidy
+    from softco.quality.repairs import argv_default, tidy
 
     design = Design.model_validate(
         {"title": "t", "summary": "s", "files": [CORE.model_dump(), CLI.model_dump()]}
@@ -365,7 +365,7 @@ def test_an_empty_argv_default_becomes_the_process_arguments():
 
 
 def test_a_module_importing_itself_loses_that_line():
-    from softco.quality.reshape import drop_self_import
+    from softco.quality.repairs import drop_self_import
 
     src = (
         "from textstats.core import word_count, top_words\nimport re\n\n\ndef f():\n    return 1\n"
@@ -454,7 +454,7 @@ def main(argv=None) -> int:
 
 
 def test_a_loop_variable_that_is_called_is_not_renamed():
-    from softco.quality.reshape import unshadow
+    from softco.quality.repairs import unshadow
 
     src = (
         "def step(x):\n    return x\n\n\n"
@@ -529,7 +529,7 @@ def test_cases_naming_a_file_run_in_their_own_directory(tmp_path):
 
 
 def test_a_file_named_missing_is_not_created_and_main_runs_as_a_script(tmp_path):
-    from softco.quality.reshape import main_guard
+    from softco.quality.repairs import main_guard
 
     missing = CliTestCases.model_validate(
         {

@@ -16,7 +16,8 @@ from softco.artifacts import PRD, Design, FileSpec, ReviewReport, depgraph
 from softco.errors import ArtifactInvalid, DesignInvalid
 from softco.events import DesignReady, FileStatus, ReviewDone
 from softco.quality import gates
-from softco.quality.reshape import add_function, tidy
+from softco.quality.repairs import tidy
+from softco.quality.reshape import add_function
 from softco.roles import architect, coder, reviewer
 from softco.workflows.design_check import (
     complete_design,
@@ -195,7 +196,7 @@ def write_module(
         seed=seed,
     )
 
-    # mechanical repairs certain from the design (quality.reshape.tidy), without a re-ask
+    # mechanical repairs certain from the design (quality.repairs.tidy), without a re-ask
     def reshape(spec: FileSpec, text: str) -> str:
         return tidy(spec, text, design) if rt.settings.workflow.static_gates else text
 

@@ -1,0 +1,297 @@
+"""Repairs of a module's wiring, certain from the design alone: imports, names, ``main``.
+
+Split from ``reshape`` (which reshapes functions: lifting, splicing, adding).
+Each function here takes the module text and returns it fixed or unchanged,
+never raises on model output, and needs no model call; ``tidy`` runs them all
+on every generated module (``workflows.build``).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from softco.artifacts import Design, FileSpec, module_name
+from softco.artifacts.paths import STDLIB_NAMES
+from softco.quality.analysis import missing_names
+from softco.quality.reshape import after_preamble, lift_methods, source_lines
+
+
+def _providers(spec: FileSpec, design: Design) -> dict[str, str]:
+    """Name -> module, for every name the interfaces of ``spec``'s dependencies offer."""
+    provider: dict[str, str] = {}
+    for dep in design.files:
+        if dep.path in spec.depends_on:
+            for fn in dep.interface:
+                provider.setdefault(fn.name, module_name(dep.path))
+    return provider
+
+
+def import_missing(spec: FileSpec, content: str, design: Design) -> str:
+    """Add the imports a module forgot: a dependency's names, standard-library modules.
+
+    ``word_count`` used in ``cli.py`` but imported nowhere, while the design
+    says ``core.py`` (a dependency) offers it, or ``argparse.ArgumentParser``
+    without ``import argparse``: the missing line is certain, so it is added
+    instead of re-asking the model (whose re-ask often pastes a copy instead).
+    """
+    try:
+        tree = ast.parse(content)
+    except SyntaxError:
+        return content
+    missing = missing_names(tree, spec.path)
+    if not missing:
+        return content
+    provider = _providers(spec, design)
+    own = module_name(spec.path)
+    # a module name only where it is used as one (argparse.X), not a forgotten variable
+    bases = {
+        n.value.id
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name)
+    }
+    lines: list[str] = [f"import {name}" for name in sorted(missing & STDLIB_NAMES & bases)]
+    by_module: dict[str, list[str]] = {}
+    for name in sorted(missing):
+        if name in provider and provider[name] != own:
+            by_module.setdefault(provider[name], []).append(name)
+    lines += [f"from {mod} import {', '.join(names)}" for mod, names in by_module.items()]
+    if not lines:
+        return content
+    at = after_preamble(tree)
+    text = source_lines(content)
+    return "\n".join([*text[:at], *lines, *text[at:]]).rstrip() + "\n"
+
+
+def import_instead(spec: FileSpec, content: str, design: Design) -> str:
+    """Replace a module's own copies of what its dependencies provide by an import.
+
+    A small model writing ``cli.py`` re-implements ``word_count`` beside
+    ``main`` instead of importing it from ``core.py``, so the two files drift
+    apart and the CLI's copy goes untested. When a top-level function or
+    class of ``content`` is not in ``spec``'s own interface but is in the
+    interface of a file ``spec`` depends on, the copy is deleted and the name
+    imported from that file — the design already said where it lives.
+    """
+    own = {fn.name for fn in spec.interface}
+    provider = _providers(spec, design)
+    try:
+        tree = ast.parse(content)
+    except SyntaxError:
+        return content
+    copies = [
+        node
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+        and node.name in provider
+        and node.name not in own
+    ]
+    if not copies:
+        return content
+    drop = {
+        i
+        for node in copies
+        for i in range(
+            min(d.lineno for d in [node, *node.decorator_list]), (node.end_lineno or 0) + 1
+        )
+    }
+    lines = source_lines(content)
+    at = after_preamble(tree)
+    by_module: dict[str, list[str]] = {}
+    for node in copies:
+        by_module.setdefault(provider[node.name], []).append(node.name)
+    imports = [f"from {mod} import {', '.join(names)}" for mod, names in by_module.items()]
+    kept = [text for i, text in enumerate(lines, 1) if i not in drop]
+    cut = sum(1 for i in range(1, at + 1) if i not in drop)
+    result = "\n".join([*kept[:cut], *imports, *kept[cut:]]).rstrip() + "\n"
+    return re.sub(r"\n{4,}", "\n\n\n", result)
+
+
+def _body_nodes(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.AST]:
+    """Every node of the function's body (not its annotations, defaults or decorators)."""
+    return [n for stmt in fn.body for n in ast.walk(stmt)]
+
+
+def _shadow_edits(
+    fn: ast.FunctionDef | ast.AsyncFunctionDef, module_names: set[str]
+) -> list[tuple[int, int, str]]:
+    """Positions to rename for each ``x = x(...)`` whose ``x`` is a module-level name.
+
+    Only when the first binding of ``x`` in the body is that plain assignment
+    (so ``for step in steps: x = step(x)`` — a loop variable called — is left alone).
+    """
+    nodes = _body_nodes(fn)
+    params = {a.arg for a in [*fn.args.posonlyargs, *fn.args.args, *fn.args.kwonlyargs]}
+    edits: list[tuple[int, int, str]] = []
+    for name in module_names - params:
+        stores = [
+            n
+            for n in nodes
+            if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store)
+        ]
+        if not stores:
+            continue
+        first = min(stores, key=lambda n: (n.lineno, n.col_offset))
+        owner = next(
+            (a for a in nodes if isinstance(a, ast.Assign) and any(t is first for t in a.targets)),
+            None,
+        )
+        calls_itself = owner is not None and any(
+            isinstance(c, ast.Call) and isinstance(c.func, ast.Name) and c.func.id == name
+            for c in ast.walk(owner.value)
+        )
+        if not calls_itself:
+            continue
+        funcs = {
+            id(c.func)
+            for c in nodes
+            if isinstance(c, ast.Call) and isinstance(c.func, ast.Name) and c.func.id == name
+        }
+        edits += [
+            (n.lineno, n.col_offset, name)
+            for n in nodes
+            if isinstance(n, ast.Name) and n.id == name and id(n) not in funcs
+        ]
+    return edits
+
+
+def unshadow(content: str) -> str:
+    """Rename a local variable that shadows the module-level function it is assigned from.
+
+    ``top_words = top_words(text, n)`` inside ``main`` makes ``top_words`` local
+    to the whole function, so the call raises ``UnboundLocalError`` — a small
+    model's favourite variable name is the function's own. Every use of the
+    name in that function except as the called function becomes
+    ``<name>_result``; nothing else changes, comments and layout included.
+    """
+    try:
+        tree = ast.parse(content)
+    except SyntaxError:
+        return content
+    module_names = {
+        n.name
+        for n in tree.body
+        if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+    }
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom | ast.Import):
+            module_names |= {(a.asname or a.name).split(".")[0] for a in node.names}
+    edits: list[tuple[int, int, str]] = []  # (line, column, name): replace name there
+    for fn in ast.walk(tree):
+        if isinstance(fn, ast.FunctionDef | ast.AsyncFunctionDef):
+            edits += _shadow_edits(fn, module_names)
+    if not edits:
+        return content
+    lines = source_lines(content, keepends=True)
+    for line, col, name in sorted(set(edits), reverse=True):
+        text = lines[line - 1]
+        start = len(text.encode()[:col].decode(errors="ignore"))  # col_offset counts bytes
+        lines[line - 1] = text[:start] + f"{name}_result" + text[start + len(name) :]
+    return "".join(lines)
+
+
+def argv_default(content: str) -> str:
+    """In ``main``, ``if argv is None: argv = []`` becomes ``argv = sys.argv[1:]``.
+
+    With ``[]`` the installed command ignores its real arguments (``--help``
+    fails with a usage error); ``None`` means "the process's arguments" for
+    the ``main(argv=None)`` the interface asks for. ``import sys`` is added by
+    ``import_missing`` after the file's preamble.
+    """
+    try:
+        tree = ast.parse(content)
+    except SyntaxError:
+        return content
+    targets: list[int] = []
+    for fn in tree.body:
+        if not isinstance(fn, ast.FunctionDef) or fn.name != "main":
+            continue
+        for node in fn.body:
+            if (
+                isinstance(node, ast.If)
+                and ast.unparse(node.test) == "argv is None"
+                and len(node.body) == 1
+                and isinstance(node.body[0], ast.Assign)
+                and ast.unparse(node.body[0]) == "argv = []"
+            ):
+                targets.append(node.body[0].lineno)
+    if not targets:
+        return content
+    lines = source_lines(content, keepends=True)
+    for ln in targets:
+        lines[ln - 1] = re.sub(r"argv\s*=\s*\[\s*\]", "argv = sys.argv[1:]", lines[ln - 1], count=1)
+    return "".join(lines)
+
+
+def drop_self_import(spec: FileSpec, content: str) -> str:
+    """Delete top-level ``from <this module> import ...`` lines.
+
+    A small model asked to repair ``core.py`` sometimes writes its CLI instead,
+    starting with ``from textstats.core import ...``: the import can never
+    work (the module imports itself half-initialised), and once it is gone the
+    missing functions are written one at a time into the file.
+    """
+    own = module_name(spec.path)
+    if spec.path.endswith("__init__.py"):
+        return content  # a package re-exporting its submodules imports from itself rightly
+    try:
+        tree = ast.parse(content)
+    except SyntaxError:
+        return content
+    shared = {  # lines holding more than one statement (import os; from own import x)
+        ln
+        for n in tree.body
+        for ln in range(n.lineno, (n.end_lineno or n.lineno) + 1)
+        if sum(m.lineno <= ln <= (m.end_lineno or m.lineno) for m in tree.body) > 1
+    }
+    spans = [
+        (n.lineno, n.end_lineno or n.lineno)
+        for n in tree.body
+        if isinstance(n, ast.ImportFrom)
+        and n.level == 0
+        and n.module == own
+        and not shared & set(range(n.lineno, (n.end_lineno or n.lineno) + 1))
+    ]
+    if not spans:
+        return content
+    drop = {i for a, b in spans for i in range(a, b + 1)}
+    return "".join(
+        line for i, line in enumerate(source_lines(content, keepends=True), 1) if i not in drop
+    )
+
+
+def main_guard(spec: FileSpec, content: str) -> str:
+    """Append ``if __name__ == "__main__": raise SystemExit(main())`` where it is missing.
+
+    A module whose interface offers ``main`` is run as ``python -m pkg.cli``;
+    without the guard that command does nothing and exits 0 (a demo run's CLI
+    "passed" its ``--help`` smoke run while printing nothing).
+    """
+    if not any(fn.name == "main" for fn in spec.interface):
+        return content
+    try:
+        tree = ast.parse(content)
+    except SyntaxError:
+        return content
+    defines_main = any(
+        isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef) and n.name == "main"
+        for n in tree.body
+    )
+    guarded = any(isinstance(n, ast.If) and "__name__" in ast.unparse(n.test) for n in tree.body)
+    if not defines_main or guarded:
+        return content
+    return content.rstrip() + '\n\n\nif __name__ == "__main__":\n    raise SystemExit(main())\n'
+
+
+def tidy(spec: FileSpec, content: str, design: Design) -> str:
+    """Every mechanical repair above, in order, on one generated module.
+
+    Each is certain from the design alone, so none costs a model call: a
+    self-import goes, stateless-class methods are lifted, a variable named
+    after the function it calls is renamed, ``argv = []`` reads the process's
+    arguments, a dependency's copied functions become imports, forgotten
+    imports are added, and a module offering ``main`` runs it as a script.
+    """
+    text = lift_methods(spec, drop_self_import(spec, content))
+    text = import_instead(spec, argv_default(unshadow(text)), design)
+    return main_guard(spec, import_missing(spec, text, design))
