@@ -31,17 +31,22 @@ from typing import Any
 
 from softco.artifacts import FileSpec, module_name
 from softco.artifacts.cases import CallCase, CliCase, CliStep, TestCases
-from softco.quality.oracle import computed
+from softco.quality.case_checks import (
+    called_name,
+    check_call,
+    conform,
+    expected_value,
+    fits,
+    literal_value,
+    parse_call,
+    path_valued,
+    stated_signatures,
+)
 
 PER_NAME = 3
 MAX_CASES = 8
 _UNSAFE = {"exec", "eval", "compile", "__import__", "input", "exit", "quit", "breakpoint", "open"}
 _BUILTINS = {n for n in dir(builtins) if not n.startswith("_")} - _UNSAFE
-_RAISES = re.compile(
-    r"^\s*(?:(?:raises?\s+|pytest\.raises\()([A-Z]\w*)|([A-Z]\w*(?:Error|Exception)))"
-    r"\)?\s*(?:[:(].*)?$",
-    re.S,
-)
 _FILE_NAME = re.compile(r"^[\w][\w.-]*$")
 _FILE_ARG = re.compile(r"^[\w./-]*\w\.[A-Za-z]{1,4}$")
 _NOT_IN_A_TEST = (ast.Await, ast.Yield, ast.YieldFrom, ast.Return, ast.Lambda)
@@ -67,213 +72,6 @@ class CaseSuite:
     """The module's names at least one kept call case uses."""
 
 
-def _signatures(spec: FileSpec) -> dict[str, ast.FunctionDef | ast.AsyncFunctionDef]:
-    found = {}
-    for fn in spec.interface:
-        try:
-            node = ast.parse(fn.signature + ":\n    ...").body[0]
-        except SyntaxError:
-            continue
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-            found[fn.name] = node
-    return found
-
-
-def _fits(value: Any, annotation: ast.expr | None) -> bool:
-    """Whether a literal ``value`` can be what ``annotation`` describes (unknown: yes)."""
-    if annotation is None:
-        return True
-    if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
-        return _fits(value, annotation.left) or _fits(value, annotation.right)
-    if isinstance(annotation, ast.Constant) and annotation.value is None:
-        return value is None
-    base = annotation.value if isinstance(annotation, ast.Subscript) else annotation
-    name = base.id if isinstance(base, ast.Name) else ""
-    name = {"List": "list", "Dict": "dict", "Tuple": "tuple", "Set": "set"}.get(name, name)
-    if name == "Optional":
-        return value is None or _fits(value, getattr(annotation, "slice", None))
-    checks: dict[str, Any] = {
-        "str": lambda v: isinstance(v, str),
-        "int": lambda v: isinstance(v, int) and not isinstance(v, bool),
-        "float": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
-        "bool": lambda v: isinstance(v, bool),
-        "list": lambda v: isinstance(v, list),
-        "dict": lambda v: isinstance(v, dict),
-        "tuple": lambda v: isinstance(v, tuple | list),
-        "set": lambda v: isinstance(v, set | frozenset | list),
-        "None": lambda v: v is None,
-    }
-    check = checks.get(name)
-    return True if check is None else bool(check(value))
-
-
-def _conform(value: Any, annotation: ast.expr | None) -> Any:
-    """Shape a JSON value like the annotation: lists to tuples, string keys to int keys.
-
-    JSON has no tuples and only string keys, so ``[["a", 2]]`` written for a
-    ``list[tuple[str, int]]`` (or ``{"1": 2}`` for a ``dict[int, int]``) would
-    fail against correct code. A union tries each side until one fits.
-    """
-    if annotation is None:
-        return value
-    if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
-        for side in (annotation.left, annotation.right):
-            shaped = _conform(value, side)
-            if _fits(shaped, side):
-                return shaped
-        return value
-    if not isinstance(annotation, ast.Subscript | ast.Name):
-        return value
-    base = annotation.value if isinstance(annotation, ast.Subscript) else annotation
-    name = base.id.lower() if isinstance(base, ast.Name) else ""
-    inner = annotation.slice if isinstance(annotation, ast.Subscript) else None
-    if name == "optional" and inner is not None:
-        return value if value is None else _conform(value, inner)
-    if name == "tuple" and isinstance(value, list):
-        value = tuple(value)
-    if name == "list" and isinstance(value, list) and inner is not None:
-        return [_conform(v, inner) for v in value]
-    if name == "dict" and isinstance(value, dict) and isinstance(inner, ast.Tuple):
-        key_type = ast.unparse(inner.elts[0]) if inner.elts else ""
-        shaped = {}
-        for k, v in value.items():
-            if key_type == "int" and isinstance(k, str) and k.lstrip("-").isdecimal():
-                k = int(k)
-            shaped[k] = _conform(v, inner.elts[-1])
-        return shaped
-    if (
-        name == "tuple"
-        and isinstance(value, tuple)
-        and isinstance(inner, ast.Tuple)
-        and len(inner.elts) == len(value)
-    ):
-        return tuple(_conform(v, a) for v, a in zip(value, inner.elts, strict=True))
-    return value
-
-
-def _literal(node: ast.expr) -> tuple[bool, Any]:
-    try:
-        return True, ast.literal_eval(node)
-    except (ValueError, SyntaxError, TypeError, RecursionError, MemoryError):
-        return False, None
-
-
-def _path_valued(node: ast.expr, paths: set[str]) -> bool:
-    """An expression that is a ``pathlib.Path`` (``tmp_path / 'x'`` or a name bound to one)."""
-    if isinstance(node, ast.Name):
-        return node.id in paths or node.id == "tmp_path"
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
-        return _path_valued(node.left, paths)
-    return False
-
-
-def _check_call(
-    call: ast.Call, fn: ast.FunctionDef | ast.AsyncFunctionDef, paths: set[str]
-) -> str | None:
-    """Bind ``call``'s arguments to ``fn``'s parameters; fix Path-for-str; say what is wrong."""
-    a = fn.args
-    positional = [*a.posonlyargs, *a.args]
-    if positional and positional[0].arg in ("self", "cls"):
-        positional = positional[1:]
-    if len(call.args) > len(positional) and a.vararg is None:
-        return f"{fn.name} takes {len(positional)} positional arguments, not {len(call.args)}"
-    names = {p.arg: p for p in [*positional, *a.kwonlyargs]}
-    bound: dict[str, ast.expr] = {p.arg: v for p, v in zip(positional, call.args, strict=False)}
-    for kw in call.keywords:
-        if kw.arg is None:
-            continue
-        if kw.arg not in names and a.kwarg is None:
-            return f"{fn.name} has no parameter {kw.arg!r}"
-        bound[kw.arg] = kw.value
-    n_defaults = len(a.defaults)
-    required = [p.arg for p in positional[: len(positional) - n_defaults]]
-    required += [p.arg for p, d in zip(a.kwonlyargs, a.kw_defaults, strict=True) if d is None]
-    missing = [r for r in required if r not in bound]
-    if missing and not any(isinstance(x, ast.Starred) for x in call.args):
-        return f"{fn.name} needs {', '.join(missing)}"
-    for pname, value in bound.items():
-        param = names.get(pname)
-        annotation = param.annotation if param is not None else None
-        if annotation is None:
-            continue
-        if _path_valued(value, paths) and _wants_str(annotation):
-            wrapped = ast.Call(func=ast.Name("str", ast.Load()), args=[value], keywords=[])
-            _replace_argument(call, value, wrapped)
-            continue
-        ok, literal = _literal(value)
-        if ok and not _fits(literal, annotation):
-            return f"{fn.name}({pname}: {ast.unparse(annotation)}) given {ast.unparse(value)}"
-    return None
-
-
-def _wants_str(annotation: ast.expr) -> bool:
-    """Whether ``str`` itself is one of the annotation's alternatives (not ``list[str]``)."""
-    if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
-        return _wants_str(annotation.left) or _wants_str(annotation.right)
-    if isinstance(annotation, ast.Subscript) and ast.unparse(annotation.value) == "Optional":
-        return _wants_str(annotation.slice)
-    return isinstance(annotation, ast.Name) and annotation.id == "str"
-
-
-def _replace_argument(call: ast.Call, old: ast.expr, new: ast.expr) -> None:
-    call.args = [new if arg is old else arg for arg in call.args]
-    for kw in call.keywords:
-        if kw.value is old:
-            kw.value = new
-
-
-_TYPE_WORDS = {"str", "string", "strings", "int", "integer", "float", "list", "dict", "bool"}
-
-
-def _expected(expected: Any, offered: set[str], returns: ast.expr | None) -> tuple[str, Any] | None:
-    """("raises", name) or ("value", python value), else None (prose, names, code).
-
-    A JSON value is taken as it is; a string is Python source first (a literal,
-    arithmetic, ``raises X``), else — where the function returns ``str`` — the
-    text itself (but never a type name like ``"strings"``).
-    """
-    if not isinstance(expected, str):
-        return ("value", expected)
-    raised = _RAISES.match(expected)
-    if raised:
-        name = raised.group(1) or raised.group(2)
-        builtin = isinstance(getattr(builtins, name, None), type) and issubclass(
-            getattr(builtins, name), BaseException
-        )
-        return ("raises", name) if builtin or name in offered else None
-    as_text = (
-        returns is not None and _wants_str(returns) and expected.strip().lower() not in _TYPE_WORDS
-    )
-    source = computed(expected) or expected.strip()
-    try:
-        ok, value = _literal(ast.parse(source, mode="eval").body)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        ok, value = False, None
-    if ok and (not as_text or _fits(value, returns)):
-        return ("value", value)
-    return ("value", expected) if as_text else None
-
-
-def _called_name(node: ast.expr) -> str:
-    if isinstance(node, ast.Call):
-        func = node.func
-        if isinstance(func, ast.Name):
-            return func.id
-        if isinstance(func, ast.Attribute):
-            return func.attr
-    if isinstance(node, ast.Attribute):
-        return node.attr
-    return ""
-
-
-def _parse_call(call: str) -> ast.Expression:
-    """Parse the call; an apostrophe inside a quoted word (``'It's'``) is escaped first."""
-    try:
-        return ast.parse(call.strip(), mode="eval")
-    except SyntaxError:
-        return ast.parse(re.sub(r"(?<=[A-Za-z])'(?=[a-z])", r"\\'", call.strip()), mode="eval")
-
-
 @dataclass
 class _Checked:
     name: str
@@ -293,7 +91,7 @@ def _check_case(
     setup_src = "\n".join(line.rstrip() for line in case.setup if line.strip())
     try:
         setup = ast.parse(setup_src)
-        call_tree = _parse_call(case.call)
+        call_tree = parse_call(case.call)
     except (SyntaxError, ValueError):
         return None, "does not parse"
     if any(isinstance(n, _NOT_IN_SETUP) for n in ast.walk(setup)):
@@ -306,7 +104,7 @@ def _check_case(
     paths = {
         t.id
         for stmt in setup.body
-        if isinstance(stmt, ast.Assign) and _path_valued(stmt.value, set())
+        if isinstance(stmt, ast.Assign) and path_valued(stmt.value, set())
         for t in stmt.targets
         if isinstance(t, ast.Name)
     }
@@ -328,11 +126,11 @@ def _check_case(
     target = body.func.id if isinstance(body, ast.Call) and isinstance(body.func, ast.Name) else ""
     if isinstance(body, ast.Call) and target in signatures:
         fn = signatures[target]
-        problem = _check_call(body, fn, paths)
+        problem = check_call(body, fn, paths)
         if problem:
             return None, problem
         returns = fn.returns
-    expected = _expected(case.expected, offered, returns)
+    expected = expected_value(case.expected, offered, returns)
     shown = str(case.expected)[:40]
     if expected is None:
         return None, f"expected {shown!r} is not a Python value"
@@ -340,11 +138,11 @@ def _check_case(
     if kind == "value" and not _finite(value):
         return None, f"expected {shown!r} is not a finite value"
     if kind == "value" and returns is not None:
-        value = _conform(value, returns)
-        if not _fits(value, returns):
+        value = conform(value, returns)
+        if not fits(value, returns):
             return None, f"expected {shown!r} does not fit -> {ast.unparse(returns)}"
     checked = _Checked(
-        name=_called_name(body) or "value",
+        name=called_name(body) or "value",
         behaviour=case.behaviour,
         setup=[ast.unparse(s) for s in setup.body],
         call=ast.unparse(body),
@@ -478,7 +276,7 @@ def _main_call(case: CallCase) -> CliCase | None:
         and not case.setup
     ):
         return None
-    ok, argv = _literal(node.args[0])
+    ok, argv = literal_value(node.args[0])
     code = case.expected
     if isinstance(code, str) and code.strip().lstrip("-").isdecimal():
         code = int(code.strip())
@@ -507,7 +305,7 @@ _EXIT_CODE = '''def _exit_code(main, argv):
 
 def takes_argv(spec: FileSpec) -> bool:
     """Whether ``spec`` offers ``main`` with an argv parameter (an interactive main does not)."""
-    fn = _signatures(spec).get("main")
+    fn = stated_signatures(spec).get("main")
     if fn is None:
         return False
     return bool(fn.args.posonlyargs or fn.args.args) or fn.args.vararg is not None
@@ -515,7 +313,7 @@ def takes_argv(spec: FileSpec) -> bool:
 
 def case_tests(cases: TestCases, spec: FileSpec) -> CaseSuite:
     """The pytest file for ``spec`` written from ``cases`` (see the module docstring)."""
-    signatures = _signatures(spec)
+    signatures = stated_signatures(spec)
     dropped: list[str] = []
     seen: set[tuple[tuple[str, ...], str]] = set()
     per_name: dict[str, int] = {}
