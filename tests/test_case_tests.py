@@ -347,7 +347,8 @@ def test_a_main_call_among_the_cases_becomes_a_command_line_check():
 
 
 def test_an_empty_argv_default_becomes_the_process_arguments():
-    from softco.quality.repairs import argv_default, tidy
+    from softco.quality.cli_argv import argv_default
+    from softco.quality.repairs import tidy
 
     design = Design.model_validate(
         {"title": "t", "summary": "s", "files": [CORE.model_dump(), CLI.model_dump()]}
@@ -529,7 +530,7 @@ def test_cases_naming_a_file_run_in_their_own_directory(tmp_path):
 
 
 def test_a_file_named_missing_is_not_created_and_main_runs_as_a_script(tmp_path):
-    from softco.quality.repairs import main_guard
+    from softco.quality.cli_argv import main_guard
 
     missing = CliTestCases.model_validate(
         {

@@ -14,6 +14,8 @@ import re
 from softco.artifacts import Design, FileSpec, module_name
 from softco.artifacts.paths import STDLIB_NAMES
 from softco.quality.analysis import missing_names
+from softco.quality.cli_argv import wire_main
+from softco.quality.contracts import documented_errors
 from softco.quality.reshape import after_preamble, lift_methods, source_lines
 
 
@@ -190,39 +192,6 @@ def unshadow(content: str) -> str:
     return "".join(lines)
 
 
-def argv_default(content: str) -> str:
-    """In ``main``, ``if argv is None: argv = []`` becomes ``argv = sys.argv[1:]``.
-
-    With ``[]`` the installed command ignores its real arguments (``--help``
-    fails with a usage error); ``None`` means "the process's arguments" for
-    the ``main(argv=None)`` the interface asks for. ``import sys`` is added by
-    ``import_missing`` after the file's preamble.
-    """
-    try:
-        tree = ast.parse(content)
-    except SyntaxError:
-        return content
-    targets: list[int] = []
-    for fn in tree.body:
-        if not isinstance(fn, ast.FunctionDef) or fn.name != "main":
-            continue
-        for node in fn.body:
-            if (
-                isinstance(node, ast.If)
-                and ast.unparse(node.test) == "argv is None"
-                and len(node.body) == 1
-                and isinstance(node.body[0], ast.Assign)
-                and ast.unparse(node.body[0]) == "argv = []"
-            ):
-                targets.append(node.body[0].lineno)
-    if not targets:
-        return content
-    lines = source_lines(content, keepends=True)
-    for ln in targets:
-        lines[ln - 1] = re.sub(r"argv\s*=\s*\[\s*\]", "argv = sys.argv[1:]", lines[ln - 1], count=1)
-    return "".join(lines)
-
-
 def drop_self_import(spec: FileSpec, content: str) -> str:
     """Delete top-level ``from <this module> import ...`` lines.
 
@@ -260,38 +229,18 @@ def drop_self_import(spec: FileSpec, content: str) -> str:
     )
 
 
-def main_guard(spec: FileSpec, content: str) -> str:
-    """Append ``if __name__ == "__main__": raise SystemExit(main())`` where it is missing.
-
-    A module whose interface offers ``main`` is run as ``python -m pkg.cli``;
-    without the guard that command does nothing and exits 0 (a demo run's CLI
-    "passed" its ``--help`` smoke run while printing nothing).
-    """
-    if not any(fn.name == "main" for fn in spec.interface):
-        return content
-    try:
-        tree = ast.parse(content)
-    except SyntaxError:
-        return content
-    defines_main = any(
-        isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef) and n.name == "main"
-        for n in tree.body
-    )
-    guarded = any(isinstance(n, ast.If) and "__name__" in ast.unparse(n.test) for n in tree.body)
-    if not defines_main or guarded:
-        return content
-    return content.rstrip() + '\n\n\nif __name__ == "__main__":\n    raise SystemExit(main())\n'
-
-
 def tidy(spec: FileSpec, content: str, design: Design) -> str:
     """Every mechanical repair above, in order, on one generated module.
 
     Each is certain from the design alone, so none costs a model call: a
     self-import goes, stateless-class methods are lifted, a variable named
-    after the function it calls is renamed, ``argv = []`` reads the process's
-    arguments, a dependency's copied functions become imports, forgotten
-    imports are added, and a module offering ``main`` runs it as a script.
+    after the function it calls is renamed, a dependency's copied functions
+    become imports, ``main`` reads its arguments as the interface says and
+    runs as a script (``cli_argv.wire_main``), a failed lookup raises the
+    exception the interface promises (``contracts``), and forgotten imports
+    are added.
     """
     text = lift_methods(spec, drop_self_import(spec, content))
-    text = import_instead(spec, argv_default(unshadow(text)), design)
-    return main_guard(spec, import_missing(spec, text, design))
+    text = wire_main(spec, import_instead(spec, unshadow(text), design))
+    text = documented_errors(spec, text)
+    return import_missing(spec, text, design)

@@ -1,0 +1,424 @@
+"""How a generated ``main(argv)`` reads its arguments, repaired without a model.
+
+The interface a brief states is ``main(argv: list[str] | None = None) -> int``:
+``argv`` holds the arguments *without* the program name, as ``argparse`` and
+every test call ``main(["data.txt"])`` assume. A 1.5B coder often writes the
+other convention — ``argv = sys.argv`` and then ``argv[1]`` — which works from
+the shell and fails every call through the interface. Repair samples share the
+habit, so agreement between them cannot catch it; it is certain from the code
+alone, so it is fixed here. Each function takes module text and returns it
+fixed or unchanged, and never raises on model output.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from softco.artifacts import FileSpec
+from softco.quality.reshape import source_lines
+
+_Edit = tuple[int, int, int, str]  # line, start col, end col (utf-8 bytes), new text
+
+
+def _main(tree: ast.Module) -> ast.FunctionDef | None:
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and node.name == "main":
+            return node
+    return None
+
+
+def _apply(content: str, edits: list[_Edit]) -> str:
+    """Replace single-line spans given in ``ast`` coordinates (byte columns)."""
+    lines = [line.encode("utf-8") for line in source_lines(content, keepends=True)]
+    for line, start, end, text in sorted(edits, reverse=True):
+        raw = lines[line - 1]
+        lines[line - 1] = raw[:start] + text.encode("utf-8") + raw[end:]
+    return b"".join(lines).decode("utf-8")
+
+
+def _int(node: ast.AST | None) -> int | None:
+    if isinstance(node, ast.Constant) and type(node.value) is int:
+        return node.value
+    return None
+
+
+def _at(node: ast.AST, text: str) -> _Edit:
+    return (node.lineno, node.col_offset, node.end_col_offset or node.col_offset, text)
+
+
+def _is_sys_argv(node: ast.AST) -> bool:
+    return (
+        isinstance(node, ast.Attribute)
+        and node.attr == "argv"
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "sys"
+    )
+
+
+def _len_compare_edits(call: ast.Call, parent: ast.AST | None) -> list[_Edit] | None:
+    """``len(argv) != 2`` → ``!= 1``; None when the comparison is not that simple."""
+    if not isinstance(parent, ast.Compare) or len(parent.comparators) != 1:
+        return None
+    other = parent.comparators[0] if parent.left is call else parent.left
+    value = _int(other)
+    if value is None or value < 1:
+        return None
+    return [_at(other, str(value - 1))]
+
+
+def _use_edits(
+    name: ast.Name, parents: dict[ast.AST, ast.AST]
+) -> tuple[list[_Edit], list[int]] | None:
+    """Edits for one read of ``argv`` and the indexes it reads; None when unclear."""
+    parent = parents.get(name)
+    if isinstance(parent, ast.Subscript) and parent.value is name:
+        index = _int(parent.slice)
+        if index is not None:
+            return ([_at(parent.slice, str(index - 1))] if index >= 1 else []), [index]
+        if isinstance(parent.slice, ast.UnaryOp):
+            return [], []  # argv[-1]: the same element either way
+        sl = parent.slice
+        if isinstance(sl, ast.Slice) and sl.upper is None and sl.step is None:
+            start = _int(sl.lower)
+            if start is not None and sl.lower is not None:
+                return [_at(sl.lower, str(start - 1))] if start >= 1 else [], [start]
+        return None
+    if isinstance(parent, ast.Call) and isinstance(parent.func, ast.Name):
+        if parent.func.id == "len" and parent.args == [name]:
+            edits = _len_compare_edits(parent, parents.get(parent))
+            return None if edits is None else (edits, [])
+        return None
+    if isinstance(parent, ast.Compare) and ast.unparse(parent) in {
+        f"{name.id} is None",
+        f"{name.id} is not None",
+    }:
+        return [], []
+    if isinstance(parent, ast.BoolOp) or (
+        isinstance(parent, ast.UnaryOp) and isinstance(parent.op, ast.Not)
+    ):
+        return [], []
+    if isinstance(parent, ast.If | ast.IfExp) and parent.test is name:
+        return [], []
+    return None
+
+
+def _assign_edits(node: ast.Assign | ast.AnnAssign) -> list[_Edit] | None:
+    """``argv = sys.argv`` (alone, or in ``x or sys.argv``) reads ``sys.argv[1:]``."""
+    edits: list[_Edit] = []
+    value = node.value
+    if value is None:
+        return None
+    parents = {
+        child: parent for parent in ast.walk(value) for child in ast.iter_child_nodes(parent)
+    }
+    for sub in ast.walk(value):
+        if _is_sys_argv(sub):
+            if isinstance(parents.get(sub), ast.Subscript):
+                continue  # already sys.argv[1:]
+            edits.append(_at(sub, "sys.argv[1:]"))
+        elif isinstance(sub, ast.Call):
+            return None  # argv = something computed: not a plain copy of the arguments
+    return edits
+
+
+def program_name_shift(content: str) -> str:
+    """Move ``main`` from "``argv[0]`` is the program" to the interface's convention.
+
+    Applied only when every use of the parameter is understood (indexing with
+    a constant, ``len(argv)`` compared with a constant, ``is None``, truth
+    tests, assignments from ``sys.argv``) and the code never reads ``argv[0]``
+    but does read ``argv[1]`` or ``argv[1:]`` — it then treats ``argv[0]`` as
+    the program name. Indexes and length limits drop by one and ``sys.argv``
+    becomes ``sys.argv[1:]``, so ``main(["f.txt"])`` and ``python -m pkg.cli
+    f.txt`` both work.
+    """
+    try:
+        tree = ast.parse(content)
+    except SyntaxError:
+        return content
+    fn = _main(tree)
+    if fn is None or not fn.args.args:
+        return content
+    param = fn.args.args[0].arg
+    parents = {child: parent for parent in ast.walk(fn) for child in ast.iter_child_nodes(parent)}
+    edits: list[_Edit] = []
+    indexes: list[int] = []
+    for node in ast.walk(fn):
+        if isinstance(node, ast.Assign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if any(isinstance(t, ast.Name) and t.id == param for t in targets):
+                assigned = _assign_edits(node)
+                if assigned is None:
+                    return content
+                edits += assigned
+        if not isinstance(node, ast.Name) or node.id != param or isinstance(node.ctx, ast.Store):
+            continue
+        use = _use_edits(node, parents)
+        if use is None:
+            return content
+        edits += use[0]
+        indexes += use[1]
+    if not indexes or 0 in indexes or min(indexes) != 1:
+        return content
+    return _apply(content, edits)
+
+
+def guard_argv(content: str) -> str:
+    """``main(sys.argv)`` outside ``main`` becomes ``main(sys.argv[1:])``.
+
+    The interface's ``argv`` holds no program name; passing the whole
+    ``sys.argv`` makes the script read its own path as the first argument.
+    """
+    try:
+        tree = ast.parse(content)
+    except SyntaxError:
+        return content
+    fn = _main(tree)
+    if fn is None or not fn.args.args:
+        return content
+    inside = set(ast.walk(fn))
+    edits = [
+        _at(node.args[0], "sys.argv[1:]")
+        for node in ast.walk(tree)
+        if node not in inside
+        and isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "main"
+        and len(node.args) == 1
+        and _is_sys_argv(node.args[0])
+    ]
+    return _apply(content, edits) if edits else content
+
+
+def _handles_system_exit(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:
+    while node in parents:
+        node = parents[node]
+        if isinstance(node, ast.Try) and any(
+            h.type is None
+            or "SystemExit" in ast.unparse(h.type)
+            or "BaseException" in ast.unparse(h.type)
+            for h in node.handlers
+        ):
+            return True
+    return False
+
+
+def _parse_args_statements(fn: ast.FunctionDef) -> list[ast.Assign]:
+    """``x = <parser>.parse_args(...)`` statements in ``main``, wrapped or not."""
+    return [
+        node
+        for node in ast.walk(fn)
+        if isinstance(node, ast.Assign)
+        and isinstance(node.value, ast.Call)
+        and isinstance(node.value.func, ast.Attribute)
+        and node.value.func.attr in {"parse_args", "parse_known_args"}
+    ]
+
+
+def pass_argv(content: str) -> str:
+    """``parser.parse_args()`` inside ``main(argv)`` becomes ``parse_args(argv)``.
+
+    Without the argument argparse reads ``sys.argv``, so ``main(["f.txt"])``
+    parses pytest's own command line instead of the arguments it was given.
+    """
+    try:
+        tree = ast.parse(content)
+    except SyntaxError:
+        return content
+    fn = _main(tree)
+    if fn is None or not fn.args.args:
+        return content
+    param = fn.args.args[0].arg
+    edits = [
+        (call.lineno, call.func.end_col_offset or 0, call.end_col_offset or 0, f"({param})")
+        for stmt in _parse_args_statements(fn)
+        for call in [stmt.value]
+        if isinstance(call, ast.Call)
+        and not call.args
+        and not call.keywords
+        and call.lineno == call.end_lineno
+    ]
+    return _apply(content, edits) if edits else content
+
+
+def return_parse_errors(content: str) -> str:
+    """``args = parser.parse_args(argv)`` in ``main`` returns argparse's exit code.
+
+    argparse ends a bad command line with ``SystemExit(2)`` (and ``--help``
+    with ``SystemExit(0)``); the interface's ``main(argv) -> int`` *returns*
+    its exit code, so a caller asserting ``main(["bad"]) == 2`` otherwise sees
+    an exception. The script's ``raise SystemExit(main())`` still exits 2.
+    """
+    try:
+        tree = ast.parse(content)
+    except SyntaxError:
+        return content
+    fn = _main(tree)
+    if fn is None:
+        return content
+    parents = {child: parent for parent in ast.walk(fn) for child in ast.iter_child_nodes(parent)}
+    bare = [s for s in _parse_args_statements(fn) if not _handles_system_exit(s, parents)]
+    lines = source_lines(content, keepends=True)
+    for stmt in sorted(bare, key=lambda n: n.lineno, reverse=True):
+        end = stmt.end_lineno or stmt.lineno
+        first = lines[stmt.lineno - 1]
+        indent = first[: len(first) - len(first.lstrip())]
+        if stmt.col_offset != len(indent.encode()) or any(
+            ";" in lines[i] for i in range(stmt.lineno - 1, end)
+        ):
+            continue  # shares its line with other code: left as written
+        body = [
+            "    " + lines[i] if lines[i].strip() else lines[i] for i in range(stmt.lineno - 1, end)
+        ]
+        wrapped = [
+            f"{indent}try:\n",
+            *body,
+            f"{indent}except SystemExit as exc:\n",
+            f"{indent}    return exc.code if isinstance(exc.code, int) else 1\n",
+        ]
+        lines[stmt.lineno - 1 : end] = wrapped
+    return "".join(lines)
+
+
+def _dests(fn: ast.FunctionDef) -> set[str] | None:
+    """The attribute names ``parse_args`` will set; None when they cannot be known."""
+    dests: set[str] = set()
+    for node in ast.walk(fn):
+        if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+            continue
+        kwargs = {k.arg: k.value for k in node.keywords}
+        if None in kwargs:
+            return None  # **options: unknown names
+        if node.func.attr == "set_defaults":
+            dests |= {k for k in kwargs if k}
+        elif node.func.attr == "add_subparsers":
+            if isinstance(kwargs.get("dest"), ast.Constant):
+                dests.add(str(kwargs["dest"].value))  # type: ignore[union-attr]
+        elif node.func.attr in {"add_argument", "add_mutually_exclusive_group"}:
+            if node.func.attr != "add_argument":
+                continue
+            dest = kwargs.get("dest")
+            if dest is not None:
+                if not isinstance(dest, ast.Constant):
+                    return None
+                dests.add(str(dest.value))
+                continue
+            flags = [
+                a.value
+                for a in node.args
+                if isinstance(a, ast.Constant) and isinstance(a.value, str)
+            ]
+            if len(flags) != len(node.args) or not flags:
+                return None
+            longs = [f for f in flags if f.startswith("--")]
+            pick = longs[0] if longs else flags[0]
+            dests.add(pick.lstrip("-").replace("-", "_"))
+    return dests
+
+
+def rename_parsed_attributes(content: str) -> str:
+    """``args.path`` where the parser defines only ``--file`` reads ``args.file``.
+
+    Applied when exactly one attribute read on the parsed namespace matches no
+    argument and exactly one argument is never read: the read can only mean
+    that argument (otherwise it is an ``AttributeError`` on every call).
+    """
+    try:
+        tree = ast.parse(content)
+    except SyntaxError:
+        return content
+    fn = _main(tree)
+    if fn is None:
+        return content
+    names = {
+        t.id for stmt in _parse_args_statements(fn) for t in stmt.targets if isinstance(t, ast.Name)
+    }
+    dests = _dests(fn)
+    if len(names) != 1 or not dests:
+        return content
+    (ns,) = names
+    reads = [
+        n
+        for n in ast.walk(fn)
+        if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id == ns
+    ]
+    unknown = {n.attr for n in reads} - dests
+    unread = dests - {n.attr for n in reads}
+    if len(unknown) != 1 or len(unread) != 1:
+        return content
+    (wrong,), (right,) = unknown, unread
+    edits = [
+        (
+            n.end_lineno or n.lineno,
+            (n.end_col_offset or 0) - len(wrong.encode()),
+            n.end_col_offset or 0,
+            right,
+        )
+        for n in reads
+        if n.attr == wrong
+    ]
+    return _apply(content, edits)
+
+
+def argv_default(content: str) -> str:
+    """In ``main``, ``if argv is None: argv = []`` becomes ``argv = sys.argv[1:]``.
+
+    With ``[]`` the installed command ignores its real arguments (``--help``
+    fails with a usage error); ``None`` means "the process's arguments" for
+    the ``main(argv=None)`` the interface asks for. ``import sys`` is added by
+    ``repairs.import_missing`` after the file's preamble.
+    """
+    try:
+        tree = ast.parse(content)
+    except SyntaxError:
+        return content
+    targets: list[int] = []
+    for fn in tree.body:
+        if not isinstance(fn, ast.FunctionDef) or fn.name != "main":
+            continue
+        for node in fn.body:
+            if (
+                isinstance(node, ast.If)
+                and ast.unparse(node.test) == "argv is None"
+                and len(node.body) == 1
+                and isinstance(node.body[0], ast.Assign)
+                and ast.unparse(node.body[0]) == "argv = []"
+            ):
+                targets.append(node.body[0].lineno)
+    if not targets:
+        return content
+    lines = source_lines(content, keepends=True)
+    for ln in targets:
+        lines[ln - 1] = re.sub(r"argv\s*=\s*\[\s*\]", "argv = sys.argv[1:]", lines[ln - 1], count=1)
+    return "".join(lines)
+
+
+def main_guard(spec: FileSpec, content: str) -> str:
+    """Append ``if __name__ == "__main__": raise SystemExit(main())`` where it is missing.
+
+    A module whose interface offers ``main`` is run as ``python -m pkg.cli``;
+    without the guard that command does nothing and exits 0 (a demo run's CLI
+    "passed" its ``--help`` smoke run while printing nothing).
+    """
+    if not any(fn.name == "main" for fn in spec.interface):
+        return content
+    try:
+        tree = ast.parse(content)
+    except SyntaxError:
+        return content
+    defines_main = any(
+        isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef) and n.name == "main"
+        for n in tree.body
+    )
+    guarded = any(isinstance(n, ast.If) and "__name__" in ast.unparse(n.test) for n in tree.body)
+    if not defines_main or guarded:
+        return content
+    return content.rstrip() + '\n\n\nif __name__ == "__main__":\n    raise SystemExit(main())\n'
+
+
+def wire_main(spec: FileSpec, content: str) -> str:
+    """All of the above, in order: what ``main`` reads, and how the script calls it."""
+    text = program_name_shift(argv_default(content))
+    text = rename_parsed_attributes(return_parse_errors(pass_argv(text)))
+    return main_guard(spec, guard_argv(text))

@@ -1,0 +1,111 @@
+"""The error a function's interface promises, kept without a model call.
+
+A brief that says ``from_roman(s) -> int (ValueError for invalid numerals)``
+fixes the exception a caller will catch. A 1.5B coder writes the table lookup
+``values[ch]`` and lets its ``KeyError`` escape on ``"ABC"``: the caller's
+``except ValueError`` misses it. Which exception is promised is certain from
+the interface, and a failed lookup on the caller's input is the textbook case
+of the invalid input the promise is about, so the lookup errors are translated
+at the function's edge.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import re
+
+from softco.artifacts import FileSpec
+from softco.quality.reshape import source_lines
+
+_LOOKUP = {"KeyError", "IndexError", "LookupError"}
+_ERROR = re.compile(r"\b([A-Z]\w*Error)\b")
+
+
+def promised_error(docstring: str) -> str | None:
+    """The one builtin exception a docstring names, unless it names a lookup error."""
+    named = {m for m in _ERROR.findall(docstring) if isinstance(getattr(builtins, m, None), type)}
+    if len(named) != 1 or named & _LOOKUP:
+        return None
+    return named.pop()
+
+
+def _catches_lookup(fn: ast.FunctionDef) -> bool:
+    for node in ast.walk(fn):
+        if isinstance(node, ast.Try):
+            for handler in node.handlers:
+                caught = "" if handler.type is None else ast.unparse(handler.type)
+                if handler.type is None or any(name in caught for name in (*_LOOKUP, "Exception")):
+                    return True
+    return False
+
+
+def _wrappable(fn: ast.FunctionDef) -> bool:
+    """A body that can be indented safely and can raise a lookup error."""
+    looks_up = any(
+        isinstance(n, ast.Subscript) and isinstance(n.ctx, ast.Load) for n in ast.walk(fn)
+    )
+    generator = any(isinstance(n, ast.Yield | ast.YieldFrom) for n in ast.walk(fn))
+    multiline_text = any(
+        isinstance(n, ast.Constant | ast.JoinedStr)
+        and (n.end_lineno or n.lineno) > n.lineno
+        and n is not _docstring_node(fn)
+        for n in ast.walk(fn)
+    )
+    return looks_up and not generator and not multiline_text and not _catches_lookup(fn)
+
+
+def _docstring_node(fn: ast.FunctionDef) -> ast.AST | None:
+    first = fn.body[0]
+    if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+        return first.value if isinstance(first.value.value, str) else None
+    return None
+
+
+def _ended(line: str) -> str:
+    return line if line.endswith(("\n", "\r")) else line + "\n"
+
+
+def documented_errors(spec: FileSpec, content: str) -> str:
+    """Wrap each interface function promising one exception so lookups raise it.
+
+    ``except (KeyError, IndexError) as exc: raise ValueError(...) from exc``
+    around the body (after its docstring). Left alone: functions that already
+    handle lookup errors, generators, bodies holding multi-line strings (their
+    text would change when indented), and interfaces naming a lookup error or
+    several exceptions.
+    """
+    promises = {
+        f.name: err
+        for f in spec.interface
+        if f.signature.startswith("def ") and (err := promised_error(f.docstring))
+    }
+    if not promises:
+        return content
+    try:
+        tree = ast.parse(content)
+    except SyntaxError:
+        return content
+    lines = source_lines(content, keepends=True)
+    targets = [
+        n
+        for n in tree.body
+        if isinstance(n, ast.FunctionDef) and n.name in promises and _wrappable(n)
+    ]
+    for fn in sorted(targets, key=lambda n: n.lineno, reverse=True):
+        body = fn.body[1:] if _docstring_node(fn) is not None else fn.body
+        if not body:
+            continue
+        start, end = body[0].lineno, fn.end_lineno or body[-1].lineno
+        first = lines[start - 1]
+        indent = first[: len(first) - len(first.lstrip())]
+        if body[0].col_offset != len(indent.encode()) or start <= fn.lineno:
+            continue  # body on the def line: left as written
+        err = promises[fn.name]
+        lines[start - 1 : end] = [
+            f"{indent}try:\n",
+            *("    " + _ended(line) if line.strip() else line for line in lines[start - 1 : end]),
+            f"{indent}except (KeyError, IndexError) as exc:\n",
+            f'{indent}    raise {err}(f"invalid input: {{exc}}") from exc\n',
+        ]
+    return "".join(lines)

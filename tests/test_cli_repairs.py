@@ -1,0 +1,187 @@
+"""Mechanical repairs of how ``main(argv)`` reads its arguments, and of promised errors.
+
+Each sample is the shape a 1.5B coder wrote in a recorded run; the test runs
+the repaired code the way a user (or an acceptance test) would.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from softco.artifacts import FileSpec, FunctionSpec
+from softco.quality.cli_argv import (
+    guard_argv,
+    pass_argv,
+    program_name_shift,
+    rename_parsed_attributes,
+    return_parse_errors,
+    wire_main,
+)
+from softco.quality.contracts import documented_errors, promised_error
+
+PROGRAM_NAME_CLI = '''\
+import sys
+from pathlib import Path
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Prints words and chars of FILE."""
+    if argv is None:
+        argv = sys.argv
+    if len(argv) != 2:
+        print("usage: cli FILE", file=sys.stderr)
+        return 1
+    path = Path(argv[1])
+    if not path.exists():
+        return 1
+    text = path.read_text()
+    print(f"words: {len(text.split())}")
+    if len(argv) > 2 and argv[2] == "--top":
+        print(argv[3:])
+    return 0
+'''
+
+
+def _load(source: str) -> dict:
+    namespace: dict = {}
+    exec(compile(source, "cli.py", "exec"), namespace)
+    return namespace
+
+
+def test_a_main_reading_argv_1_after_sys_argv_works_through_the_interface_and_the_shell(
+    tmp_path, capsys
+):
+    (tmp_path / "t.txt").write_text("a b c")
+    assert _load(PROGRAM_NAME_CLI)["main"]([str(tmp_path / "t.txt")]) == 1  # the bug
+    fixed = program_name_shift(PROGRAM_NAME_CLI)
+    assert "argv = sys.argv[1:]" in fixed and "Path(argv[0])" in fixed
+    assert "len(argv) != 1" in fixed and 'argv[1] == "--top"' in fixed
+    assert _load(fixed)["main"]([str(tmp_path / "t.txt")]) == 0
+    assert capsys.readouterr().out == "words: 3\n"
+    script = tmp_path / "cli.py"
+    script.write_text(wire_main(CLI_SPEC, fixed))
+    ran = subprocess.run(
+        [sys.executable, str(script), "t.txt"], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert (ran.returncode, ran.stdout) == (0, "words: 3\n")
+    assert program_name_shift(fixed) == fixed  # argv[0] is now read: nothing left to shift
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "    name = argv[0]\n    return len(argv[1])\n",  # reads argv[0]: its own convention
+        "    args = parser.parse_args(argv)\n    return 0\n",  # argparse: already right
+        "    return run(argv)\n",  # handed on: cannot tell
+        "    for a in argv:\n        print(a)\n    return argv[1]\n",  # iterated
+        "    argv = load(argv)\n    return argv[1]\n",  # computed from elsewhere
+    ],
+)
+def test_main_code_whose_convention_is_unclear_is_left_alone(body):
+    source = f"import sys\n\n\ndef main(argv=None):\n{body}"
+    assert program_name_shift(source) == source
+
+
+def test_the_script_guard_passes_no_program_name():
+    source = "import sys\n\n\ndef main(argv=None):\n    return 0\n\n\nsys.exit(main(sys.argv))\n"
+    assert guard_argv(source).endswith("sys.exit(main(sys.argv[1:]))\n")
+    no_param = source.replace("main(argv=None)", "main()")
+    assert guard_argv(no_param) == no_param
+
+
+ARGPARSE_CLI = """\
+import argparse
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--file", required=True)
+    commands = parser.add_subparsers(dest="command")
+    add = commands.add_parser("add")
+    add.add_argument("text")
+    args = parser.parse_args()
+    if args.command == "add":
+        print(args.path, args.text)
+    return 0
+"""
+
+
+def test_argparse_main_reads_its_argv_returns_its_exit_code_and_names_the_right_option(
+    capsys,
+):
+    fixed = rename_parsed_attributes(return_parse_errors(pass_argv(ARGPARSE_CLI)))
+    main = _load(fixed)["main"]
+    assert main(["--file", "todo.json", "add", "milk"]) == 0
+    assert capsys.readouterr().out == "todo.json milk\n"
+    assert main(["nonsense"]) == 2  # argparse's usage error, returned rather than raised
+    assert main(["--help"]) == 0
+    assert "except SystemExit as exc" in fixed
+    assert return_parse_errors(fixed) == fixed  # already wrapped: not wrapped twice
+
+
+def test_an_attribute_that_could_mean_two_options_is_not_renamed():
+    two = ARGPARSE_CLI.replace(
+        'add.add_argument("text")', 'add.add_argument("text")\n    add.add_argument("--tag")'
+    )
+    assert rename_parsed_attributes(two) == two
+    extra = ARGPARSE_CLI.replace("args.path, args.text", "args.path, args.other")
+    assert rename_parsed_attributes(extra) == extra
+
+
+CLI_SPEC = FileSpec(
+    path="cli.py",
+    responsibility="CLI",
+    interface=[FunctionSpec(signature="def main(argv: list[str] | None = None) -> int")],
+)
+ROMAN_SPEC = FileSpec(
+    path="roman.py",
+    responsibility="Roman numerals",
+    interface=[
+        FunctionSpec(
+            signature="def from_roman(s: str) -> int", docstring="ValueError for invalid numerals"
+        ),
+        FunctionSpec(
+            signature="def lookup(s: str) -> int", docstring="KeyError for an unknown key"
+        ),
+    ],
+)
+FROM_ROMAN = '''\
+def from_roman(s: str) -> int:
+    """ValueError for invalid numerals"""
+    if not s:
+        raise ValueError("empty")
+    values = {"I": 1, "V": 5, "X": 10}
+    total = 0
+    for i, ch in enumerate(s):
+        if i + 1 < len(s) and values[ch] < values[s[i + 1]]:
+            total -= values[ch]
+        else:
+            total += values[ch]
+    return total
+
+
+def lookup(s: str) -> int:
+    return {"a": 1}[s]'''
+
+
+def test_a_lookup_error_on_bad_input_becomes_the_exception_the_interface_promises():
+    fixed = documented_errors(ROMAN_SPEC, FROM_ROMAN)
+    ns = _load(fixed)
+    assert ns["from_roman"]("XIV") == 14
+    with pytest.raises(ValueError, match="invalid input"):
+        ns["from_roman"]("ABC")
+    with pytest.raises(ValueError, match="empty"):
+        ns["from_roman"]("")
+    with pytest.raises(KeyError):
+        ns["lookup"]("b")  # its interface promises the KeyError itself
+    assert documented_errors(ROMAN_SPEC, fixed) == fixed
+
+
+def test_promised_errors_are_read_only_when_unambiguous():
+    assert promised_error("1..3999 (ValueError otherwise)") == "ValueError"
+    assert promised_error("TypeError or ValueError") is None
+    assert promised_error("raises NotARealError") is None
+    assert promised_error("plain text") is None
