@@ -318,3 +318,26 @@ def test_a_class_used_elsewhere_is_not_lifted_and_units_land_after_the_preamble(
     namespace: dict = {}
     exec(out, namespace)
     assert namespace["to_roman"](1) == "I"
+
+
+def test_a_method_the_brief_lists_must_be_in_its_class():
+    from softco.artifacts.stated import stated_interface
+
+    stated = stated_interface(
+        "cart.py: class Cart with add(item: str, price: float, qty: int = 1) (adds), "
+        "count() -> int (total quantity), total() -> float (rounded)."
+    )
+    spec = FileSpec(path="cart.py", responsibility="cart", interface=stated["cart.py"])
+    design = Design.model_validate({"summary": "s", "files": [spec.model_dump()]})
+    code = (
+        "class Cart:\n    def __init__(self):\n        self.items = {}\n\n"
+        "    def add(self, item: str, price: float, quantity: int = 1):\n"
+        "        self.items[item] = (price, quantity)\n\n"
+        "    def count(self) -> int:\n        return sum(q for _, q in self.items.values())\n"
+    )
+    found = "\n".join(check_module(spec, code, design))
+    assert "missing method 'total' in class 'Cart': define `def total(self) -> float`" in found
+    assert "Cart.add(self, item, price, quantity) does not match" in found
+    assert "'count'" not in found
+    fixed = code.replace("quantity", "qty") + "\n    def total(self) -> float:\n        return 0.0\n"
+    assert check_module(spec, fixed, design) == []

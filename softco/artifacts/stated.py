@@ -204,3 +204,40 @@ def stated_interface(brief: str) -> dict[str, list[FunctionSpec]]:
             names = {fn.name for fn in stated.get(path, [])}
             stated.setdefault(path, []).extend(fn for fn in specs if fn.name not in names)
     return stated
+
+
+_METHOD_LINE = re.compile(r"^\s+([A-Za-z_]\w*)\(")
+
+
+def class_methods(spec: FunctionSpec) -> list[str]:
+    """``def name(self, ...) -> type`` for each method a class spec's docstring lists.
+
+    Reads back the ``Methods:`` block :func:`_spec` writes (one
+    ``  name(params) -> type: doc`` line each), so the gate can check the
+    methods a brief fixed, not only the class name. Lines that do not parse
+    as Python are left out.
+    """
+    if not spec.signature.startswith("class ") or "Methods:" not in spec.docstring:
+        return []
+    block = spec.docstring.split("Methods:", 1)[1]
+    found = []
+    for line in block.splitlines():
+        m = _METHOD_LINE.match(line)
+        if m is None:
+            if line.strip() and not line[:1].isspace():
+                break  # the next section ("Attributes: ...")
+            continue
+        close = _balanced(line, m.end() - 1)
+        if close < 0:
+            continue
+        params = line[m.end() : close - 1].strip()
+        rest = line[close:]
+        returns = ""
+        if rest.lstrip().startswith("->"):
+            start = close + rest.index("->") + 2
+            returns = line[start : _type_end(line, start)].strip()
+        if not _valid(m.group(1), params, returns, method=True):
+            continue
+        own = f"self, {params}" if params else "self"
+        found.append(f"def {m.group(1)}({own})" + (f" -> {returns}" if returns else ""))
+    return found

@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 
 from softco.artifacts import FileSpec, FunctionSpec
+from softco.artifacts.stated import class_methods
 from softco.quality.placeholders import FunctionNode, is_placeholder, marker_comments
 
 _ALLOWED_TOP = (
@@ -78,6 +79,30 @@ def interface_problems(spec: FileSpec, tree: ast.Module) -> list[str]:
             problems.append(
                 f"line {node.lineno}: {fn.name}({got}) does not match the interface "
                 f"`{fn.signature}`: use exactly these parameter names"
+            )
+        elif isinstance(node, ast.ClassDef):
+            problems += _method_problems(fn, node)
+    return problems
+
+
+def _method_problems(fn: FunctionSpec, node: ast.ClassDef) -> list[str]:
+    """The methods a class spec lists, each defined in the class with its parameters."""
+    methods = {m.name: m for m in node.body if isinstance(m, FunctionNode)}
+    problems = []
+    for signature in class_methods(fn):
+        wanted = ast.parse(signature + ":\n    ...").body[0]
+        assert isinstance(wanted, ast.FunctionDef)
+        have = methods.get(wanted.name)
+        if have is None:
+            problems.append(
+                f"missing method {wanted.name!r} in class {fn.name!r}: define "
+                f"`{signature}` inside the class"
+            )
+        elif params(have)[1:] != params(wanted)[1:]:
+            got = ", ".join(params(have))
+            problems.append(
+                f"line {have.lineno}: {fn.name}.{wanted.name}({got}) does not match the "
+                f"interface `{signature}`: use exactly these parameter names"
             )
     return problems
 
