@@ -185,3 +185,16 @@ def test_promised_errors_are_read_only_when_unambiguous():
     assert promised_error("TypeError or ValueError") is None
     assert promised_error("raises NotARealError") is None
     assert promised_error("plain text") is None
+
+
+def test_a_hand_rolled_main_answers_help_with_its_docstring(capsys):
+    fixed = wire_main(CLI_SPEC, PROGRAM_NAME_CLI)
+    main = _load(fixed)["main"]
+    assert main(["--help"]) == 0 and main(["-h"]) == 0
+    assert "Prints words and chars of FILE." in capsys.readouterr().out
+    assert main(["a", "b"]) == 1  # other arguments go on as before
+    assert wire_main(CLI_SPEC, fixed) == fixed
+    with_argparse = ARGPARSE_CLI.replace(
+        "def main(argv=None):", 'def main(argv=None):\n    """Doc."""'
+    )
+    assert "in ([" not in wire_main(CLI_SPEC, with_argparse)  # argparse has its own --help

@@ -339,5 +339,6 @@ def test_a_method_the_brief_lists_must_be_in_its_class():
     assert "missing method 'total' in class 'Cart': define `def total(self) -> float`" in found
     assert "Cart.add(self, item, price, quantity) does not match" in found
     assert "'count'" not in found
-    fixed = code.replace("quantity", "qty") + "\n    def total(self) -> float:\n        return 0.0\n"
+    total = "\n    def total(self) -> float:\n        return 0.0\n"
+    fixed = code.replace("quantity", "qty") + total
     assert check_module(spec, fixed, design) == []

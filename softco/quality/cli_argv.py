@@ -417,8 +417,51 @@ def main_guard(spec: FileSpec, content: str) -> str:
     return content.rstrip() + '\n\n\nif __name__ == "__main__":\n    raise SystemExit(main())\n'
 
 
+def _argv_none_block(fn: ast.FunctionDef, param: str) -> ast.If | None:
+    """The top-level ``if argv is None: argv = ...`` statement of ``main``."""
+    for stmt in fn.body:
+        if isinstance(stmt, ast.If) and ast.unparse(stmt.test) == f"{param} is None":
+            return stmt
+    return None
+
+
+def help_flag(content: str) -> str:
+    """A hand-rolled ``main(argv)`` answers ``-h``/``--help`` with its docstring, exit 0.
+
+    Without argparse, ``--help`` is taken for a file name and the command
+    fails with "file does not exist" — the first thing a newcomer types.
+    Added right after ``if argv is None: argv = sys.argv[1:]`` (the only place
+    where ``argv`` is known to be a list), and only where neither argparse,
+    click nor a ``--help`` of its own is in the module.
+    """
+    if re.search(r"argparse|ArgumentParser|click|typer|--help|getopt", content):
+        return content
+    try:
+        tree = ast.parse(content)
+    except SyntaxError:
+        return content
+    fn = _main(tree)
+    if fn is None or not fn.args.args or ast.get_docstring(fn) is None:
+        return content
+    block = _argv_none_block(fn, fn.args.args[0].arg)
+    if block is None or block.end_lineno is None:
+        return content
+    param = fn.args.args[0].arg
+    lines = source_lines(content, keepends=True)
+    first = lines[block.lineno - 1]
+    indent = first[: len(first) - len(first.lstrip())]
+    if block.col_offset != len(indent.encode()) or block.lineno == (block.body[0].lineno):
+        return content  # ``if argv is None: argv = ...`` on one line: left as written
+    lines[block.end_lineno : block.end_lineno] = [
+        f'{indent}if list({param}[:1]) in (["-h"], ["--help"]):\n',
+        f'{indent}    print((main.__doc__ or "").strip())\n',
+        f"{indent}    return 0\n",
+    ]
+    return "".join(lines)
+
+
 def wire_main(spec: FileSpec, content: str) -> str:
     """All of the above, in order: what ``main`` reads, and how the script calls it."""
-    text = program_name_shift(argv_default(content))
+    text = help_flag(program_name_shift(argv_default(content)))
     text = rename_parsed_attributes(return_parse_errors(pass_argv(text)))
     return main_guard(spec, guard_argv(text))
