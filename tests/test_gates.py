@@ -342,3 +342,44 @@ def test_a_method_the_brief_lists_must_be_in_its_class():
     total = "\n    def total(self) -> float:\n        return 0.0\n"
     fixed = code.replace("quantity", "qty") + total
     assert check_module(spec, fixed, design) == []
+
+
+def test_a_missing_method_is_written_alone_and_spliced_into_its_class(monkeypatch):
+    from softco.artifacts import CodeFile
+    from softco.artifacts.stated import stated_interface
+    from softco.workflows import build
+
+    stated = stated_interface("cart.py: class Cart with add(item: str) (adds), total() -> int.")
+    spec = FileSpec(path="cart.py", responsibility="cart", interface=stated["cart.py"])
+    design = Design.model_validate({"summary": "s", "files": [spec.model_dump()]})
+    code = (
+        "class Cart:\n    def __init__(self):\n        self.items = []\n\n"
+        "    def add(self, item: str):\n        self.items.append(item)\n\n\nX = 1\n"
+    )
+    problems = check_module(spec, code, design)
+    answers = iter(
+        [
+            "def total(self) -> int\n    return 0",
+            "import math\n\n\ndef total(self) -> int:\n    return math.prod([len(self.items)])\n",
+        ]
+    )
+    asked = []
+
+    def write_method(ctx, spec, cls, signature, source, design):
+        asked.append((cls, signature, source))
+        return CodeFile(path=spec.path, content=next(answers))
+
+    monkeypatch.setattr(build.coder, "write_method", write_method)
+    said = []
+    rt = type("Rt", (), {"say": lambda self, role, text, phase: said.append(text)})()
+    once = build._write_missing_methods(rt, None, spec, design, code, problems)
+    assert once == code  # the first answer does not parse: the file stays as it was
+    assert asked[0][:2] == ("Cart", "def total(self) -> int") and "self.items = []" in asked[0][2]
+    fixed = build._write_missing_methods(rt, None, spec, design, code, problems)
+    assert check_module(spec, fixed, design) == []
+    assert fixed.startswith("import math\n") and fixed.rstrip().endswith("X = 1")
+    namespace: dict = {}
+    exec(fixed, namespace)
+    cart = namespace["Cart"]()
+    cart.add("a")
+    assert cart.total() == 1 and said == ["cart.py: wrote Cart.total() on its own and added it"]

@@ -59,6 +59,16 @@ USER_TEMPLATES: dict[str, dict] = {
         "others": "def sub(a: int, b: int) -> int",
         "libraries": "Use the Python standard library only.",
     },
+    "coder.method": {
+        "path": "cart.py",
+        "responsibility": "a shopping cart",
+        "class_name": "Cart",
+        "class_source": "class Cart:\n    def __init__(self):\n        self.items = {}",
+        "class_doc": "Methods:\n  total() -> float: rounded to 2 decimals",
+        "signature": "def total(self) -> float",
+        "name": "total",
+        "libraries": "Use the Python standard library only.",
+    },
     "tester.write": {
         "test_path": "tests/test_ops.py",
         "path": "calc/ops.py",

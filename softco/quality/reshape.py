@@ -253,6 +253,70 @@ def add_function(content: str, unit: str, name: str) -> str | None:
     return out
 
 
+def class_source(content: str, class_name: str) -> str:
+    """The text of top-level class ``class_name`` ("" when absent or unparsable)."""
+    try:
+        tree = ast.parse(content)
+    except SyntaxError:
+        return ""
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef) and node.name == class_name:
+            return ast.get_source_segment(content, node) or ""
+    return ""
+
+
+def add_method(content: str, class_name: str, unit: str, name: str) -> str | None:
+    """``content`` with method ``name`` from ``unit`` appended to class ``class_name``.
+
+    The unit is the method as a top-level ``def`` (or inside a ``class`` of
+    the same name); its imports go to the top as with :func:`add_function`.
+    None when the class or the method is not there, the class already has it,
+    or the result does not compile.
+    """
+    try:
+        tree = ast.parse(content)
+        unit_tree = ast.parse(textwrap.dedent(unit))
+    except SyntaxError:
+        return None
+    unit = textwrap.dedent(unit)
+    cls = next((n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == class_name), None)
+    if cls is None or any(isinstance(m, ast.FunctionDef) and m.name == name for m in cls.body):
+        return None
+    candidates = [n for n in unit_tree.body if isinstance(n, ast.FunctionDef)]
+    candidates += [
+        m
+        for c in unit_tree.body
+        if isinstance(c, ast.ClassDef)
+        for m in c.body
+        if isinstance(m, ast.FunctionDef)
+    ]
+    method = next((m for m in candidates if m.name == name), None)
+    if method is None:
+        return None
+    start = min([method.lineno, *(d.lineno for d in method.decorator_list)])
+    block = textwrap.dedent("\n".join(source_lines(unit)[start - 1 : method.end_lineno]))
+    indent = " " * cls.body[0].col_offset
+    lines = source_lines(content)
+    end = cls.end_lineno or len(lines)
+    added = ["", *(indent + line if line.strip() else "" for line in block.splitlines())]
+    imports = [
+        ast.get_source_segment(unit, n) or ""
+        for n in unit_tree.body
+        if isinstance(n, ast.Import | ast.ImportFrom)
+    ]
+    imports = [i for i in imports if i and i not in lines]
+    result_lines = lines[:end] + added + lines[end:]
+    if imports:
+        at = after_preamble(tree)
+        result_lines = result_lines[:at] + imports + result_lines[at:]
+    result = "\n".join(result_lines) + "\n"
+    try:
+        compile(result, "<method>", "exec")
+    except (SyntaxError, ValueError):
+        return None
+    return result
+
+
 def after_preamble(tree: ast.Module) -> int:
     """Line index after the docstring, ``__future__`` imports and the other leading imports."""
     at = 0

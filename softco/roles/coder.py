@@ -105,3 +105,43 @@ def write_function(
         libraries=libraries(design),
     )
     return CodeFile(path=spec.path, content=reply.content)
+
+
+def write_method(
+    ctx: RoleContext,
+    spec: FileSpec,
+    class_name: str,
+    signature: str,
+    class_source: str,
+    design: Design,
+    temperature: float | None = None,
+    seed: int | None = None,
+) -> CodeFile:
+    """Write one missing method of a class, seeing the class as written so far.
+
+    The whole-file re-ask tends to return the same class again; asked for
+    ``def total(self) -> float`` next to the class's ``__init__``, a small
+    model writes a body over the attributes it finds. The workflow splices
+    the answer into the class (``quality.reshape.add_method``).
+    """
+    name = signature.split("(", 1)[0].removeprefix("def ").strip()
+    cls = next((f for f in spec.interface if f.name == class_name), None)
+    reply = ask(
+        ctx,
+        role=ROLE,
+        template="coder.method",
+        schema=CodeOnly,
+        task_summary=f"write {class_name}.{name} in {spec.path}",
+        temperature=temperature,
+        seed=seed,
+        describe=lambda c: f"wrote {class_name}.{name}() for {spec.path}",
+        path=spec.path,
+        responsibility=spec.responsibility,
+        class_name=class_name,
+        class_source=trim(class_source.strip(), PREVIOUS_CHARS),
+        class_doc=cls.docstring if cls else "",
+        signature=signature,
+        name=name,
+        libraries=libraries(design),
+    )
+    return CodeFile(path=spec.path, content=reply.content)

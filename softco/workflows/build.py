@@ -9,6 +9,7 @@ back to its author with the exact finding.
 
 from __future__ import annotations
 
+import re
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -17,7 +18,7 @@ from softco.errors import ArtifactInvalid, DesignInvalid
 from softco.events import DesignReady, FileStatus, ReviewDone
 from softco.quality import gates
 from softco.quality.repairs import tidy
-from softco.quality.reshape import add_function
+from softco.quality.reshape import add_function, add_method, class_source
 from softco.roles import architect, coder, reviewer
 from softco.workflows.design_check import (
     complete_design,
@@ -259,6 +260,39 @@ def _write_missing_functions(
             rt.say("coder", f"{spec.path}: wrote {name}() on its own and added it", "code")
     if not content:  # no unit came back usable either: keep what the file was
         return original
+    return _write_missing_methods(rt, ctx, spec, design, content, problems)
+
+
+_MISSING_METHOD = re.compile(r"missing method '(\w+)' in class '(\w+)': define `([^`]+)`")
+
+
+def _write_missing_methods(
+    rt: Runtime, ctx: Any, spec: FileSpec, design: Design, content: str, problems: list[str]
+) -> str:
+    """Methods a class still lacks, each written with the class in view and spliced in.
+
+    Kept only when the gate then finds fewer problems (the same rule as for
+    functions above).
+    """
+    for problem in problems:
+        m = _MISSING_METHOD.search(problem)
+        if m is None:
+            continue
+        name, cls, signature = m.groups()
+        source = class_source(content, cls)
+        if not source:
+            continue
+        try:
+            unit = coder.write_method(ctx, spec, cls, signature, source, design).content
+        except ArtifactInvalid:
+            continue
+        merged = add_method(content, cls, unit, name)
+        if merged is None:
+            continue
+        found = gates.check_module(spec, merged, design)
+        if len(found) < len(problems):
+            content, problems = merged, found
+            rt.say("coder", f"{spec.path}: wrote {cls}.{name}() on its own and added it", "code")
     return content
 
 
