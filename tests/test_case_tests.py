@@ -129,10 +129,13 @@ def test_written_tests_pass_on_right_code_and_fail_on_wrong(tmp_path):
     assert bad.returncode == 1 and "1 failed, 2 passed" in bad.stdout
 
 
-def test_each_name_gets_at_most_three_cases():
-    many = [case(f"word_count('{'a ' * i}')", str(i), f"n{i}") for i in range(1, 7)]
+def test_each_name_gets_at_most_five_cases():
+    many = [case(f"word_count('{'a ' * i}')", str(i), f"n{i}") for i in range(1, 8)]
     suite = case_tests(cases(*many), CORE)
-    assert suite.kept == 3 and suite.content.count("def test_") == 3
+    assert suite.kept == 5 and suite.content.count("def test_") == 5
+    assert suite.dropped == [
+        f"\"word_count('{'a ' * i}')\": enough cases of word_count already" for i in (6, 7)
+    ]
 
 
 def test_cli_scenarios_run_main_in_a_temp_dir_and_check_success_output(tmp_path):

@@ -43,8 +43,12 @@ from softco.quality.case_checks import (
     stated_signatures,
 )
 
-PER_NAME = 3
-MAX_CASES = 8
+# More values of one function pin more of its behaviour: roman's suite kept three
+# `to_roman` cases (2 of 10 mutants killed) and left out five good ones the model had
+# written; past five, cases are near-repeats that fail together when the model's idea
+# of the result is wrong. Two answers (the second for uncovered functions) share MAX_CASES.
+PER_NAME = 5
+MAX_CASES = 16
 _UNSAFE = {"exec", "eval", "compile", "__import__", "input", "exit", "quit", "breakpoint", "open"}
 _BUILTINS = {n for n in dir(builtins) if not n.startswith("_")} - _UNSAFE
 _FILE_NAME = re.compile(r"^[\w][\w.-]*$")
