@@ -12,14 +12,8 @@ import sys
 import pytest
 
 from softco.artifacts import FileSpec, FunctionSpec
-from softco.quality.cli_argv import (
-    guard_argv,
-    pass_argv,
-    program_name_shift,
-    rename_parsed_attributes,
-    return_parse_errors,
-    wire_main,
-)
+from softco.quality.cli_argparse import pass_argv, rename_parsed_attributes, return_parse_errors
+from softco.quality.cli_argv import guard_argv, program_name_shift, wire_main
 from softco.quality.contracts import documented_errors, promised_error
 
 PROGRAM_NAME_CLI = '''\

@@ -7,7 +7,8 @@ other convention — ``argv = sys.argv`` and then ``argv[1]`` — which works fr
 the shell and fails every call through the interface. Repair samples share the
 habit, so agreement between them cannot catch it; it is certain from the code
 alone, so it is fixed here. Each function takes module text and returns it
-fixed or unchanged, and never raises on model output.
+fixed or unchanged, and never raises on model output. ``wire_main`` runs
+these and the argparse repairs of ``cli_argparse`` on every module.
 """
 
 from __future__ import annotations
@@ -16,35 +17,15 @@ import ast
 import re
 
 from softco.artifacts import FileSpec
+from softco.quality.cli_argparse import pass_argv, rename_parsed_attributes, return_parse_errors
+from softco.quality.edits import Edit, apply_edits, main_function, span
 from softco.quality.reshape import source_lines
-
-_Edit = tuple[int, int, int, str]  # line, start col, end col (utf-8 bytes), new text
-
-
-def _main(tree: ast.Module) -> ast.FunctionDef | None:
-    for node in tree.body:
-        if isinstance(node, ast.FunctionDef) and node.name == "main":
-            return node
-    return None
-
-
-def _apply(content: str, edits: list[_Edit]) -> str:
-    """Replace single-line spans given in ``ast`` coordinates (byte columns)."""
-    lines = [line.encode("utf-8") for line in source_lines(content, keepends=True)]
-    for line, start, end, text in sorted(edits, reverse=True):
-        raw = lines[line - 1]
-        lines[line - 1] = raw[:start] + text.encode("utf-8") + raw[end:]
-    return b"".join(lines).decode("utf-8")
 
 
 def _int(node: ast.AST | None) -> int | None:
     if isinstance(node, ast.Constant) and type(node.value) is int:
         return node.value
     return None
-
-
-def _at(node: ast.AST, text: str) -> _Edit:
-    return (node.lineno, node.col_offset, node.end_col_offset or node.col_offset, text)
 
 
 def _is_sys_argv(node: ast.AST) -> bool:
@@ -56,7 +37,7 @@ def _is_sys_argv(node: ast.AST) -> bool:
     )
 
 
-def _len_compare_edits(call: ast.Call, parent: ast.AST | None) -> list[_Edit] | None:
+def _len_compare_edits(call: ast.Call, parent: ast.AST | None) -> list[Edit] | None:
     """``len(argv) != 2`` → ``!= 1``; None when the comparison is not that simple."""
     if not isinstance(parent, ast.Compare) or len(parent.comparators) != 1:
         return None
@@ -64,25 +45,25 @@ def _len_compare_edits(call: ast.Call, parent: ast.AST | None) -> list[_Edit] | 
     value = _int(other)
     if value is None or value < 1:
         return None
-    return [_at(other, str(value - 1))]
+    return [span(other, str(value - 1))]
 
 
 def _use_edits(
     name: ast.Name, parents: dict[ast.AST, ast.AST]
-) -> tuple[list[_Edit], list[int]] | None:
+) -> tuple[list[Edit], list[int]] | None:
     """Edits for one read of ``argv`` and the indexes it reads; None when unclear."""
     parent = parents.get(name)
     if isinstance(parent, ast.Subscript) and parent.value is name:
         index = _int(parent.slice)
         if index is not None:
-            return ([_at(parent.slice, str(index - 1))] if index >= 1 else []), [index]
+            return ([span(parent.slice, str(index - 1))] if index >= 1 else []), [index]
         if isinstance(parent.slice, ast.UnaryOp):
             return [], []  # argv[-1]: the same element either way
         sl = parent.slice
         if isinstance(sl, ast.Slice) and sl.upper is None and sl.step is None:
             start = _int(sl.lower)
             if start is not None and sl.lower is not None:
-                return [_at(sl.lower, str(start - 1))] if start >= 1 else [], [start]
+                return [span(sl.lower, str(start - 1))] if start >= 1 else [], [start]
         return None
     if isinstance(parent, ast.Call) and isinstance(parent.func, ast.Name):
         if parent.func.id == "len" and parent.args == [name]:
@@ -103,9 +84,9 @@ def _use_edits(
     return None
 
 
-def _assign_edits(node: ast.Assign | ast.AnnAssign) -> list[_Edit] | None:
+def _assign_edits(node: ast.Assign | ast.AnnAssign) -> list[Edit] | None:
     """``argv = sys.argv`` (alone, or in ``x or sys.argv``) reads ``sys.argv[1:]``."""
-    edits: list[_Edit] = []
+    edits: list[Edit] = []
     value = node.value
     if value is None:
         return None
@@ -116,7 +97,7 @@ def _assign_edits(node: ast.Assign | ast.AnnAssign) -> list[_Edit] | None:
         if _is_sys_argv(sub):
             if isinstance(parents.get(sub), ast.Subscript):
                 continue  # already sys.argv[1:]
-            edits.append(_at(sub, "sys.argv[1:]"))
+            edits.append(span(sub, "sys.argv[1:]"))
         elif isinstance(sub, ast.Call):
             return None  # argv = something computed: not a plain copy of the arguments
     return edits
@@ -137,12 +118,12 @@ def program_name_shift(content: str) -> str:
         tree = ast.parse(content)
     except SyntaxError:
         return content
-    fn = _main(tree)
+    fn = main_function(tree)
     if fn is None or not fn.args.args:
         return content
     param = fn.args.args[0].arg
     parents = {child: parent for parent in ast.walk(fn) for child in ast.iter_child_nodes(parent)}
-    edits: list[_Edit] = []
+    edits: list[Edit] = []
     indexes: list[int] = []
     for node in ast.walk(fn):
         if isinstance(node, ast.Assign | ast.AnnAssign):
@@ -161,7 +142,7 @@ def program_name_shift(content: str) -> str:
         indexes += use[1]
     if not indexes or 0 in indexes or min(indexes) != 1:
         return content
-    return _apply(content, edits)
+    return apply_edits(content, edits)
 
 
 def guard_argv(content: str) -> str:
@@ -174,12 +155,12 @@ def guard_argv(content: str) -> str:
         tree = ast.parse(content)
     except SyntaxError:
         return content
-    fn = _main(tree)
+    fn = main_function(tree)
     if fn is None or not fn.args.args:
         return content
     inside = set(ast.walk(fn))
     edits = [
-        _at(node.args[0], "sys.argv[1:]")
+        span(node.args[0], "sys.argv[1:]")
         for node in ast.walk(tree)
         if node not in inside
         and isinstance(node, ast.Call)
@@ -188,177 +169,7 @@ def guard_argv(content: str) -> str:
         and len(node.args) == 1
         and _is_sys_argv(node.args[0])
     ]
-    return _apply(content, edits) if edits else content
-
-
-def _handles_system_exit(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:
-    while node in parents:
-        node = parents[node]
-        if isinstance(node, ast.Try) and any(
-            h.type is None
-            or "SystemExit" in ast.unparse(h.type)
-            or "BaseException" in ast.unparse(h.type)
-            for h in node.handlers
-        ):
-            return True
-    return False
-
-
-def _parse_args_statements(fn: ast.FunctionDef) -> list[ast.Assign]:
-    """``x = <parser>.parse_args(...)`` statements in ``main``, wrapped or not."""
-    return [
-        node
-        for node in ast.walk(fn)
-        if isinstance(node, ast.Assign)
-        and isinstance(node.value, ast.Call)
-        and isinstance(node.value.func, ast.Attribute)
-        and node.value.func.attr in {"parse_args", "parse_known_args"}
-    ]
-
-
-def pass_argv(content: str) -> str:
-    """``parser.parse_args()`` inside ``main(argv)`` becomes ``parse_args(argv)``.
-
-    Without the argument argparse reads ``sys.argv``, so ``main(["f.txt"])``
-    parses pytest's own command line instead of the arguments it was given.
-    """
-    try:
-        tree = ast.parse(content)
-    except SyntaxError:
-        return content
-    fn = _main(tree)
-    if fn is None or not fn.args.args:
-        return content
-    param = fn.args.args[0].arg
-    edits = [
-        (call.lineno, call.func.end_col_offset or 0, call.end_col_offset or 0, f"({param})")
-        for stmt in _parse_args_statements(fn)
-        for call in [stmt.value]
-        if isinstance(call, ast.Call)
-        and not call.args
-        and not call.keywords
-        and call.lineno == call.end_lineno
-    ]
-    return _apply(content, edits) if edits else content
-
-
-def return_parse_errors(content: str) -> str:
-    """``args = parser.parse_args(argv)`` in ``main`` returns argparse's exit code.
-
-    argparse ends a bad command line with ``SystemExit(2)`` (and ``--help``
-    with ``SystemExit(0)``); the interface's ``main(argv) -> int`` *returns*
-    its exit code, so a caller asserting ``main(["bad"]) == 2`` otherwise sees
-    an exception. The script's ``raise SystemExit(main())`` still exits 2.
-    """
-    try:
-        tree = ast.parse(content)
-    except SyntaxError:
-        return content
-    fn = _main(tree)
-    if fn is None:
-        return content
-    parents = {child: parent for parent in ast.walk(fn) for child in ast.iter_child_nodes(parent)}
-    bare = [s for s in _parse_args_statements(fn) if not _handles_system_exit(s, parents)]
-    lines = source_lines(content, keepends=True)
-    for stmt in sorted(bare, key=lambda n: n.lineno, reverse=True):
-        end = stmt.end_lineno or stmt.lineno
-        first = lines[stmt.lineno - 1]
-        indent = first[: len(first) - len(first.lstrip())]
-        if stmt.col_offset != len(indent.encode()) or any(
-            ";" in lines[i] for i in range(stmt.lineno - 1, end)
-        ):
-            continue  # shares its line with other code: left as written
-        body = [
-            "    " + lines[i] if lines[i].strip() else lines[i] for i in range(stmt.lineno - 1, end)
-        ]
-        wrapped = [
-            f"{indent}try:\n",
-            *body,
-            f"{indent}except SystemExit as exc:\n",
-            f"{indent}    return exc.code if isinstance(exc.code, int) else 1\n",
-        ]
-        lines[stmt.lineno - 1 : end] = wrapped
-    return "".join(lines)
-
-
-def _dests(fn: ast.FunctionDef) -> set[str] | None:
-    """The attribute names ``parse_args`` will set; None when they cannot be known."""
-    dests: set[str] = set()
-    for node in ast.walk(fn):
-        if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
-            continue
-        kwargs = {k.arg: k.value for k in node.keywords}
-        if None in kwargs:
-            return None  # **options: unknown names
-        if node.func.attr == "set_defaults":
-            dests |= {k for k in kwargs if k}
-        elif node.func.attr == "add_subparsers":
-            if isinstance(kwargs.get("dest"), ast.Constant):
-                dests.add(str(kwargs["dest"].value))  # type: ignore[union-attr]
-        elif node.func.attr in {"add_argument", "add_mutually_exclusive_group"}:
-            if node.func.attr != "add_argument":
-                continue
-            dest = kwargs.get("dest")
-            if dest is not None:
-                if not isinstance(dest, ast.Constant):
-                    return None
-                dests.add(str(dest.value))
-                continue
-            flags = [
-                a.value
-                for a in node.args
-                if isinstance(a, ast.Constant) and isinstance(a.value, str)
-            ]
-            if len(flags) != len(node.args) or not flags:
-                return None
-            longs = [f for f in flags if f.startswith("--")]
-            pick = longs[0] if longs else flags[0]
-            dests.add(pick.lstrip("-").replace("-", "_"))
-    return dests
-
-
-def rename_parsed_attributes(content: str) -> str:
-    """``args.path`` where the parser defines only ``--file`` reads ``args.file``.
-
-    Applied when exactly one attribute read on the parsed namespace matches no
-    argument and exactly one argument is never read: the read can only mean
-    that argument (otherwise it is an ``AttributeError`` on every call).
-    """
-    try:
-        tree = ast.parse(content)
-    except SyntaxError:
-        return content
-    fn = _main(tree)
-    if fn is None:
-        return content
-    names = {
-        t.id for stmt in _parse_args_statements(fn) for t in stmt.targets if isinstance(t, ast.Name)
-    }
-    dests = _dests(fn)
-    if len(names) != 1 or not dests:
-        return content
-    (ns,) = names
-    reads = [
-        n
-        for n in ast.walk(fn)
-        if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id == ns
-    ]
-    unknown = {n.attr for n in reads} - dests
-    unread = dests - {n.attr for n in reads}
-    if len(unknown) != 1 or len(unread) != 1:
-        return content
-    (wrong,), (right,) = unknown, unread
-    edits = [
-        (
-            n.end_lineno or n.lineno,
-            (n.end_col_offset or 0) - len(wrong.encode()),
-            n.end_col_offset or 0,
-            right,
-        )
-        for n in reads
-        if n.attr == wrong
-    ]
-    return _apply(content, edits)
+    return apply_edits(content, edits) if edits else content
 
 
 def argv_default(content: str) -> str:
@@ -440,7 +251,7 @@ def help_flag(content: str) -> str:
         tree = ast.parse(content)
     except SyntaxError:
         return content
-    fn = _main(tree)
+    fn = main_function(tree)
     if fn is None or not fn.args.args or ast.get_docstring(fn) is None:
         return content
     block = _argv_none_block(fn, fn.args.args[0].arg)

@@ -1,0 +1,187 @@
+"""Repairs of an argparse-based ``main(argv)``, certain from the code alone.
+
+A 1.5B coder's argparse wiring fails in three ways the interface makes
+certain: ``parse_args()`` reads ``sys.argv`` instead of the ``argv`` it was
+given, a usage error escapes as ``SystemExit`` where ``main`` should return
+its exit code, and the code reads ``args.path`` where the parser defines only
+``--file``. Each function takes module text and returns it fixed or
+unchanged, and never raises on model output (``cli_argv.wire_main`` runs
+them).
+"""
+
+from __future__ import annotations
+
+import ast
+
+from softco.quality.edits import apply_edits, main_function
+from softco.quality.reshape import source_lines
+
+
+def _handles_system_exit(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:
+    while node in parents:
+        node = parents[node]
+        if isinstance(node, ast.Try) and any(
+            h.type is None
+            or "SystemExit" in ast.unparse(h.type)
+            or "BaseException" in ast.unparse(h.type)
+            for h in node.handlers
+        ):
+            return True
+    return False
+
+
+def _parse_args_statements(fn: ast.FunctionDef) -> list[ast.Assign]:
+    """``x = <parser>.parse_args(...)`` statements in ``main``, wrapped or not."""
+    return [
+        node
+        for node in ast.walk(fn)
+        if isinstance(node, ast.Assign)
+        and isinstance(node.value, ast.Call)
+        and isinstance(node.value.func, ast.Attribute)
+        and node.value.func.attr in {"parse_args", "parse_known_args"}
+    ]
+
+
+def pass_argv(content: str) -> str:
+    """``parser.parse_args()`` inside ``main(argv)`` becomes ``parse_args(argv)``.
+
+    Without the argument argparse reads ``sys.argv``, so ``main(["f.txt"])``
+    parses pytest's own command line instead of the arguments it was given.
+    """
+    try:
+        tree = ast.parse(content)
+    except SyntaxError:
+        return content
+    fn = main_function(tree)
+    if fn is None or not fn.args.args:
+        return content
+    param = fn.args.args[0].arg
+    edits = [
+        (call.lineno, call.func.end_col_offset or 0, call.end_col_offset or 0, f"({param})")
+        for stmt in _parse_args_statements(fn)
+        for call in [stmt.value]
+        if isinstance(call, ast.Call)
+        and not call.args
+        and not call.keywords
+        and call.lineno == call.end_lineno
+    ]
+    return apply_edits(content, edits) if edits else content
+
+
+def return_parse_errors(content: str) -> str:
+    """``args = parser.parse_args(argv)`` in ``main`` returns argparse's exit code.
+
+    argparse ends a bad command line with ``SystemExit(2)`` (and ``--help``
+    with ``SystemExit(0)``); the interface's ``main(argv) -> int`` *returns*
+    its exit code, so a caller asserting ``main(["bad"]) == 2`` otherwise sees
+    an exception. The script's ``raise SystemExit(main())`` still exits 2.
+    """
+    try:
+        tree = ast.parse(content)
+    except SyntaxError:
+        return content
+    fn = main_function(tree)
+    if fn is None:
+        return content
+    parents = {child: parent for parent in ast.walk(fn) for child in ast.iter_child_nodes(parent)}
+    bare = [s for s in _parse_args_statements(fn) if not _handles_system_exit(s, parents)]
+    lines = source_lines(content, keepends=True)
+    for stmt in sorted(bare, key=lambda n: n.lineno, reverse=True):
+        end = stmt.end_lineno or stmt.lineno
+        first = lines[stmt.lineno - 1]
+        indent = first[: len(first) - len(first.lstrip())]
+        if stmt.col_offset != len(indent.encode()) or any(
+            ";" in lines[i] for i in range(stmt.lineno - 1, end)
+        ):
+            continue  # shares its line with other code: left as written
+        body = [
+            "    " + lines[i] if lines[i].strip() else lines[i] for i in range(stmt.lineno - 1, end)
+        ]
+        wrapped = [
+            f"{indent}try:\n",
+            *body,
+            f"{indent}except SystemExit as exc:\n",
+            f"{indent}    return exc.code if isinstance(exc.code, int) else 1\n",
+        ]
+        lines[stmt.lineno - 1 : end] = wrapped
+    return "".join(lines)
+
+
+def _dests(fn: ast.FunctionDef) -> set[str] | None:
+    """The attribute names ``parse_args`` will set; None when they cannot be known."""
+    dests: set[str] = set()
+    for node in ast.walk(fn):
+        if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+            continue
+        kwargs = {k.arg: k.value for k in node.keywords}
+        if None in kwargs:
+            return None  # **options: unknown names
+        if node.func.attr == "set_defaults":
+            dests |= {k for k in kwargs if k}
+        elif node.func.attr == "add_subparsers":
+            if isinstance(kwargs.get("dest"), ast.Constant):
+                dests.add(str(kwargs["dest"].value))  # type: ignore[union-attr]
+        elif node.func.attr in {"add_argument", "add_mutually_exclusive_group"}:
+            if node.func.attr != "add_argument":
+                continue
+            dest = kwargs.get("dest")
+            if dest is not None:
+                if not isinstance(dest, ast.Constant):
+                    return None
+                dests.add(str(dest.value))
+                continue
+            flags = [
+                a.value
+                for a in node.args
+                if isinstance(a, ast.Constant) and isinstance(a.value, str)
+            ]
+            if len(flags) != len(node.args) or not flags:
+                return None
+            longs = [f for f in flags if f.startswith("--")]
+            pick = longs[0] if longs else flags[0]
+            dests.add(pick.lstrip("-").replace("-", "_"))
+    return dests
+
+
+def rename_parsed_attributes(content: str) -> str:
+    """``args.path`` where the parser defines only ``--file`` reads ``args.file``.
+
+    Applied when exactly one attribute read on the parsed namespace matches no
+    argument and exactly one argument is never read: the read can only mean
+    that argument (otherwise it is an ``AttributeError`` on every call).
+    """
+    try:
+        tree = ast.parse(content)
+    except SyntaxError:
+        return content
+    fn = main_function(tree)
+    if fn is None:
+        return content
+    names = {
+        t.id for stmt in _parse_args_statements(fn) for t in stmt.targets if isinstance(t, ast.Name)
+    }
+    dests = _dests(fn)
+    if len(names) != 1 or not dests:
+        return content
+    (ns,) = names
+    reads = [
+        n
+        for n in ast.walk(fn)
+        if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id == ns
+    ]
+    unknown = {n.attr for n in reads} - dests
+    unread = dests - {n.attr for n in reads}
+    if len(unknown) != 1 or len(unread) != 1:
+        return content
+    (wrong,), (right,) = unknown, unread
+    edits = [
+        (
+            n.end_lineno or n.lineno,
+            (n.end_col_offset or 0) - len(wrong.encode()),
+            n.end_col_offset or 0,
+            right,
+        )
+        for n in reads
+        if n.attr == wrong
+    ]
+    return apply_edits(content, edits)
