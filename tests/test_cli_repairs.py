@@ -192,3 +192,45 @@ def test_a_hand_rolled_main_answers_help_with_its_docstring(capsys):
         "def main(argv=None):", 'def main(argv=None):\n    """Doc."""'
     )
     assert "in ([" not in wire_main(CLI_SPEC, with_argparse)  # argparse has its own --help
+
+
+def test_a_file_name_handed_to_a_function_wanting_text_is_read_first(tmp_path, capsys):
+    from softco.artifacts import Design
+    from softco.quality.cli_files import read_file_arguments
+    from softco.quality.repairs import tidy
+
+    design = Design.model_validate(
+        {
+            "summary": "s",
+            "files": [
+                {
+                    "path": "wf/core.py",
+                    "responsibility": "count",
+                    "interface": [{"signature": "def count_words(text: str) -> int"}],
+                },
+                {
+                    "path": "wf/cli.py",
+                    "responsibility": "cli",
+                    "interface": [{"signature": "def main(argv: list[str] | None = None) -> int"}],
+                    "depends_on": ["wf/core.py"],
+                },
+            ],
+        }
+    )
+    cli = design.file("wf/cli.py")
+    source = (
+        "import argparse\n\n\ndef count_words(text):\n    return len(text.split())\n\n\n"
+        "def main(argv=None):\n    parser = argparse.ArgumentParser()\n"
+        '    parser.add_argument("FILE")\n    args = parser.parse_args(argv)\n'
+        "    try:\n        print(count_words(args.FILE))\n    except FileNotFoundError:\n"
+        "        return 1\n    return 0\n"
+    )
+    fixed = read_file_arguments(cli, source, design)
+    assert 'count_words(pathlib.Path(args.FILE).read_text(encoding="utf-8"))' in fixed
+    main = _load("import pathlib\n" + fixed)["main"]
+    (tmp_path / "t.txt").write_text("one two three four")
+    assert main([str(tmp_path / "t.txt")]) == 0 and capsys.readouterr().out == "4\n"
+    assert main([str(tmp_path / "missing.txt")]) == 1
+    assert "import pathlib" in tidy(cli, source, design)  # the import comes with the repair
+    reads = source.replace("count_words(args.FILE)", "count_words(open(args.FILE).read())")
+    assert read_file_arguments(cli, reads, design) == reads  # main reads the file itself

@@ -15,6 +15,7 @@ from softco.artifacts import Design, FileSpec, module_name
 from softco.artifacts.paths import STDLIB_NAMES
 from softco.quality.analysis import missing_names
 from softco.quality.cli_argv import wire_main
+from softco.quality.cli_files import read_file_arguments
 from softco.quality.contracts import documented_errors
 from softco.quality.reshape import after_preamble, lift_methods, source_lines
 
@@ -237,10 +238,11 @@ def tidy(spec: FileSpec, content: str, design: Design) -> str:
     after the function it calls is renamed, a dependency's copied functions
     become imports, ``main`` reads its arguments as the interface says and
     runs as a script (``cli_argv.wire_main``), a failed lookup raises the
-    exception the interface promises (``contracts``), and forgotten imports
-    are added.
+    exception the interface promises (``contracts``), a file name handed to a
+    function wanting the text is read first (``cli_files``), and forgotten
+    imports are added.
     """
     text = lift_methods(spec, drop_self_import(spec, content))
     text = wire_main(spec, import_instead(spec, unshadow(text), design))
-    text = documented_errors(spec, text)
+    text = read_file_arguments(spec, documented_errors(spec, text), design)
     return import_missing(spec, text, design)
