@@ -383,3 +383,23 @@ def test_a_missing_method_is_written_alone_and_spliced_into_its_class(monkeypatc
     cart = namespace["Cart"]()
     cart.add("a")
     assert cart.total() == 1 and said == ["cart.py: wrote Cart.total() on its own and added it"]
+
+
+def test_an_interface_function_ignoring_a_parameter_goes_back_to_its_author():
+    spec = FileSpec(
+        path="unitconv.py",
+        responsibility="convert",
+        interface=[{"signature": "def convert(value: float, src: str, dst: str) -> float"}],
+    )
+    design = Design.model_validate({"summary": "s", "files": [spec.model_dump()]})
+    ignores = (
+        "def convert(value: float, src: str, dst: str) -> float:\n"
+        "    return value * {'km': 1000.0, 'm': 1.0}[src]\n"
+    )
+    found = check_module(spec, ignores, design)
+    assert found == [
+        "line 1: convert never uses its parameter 'dst': the result must depend on it "
+        "(`def convert(value: float, src: str, dst: str) -> float`)"
+    ]
+    uses = ignores.replace("[src]\n", "[src] / {'km': 1000.0, 'm': 1.0}[dst]\n")
+    assert check_module(spec, uses, design) == []

@@ -31,6 +31,7 @@ from softco.quality.module_lint import (
     interface_problems,
     placeholder_problems,
     signature_warnings,
+    unused_parameter_problems,
 )
 from softco.quality.placeholders import placeholder_ratio
 from softco.quality.suite_lint import (
@@ -60,6 +61,7 @@ def check_module(spec: FileSpec, content: str, design: Design) -> list[str]:
     problems += import_problems(tree, spec.path, design)
     problems += self_import_problems(spec, tree)
     problems += interface_problems(spec, tree)
+    problems += unused_parameter_problems(spec, tree)
     problems += placeholder_problems(tree, content)
     problems += import_time_problems(tree)
     problems += argv_problems(tree)

@@ -107,6 +107,31 @@ def _method_problems(fn: FunctionSpec, node: ast.ClassDef) -> list[str]:
     return problems
 
 
+def unused_parameter_problems(spec: FileSpec, tree: ast.Module) -> list[str]:
+    """An interface function that never reads one of its parameters ignores the caller.
+
+    ``convert(value, src, dst)`` that never reads ``dst`` returns metres for
+    every target unit: the signature conforms, every call runs, and every
+    answer but one is wrong. Said back to the author like any gate finding.
+    ``self``/``cls``, ``_``-names and ``*args``/``**kwargs`` are exempt.
+    """
+    defs = _top_level(tree)
+    problems = []
+    for fn in spec.interface:
+        node = defs.get(fn.name)
+        if not isinstance(node, FunctionNode) or is_placeholder(node):
+            continue
+        used = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+        for arg in [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs]:
+            if arg.arg in {"self", "cls"} or arg.arg.startswith("_") or arg.arg in used:
+                continue
+            problems.append(
+                f"line {node.lineno}: {fn.name} never uses its parameter {arg.arg!r}: "
+                f"the result must depend on it (`{fn.signature}`)"
+            )
+    return problems
+
+
 def signature_warnings(spec: FileSpec, content: str) -> list[str]:
     """Return-annotation differences: reported, never a gate failure (see module docstring)."""
     try:
