@@ -6,6 +6,7 @@ the repaired code the way a user (or an acceptance test) would.
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 
@@ -234,3 +235,57 @@ def test_a_file_name_handed_to_a_function_wanting_text_is_read_first(tmp_path, c
     assert "import pathlib" in tidy(cli, source, design)  # the import comes with the repair
     reads = source.replace("count_words(args.FILE)", "count_words(open(args.FILE).read())")
     assert read_file_arguments(cli, reads, design) == reads  # main reads the file itself
+
+
+def test_odd_but_working_main_code_stays_working(tmp_path):
+    """Inputs from a review: each worked before its repair and must work after it."""
+    default = (
+        "import sys\n\n\ndef main(argv=sys.argv):\n    if len(argv) != 2:\n        return 2\n"
+        "    print(argv[1])\n    return 0\n\n\nif __name__ == '__main__':\n"
+        "    raise SystemExit(main())\n"
+    )
+    script = tmp_path / "d.py"
+    script.write_text(wire_main(CLI_SPEC, default))
+    ran = subprocess.run([sys.executable, str(script), "x"], capture_output=True, text=True)
+    assert (ran.returncode, ran.stdout) == (0, "x\n")
+    copied = "import sys\n\n\ndef main(argv=None):\n    argv = sys.argv[:]\n    return argv[1]\n"
+    assert program_name_shift(copied) == copied
+    nested = (
+        "import argparse\n\n\ndef main(argv=None):\n    p = argparse.ArgumentParser()\n"
+        '    p.add_argument("n", type=int)\n\n    def parse():\n'
+        "        ns = p.parse_args(argv)\n        return ns\n\n    return parse().n\n"
+    )
+    assert return_parse_errors(nested) == nested  # a return there would land in parse()
+    helper = (
+        "def main(argv=None):\n    p = build_parser()\n    p.add_argument('--verbose')\n"
+        "    args = p.parse_args(argv)\n    return args.file\n"
+    )
+    assert rename_parsed_attributes(helper) == helper  # build_parser's options are unknown
+    tabs = "def main(argv=None):\n\targs = p.parse_args(argv)\n\treturn 0\n"
+    compile(return_parse_errors(tabs), "t.py", "exec")
+
+
+def test_a_script_guard_that_drops_mains_exit_code_keeps_it(tmp_path):
+    source = ARGPARSE_CLI + '\n\nif __name__ == "__main__":\n    main()\n'
+    script = tmp_path / "c.py"
+    script.write_text(wire_main(CLI_SPEC, source))
+    ran = subprocess.run([sys.executable, str(script)], capture_output=True, text=True)
+    assert ran.returncode == 2 and "required" in ran.stderr  # was 0: the code was dropped
+    assert "raise SystemExit(main())" in script.read_text()
+
+
+def test_tab_indented_functions_get_the_promised_error_and_still_compile():
+    source = "def from_roman(s):\n\tvalues = {'I': 1}\n\treturn values[s]"
+    fixed = documented_errors(ROMAN_SPEC, source)
+    with pytest.raises(ValueError):
+        _load(fixed)["from_roman"]("Q")
+
+
+def test_only_names_that_end_as_file_names_are_read_as_files():
+    from softco.quality.cli_files import _is_file_argument
+
+    def node(text):
+        return ast.parse(text, mode="eval").body
+
+    assert _is_file_argument(node("args.FILE")) and _is_file_argument(node("input_path"))
+    assert not _is_file_argument(node("file_text")) and not _is_file_argument(node("argv[0]"))

@@ -403,3 +403,22 @@ def test_an_interface_function_ignoring_a_parameter_goes_back_to_its_author():
     ]
     uses = ignores.replace("[src]\n", "[src] / {'km': 1000.0, 'm': 1.0}[dst]\n")
     assert check_module(spec, uses, design) == []
+
+
+def test_static_inherited_and_self_listed_methods_are_recognised():
+    from softco.artifacts.stated import stated_interface
+
+    stated = stated_interface(
+        "temp.py: class Temp with from_string(self, text: str), kelvin() -> float."
+    )
+    spec = FileSpec(path="temp.py", responsibility="t", interface=stated["temp.py"])
+    design = Design.model_validate({"summary": "s", "files": [spec.model_dump()]})
+    code = (
+        "class Base:\n    def kelvin(self) -> float:\n        return 0.0\n\n\n"
+        "class Temp(Base):\n    @staticmethod\n    def from_string(text: str):\n"
+        "        return Temp()\n"
+    )
+    assert check_module(spec, code, design) == []
+    elsewhere = code.replace("class Base:", "class Other:")
+    base_from_elsewhere = "from collections import OrderedDict as Base\n" + elsewhere
+    assert check_module(spec, base_from_elsewhere, design) == []

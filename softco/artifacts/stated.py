@@ -230,7 +230,7 @@ def class_methods(spec: FunctionSpec) -> list[str]:
         close = _balanced(line, m.end() - 1)
         if close < 0:
             continue
-        params = line[m.end() : close - 1].strip()
+        params = re.sub(r"^self\s*(,\s*|$)", "", line[m.end() : close - 1].strip())
         rest = line[close:]
         returns = ""
         if rest.lstrip().startswith("->"):

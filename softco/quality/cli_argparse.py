@@ -13,8 +13,17 @@ from __future__ import annotations
 
 import ast
 
-from softco.quality.edits import apply_edits, main_function
+from softco.quality.edits import (
+    apply_edits,
+    discards_main_result,
+    ended,
+    indent_step,
+    main_function,
+    own_nodes,
+)
 from softco.quality.reshape import source_lines
+
+ARGV_NAMES = {"argv", "args", "arguments", "argv_list", "arglist"}
 
 
 def _handles_system_exit(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:
@@ -31,10 +40,10 @@ def _handles_system_exit(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool
 
 
 def _parse_args_statements(fn: ast.FunctionDef) -> list[ast.Assign]:
-    """``x = <parser>.parse_args(...)`` statements in ``main``, wrapped or not."""
+    """``x = <parser>.parse_args(...)`` statements of ``main`` itself, wrapped or not."""
     return [
         node
-        for node in ast.walk(fn)
+        for node in own_nodes(fn)
         if isinstance(node, ast.Assign)
         and isinstance(node.value, ast.Call)
         and isinstance(node.value.func, ast.Attribute)
@@ -53,7 +62,7 @@ def pass_argv(content: str) -> str:
     except SyntaxError:
         return content
     fn = main_function(tree)
-    if fn is None or not fn.args.args:
+    if fn is None or not fn.args.args or fn.args.args[0].arg not in ARGV_NAMES:
         return content
     param = fn.args.args[0].arg
     edits = [
@@ -81,8 +90,8 @@ def return_parse_errors(content: str) -> str:
     except SyntaxError:
         return content
     fn = main_function(tree)
-    if fn is None:
-        return content
+    if fn is None or discards_main_result(tree):
+        return content  # the script would exit 0 on a usage error: see cli_argv.guard_exit_code
     parents = {child: parent for parent in ast.walk(fn) for child in ast.iter_child_nodes(parent)}
     bare = [s for s in _parse_args_statements(fn) if not _handles_system_exit(s, parents)]
     lines = source_lines(content, keepends=True)
@@ -94,14 +103,16 @@ def return_parse_errors(content: str) -> str:
             ";" in lines[i] for i in range(stmt.lineno - 1, end)
         ):
             continue  # shares its line with other code: left as written
+        step = indent_step(indent)
         body = [
-            "    " + lines[i] if lines[i].strip() else lines[i] for i in range(stmt.lineno - 1, end)
+            step + ended(lines[i]) if lines[i].strip() else lines[i]
+            for i in range(stmt.lineno - 1, end)
         ]
         wrapped = [
             f"{indent}try:\n",
             *body,
             f"{indent}except SystemExit as exc:\n",
-            f"{indent}    return exc.code if isinstance(exc.code, int) else 1\n",
+            f"{indent}{step}return exc.code if isinstance(exc.code, int) else 1\n",
         ]
         lines[stmt.lineno - 1 : end] = wrapped
     return "".join(lines)
@@ -143,6 +154,24 @@ def _dests(fn: ast.FunctionDef) -> set[str] | None:
     return dests
 
 
+def _parser_built_here(fn: ast.FunctionDef) -> bool:
+    """``main`` makes its parser itself (``ArgumentParser(...)``, no ``parents=``).
+
+    A parser from a helper carries options ``main`` cannot see, so no read on
+    its namespace can be called unknown.
+    """
+    made = [
+        n
+        for n in ast.walk(fn)
+        if isinstance(n, ast.Call)
+        and (
+            (isinstance(n.func, ast.Attribute) and n.func.attr == "ArgumentParser")
+            or (isinstance(n.func, ast.Name) and n.func.id == "ArgumentParser")
+        )
+    ]
+    return bool(made) and not any(k.arg == "parents" for n in made for k in n.keywords)
+
+
 def rename_parsed_attributes(content: str) -> str:
     """``args.path`` where the parser defines only ``--file`` reads ``args.file``.
 
@@ -161,15 +190,16 @@ def rename_parsed_attributes(content: str) -> str:
         t.id for stmt in _parse_args_statements(fn) for t in stmt.targets if isinstance(t, ast.Name)
     }
     dests = _dests(fn)
-    if len(names) != 1 or not dests:
+    if len(names) != 1 or not dests or not _parser_built_here(fn):
         return content
     (ns,) = names
-    reads = [
+    uses = [
         n
         for n in ast.walk(fn)
         if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id == ns
     ]
-    unknown = {n.attr for n in reads} - dests
+    reads = [n for n in uses if isinstance(n.ctx, ast.Load)]
+    unknown = {n.attr for n in reads} - dests - {n.attr for n in uses if n not in reads}
     unread = dests - {n.attr for n in reads}
     if len(unknown) != 1 or len(unread) != 1:
         return content

@@ -95,11 +95,32 @@ def _assign_edits(node: ast.Assign | ast.AnnAssign) -> list[Edit] | None:
     }
     for sub in ast.walk(value):
         if _is_sys_argv(sub):
-            if isinstance(parents.get(sub), ast.Subscript):
+            parent = parents.get(sub)
+            if isinstance(parent, ast.Subscript):
+                if not _drops_program_name(parent):
+                    return None  # sys.argv[:] or sys.argv[2:]: not a form to reason about
                 continue  # already sys.argv[1:]
             edits.append(span(sub, "sys.argv[1:]"))
         elif isinstance(sub, ast.Call):
             return None  # argv = something computed: not a plain copy of the arguments
+    return edits
+
+
+def _drops_program_name(node: ast.Subscript) -> bool:
+    sl = node.slice
+    return (
+        isinstance(sl, ast.Slice) and _int(sl.lower) == 1 and sl.upper is None and sl.step is None
+    )
+
+
+def _default_edits(fn: ast.FunctionDef) -> list[Edit] | None:
+    """``def main(argv=sys.argv)`` reads ``sys.argv[1:]`` too; None for other defaults."""
+    edits = []
+    for default in [*fn.args.defaults, *(d for d in fn.args.kw_defaults if d is not None)]:
+        if _is_sys_argv(default):
+            edits.append(span(default, "sys.argv[1:]"))
+        elif any(_is_sys_argv(n) for n in ast.walk(default)):
+            return None
     return edits
 
 
@@ -123,7 +144,10 @@ def program_name_shift(content: str) -> str:
         return content
     param = fn.args.args[0].arg
     parents = {child: parent for parent in ast.walk(fn) for child in ast.iter_child_nodes(parent)}
-    edits: list[Edit] = []
+    defaults = _default_edits(fn)
+    if defaults is None:
+        return content
+    edits: list[Edit] = list(defaults)
     indexes: list[int] = []
     for node in ast.walk(fn):
         if isinstance(node, ast.Assign | ast.AnnAssign):
@@ -169,6 +193,35 @@ def guard_argv(content: str) -> str:
         and len(node.args) == 1
         and _is_sys_argv(node.args[0])
     ]
+    return apply_edits(content, edits) if edits else content
+
+
+def guard_exit_code(content: str) -> str:
+    """``if __name__ == "__main__": main()`` becomes ``raise SystemExit(main())``.
+
+    ``main`` returns its exit code; called as a bare statement, the script
+    exits 0 whatever it returned (a missing file "succeeds" in a shell
+    script). A ``main`` that returns nothing still exits 0.
+    """
+    try:
+        tree = ast.parse(content)
+    except SyntaxError:
+        return content
+    if main_function(tree) is None:
+        return content
+    edits = []
+    for guard in tree.body:
+        if not (isinstance(guard, ast.If) and "__name__" in ast.unparse(guard.test)):
+            continue
+        for stmt in guard.body:
+            call = stmt.value if isinstance(stmt, ast.Expr) else None
+            if (
+                isinstance(call, ast.Call)
+                and isinstance(call.func, ast.Name)
+                and call.func.id == "main"
+                and stmt.lineno == stmt.end_lineno
+            ):
+                edits.append(span(stmt, f"raise SystemExit({ast.unparse(call)})"))
     return apply_edits(content, edits) if edits else content
 
 
@@ -218,10 +271,8 @@ def main_guard(spec: FileSpec, content: str) -> str:
         tree = ast.parse(content)
     except SyntaxError:
         return content
-    defines_main = any(
-        isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef) and n.name == "main"
-        for n in tree.body
-    )
+    # an ``async def main`` would need ``asyncio.run``: left to its author
+    defines_main = any(isinstance(n, ast.FunctionDef) and n.name == "main" for n in tree.body)
     guarded = any(isinstance(n, ast.If) and "__name__" in ast.unparse(n.test) for n in tree.body)
     if not defines_main or guarded:
         return content
@@ -275,4 +326,4 @@ def wire_main(spec: FileSpec, content: str) -> str:
     """All of the above, in order: what ``main`` reads, and how the script calls it."""
     text = help_flag(program_name_shift(argv_default(content)))
     text = rename_parsed_attributes(return_parse_errors(pass_argv(text)))
-    return main_guard(spec, guard_argv(text))
+    return main_guard(spec, guard_exit_code(guard_argv(text)))

@@ -17,7 +17,8 @@ from softco.artifacts import Design, FileSpec
 from softco.quality.edits import Edit, apply_edits, main_function, span
 
 TEXT_PARAMS = {"text", "content", "contents", "source", "csv_text", "document", "body"}
-_FILE_WORDS = re.compile(r"(file|path)", re.IGNORECASE)
+# the name must *end* as a file name does: ``file_text`` already holds the text
+_FILE_NAME = re.compile(r"(file|path|filename|fname)$", re.IGNORECASE)
 _READERS = {"open", "read_text", "read", "readlines", "read_bytes", "load", "reader"}
 
 
@@ -54,13 +55,11 @@ def _reads_files(fn: ast.FunctionDef) -> bool:
 
 
 def _is_file_argument(node: ast.AST) -> bool:
-    """``args.file``, ``args.FILE``, ``file_path``, ``argv[0]``: a name from the command line."""
+    """``args.file``, ``args.FILE``, ``file_path``, ``args.input_file``: named as a file."""
     if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
-        return bool(_FILE_WORDS.search(node.attr))
+        return bool(_FILE_NAME.search(node.attr))
     if isinstance(node, ast.Name):
-        return bool(_FILE_WORDS.search(node.id))
-    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):
-        return node.value.id in {"argv", "args"} and isinstance(node.slice, ast.Constant)
+        return bool(_FILE_NAME.search(node.id))
     return False
 
 

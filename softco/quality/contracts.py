@@ -16,7 +16,8 @@ import builtins
 import re
 
 from softco.artifacts import FileSpec
-from softco.quality.reshape import source_lines
+from softco.quality.edits import ended, indent_step
+from softco.quality.reshape import has_multiline_strings, source_lines
 
 _LOOKUP = {"KeyError", "IndexError", "LookupError"}
 _ERROR = re.compile(r"\b([A-Z]\w*Error)\b")
@@ -46,13 +47,7 @@ def _wrappable(fn: ast.FunctionDef) -> bool:
         isinstance(n, ast.Subscript) and isinstance(n.ctx, ast.Load) for n in ast.walk(fn)
     )
     generator = any(isinstance(n, ast.Yield | ast.YieldFrom) for n in ast.walk(fn))
-    multiline_text = any(
-        isinstance(n, ast.Constant | ast.JoinedStr)
-        and (n.end_lineno or n.lineno) > n.lineno
-        and n is not _docstring_node(fn)
-        for n in ast.walk(fn)
-    )
-    return looks_up and not generator and not multiline_text and not _catches_lookup(fn)
+    return looks_up and not generator and not has_multiline_strings(fn) and not _catches_lookup(fn)
 
 
 def _docstring_node(fn: ast.FunctionDef) -> ast.AST | None:
@@ -60,10 +55,6 @@ def _docstring_node(fn: ast.FunctionDef) -> ast.AST | None:
     if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
         return first.value if isinstance(first.value.value, str) else None
     return None
-
-
-def _ended(line: str) -> str:
-    return line if line.endswith(("\n", "\r")) else line + "\n"
 
 
 def documented_errors(spec: FileSpec, content: str) -> str:
@@ -101,11 +92,11 @@ def documented_errors(spec: FileSpec, content: str) -> str:
         indent = first[: len(first) - len(first.lstrip())]
         if body[0].col_offset != len(indent.encode()) or start <= fn.lineno:
             continue  # body on the def line: left as written
-        err = promises[fn.name]
+        err, step = promises[fn.name], indent_step(indent)
         lines[start - 1 : end] = [
             f"{indent}try:\n",
-            *("    " + _ended(line) if line.strip() else line for line in lines[start - 1 : end]),
+            *(step + ended(line) if line.strip() else line for line in lines[start - 1 : end]),
             f"{indent}except (KeyError, IndexError) as exc:\n",
-            f'{indent}    raise {err}(f"invalid input: {{exc}}") from exc\n',
+            f'{indent}{step}raise {err}(f"invalid input: {{exc}}") from exc\n',
         ]
     return "".join(lines)

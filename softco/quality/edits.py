@@ -33,3 +33,43 @@ def apply_edits(content: str, edits: list[Edit]) -> str:
 def span(node: ast.AST, text: str) -> Edit:
     """Replace the (single-line) source of ``node`` with ``text``."""
     return (node.lineno, node.col_offset, node.end_col_offset or node.col_offset, text)
+
+
+def own_nodes(fn: ast.FunctionDef) -> list[ast.AST]:
+    """The nodes of ``fn``'s body, not those of functions, lambdas or classes nested in it.
+
+    A ``return`` added for ``main`` must land in ``main``, not in a helper
+    defined inside it.
+    """
+    found: list[ast.AST] = []
+    stack: list[ast.AST] = list(fn.body)
+    while stack:
+        node = stack.pop()
+        found.append(node)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef):
+            continue
+        stack.extend(ast.iter_child_nodes(node))
+    return found
+
+
+def indent_step(indent: str) -> str:
+    """One more level of indentation in the style the line already uses (tabs or spaces)."""
+    return "\t" if "\t" in indent else "    "
+
+
+def ended(line: str) -> str:
+    """``line`` with a line break (the last line of a file may lack one)."""
+    return line if line.endswith(("\n", "\r")) else line + "\n"
+
+
+def discards_main_result(tree: ast.Module) -> bool:
+    """Whether module-level code calls ``main(...)`` as a bare statement (exit code lost)."""
+    return any(
+        isinstance(n, ast.Expr)
+        and isinstance(n.value, ast.Call)
+        and isinstance(n.value.func, ast.Name)
+        and n.value.func.id == "main"
+        for top in tree.body
+        if not isinstance(top, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+        for n in ast.walk(top)
+    )

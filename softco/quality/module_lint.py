@@ -28,6 +28,8 @@ _ALLOWED_TOP = (
     ast.Try,
 )
 _ARGV_NAMES = {"argv", "args", "arguments"}
+# parameters a calling convention imposes (signal handlers, callbacks), not the brief
+_MAY_GO_UNUSED = {"self", "cls", "signum", "frame"}
 
 
 def _spec_node(fn: FunctionSpec) -> ast.stmt:
@@ -81,13 +83,45 @@ def interface_problems(spec: FileSpec, tree: ast.Module) -> list[str]:
                 f"`{fn.signature}`: use exactly these parameter names"
             )
         elif isinstance(node, ast.ClassDef):
-            problems += _method_problems(fn, node)
+            problems += _method_problems(fn, node, tree)
     return problems
 
 
-def _method_problems(fn: FunctionSpec, node: ast.ClassDef) -> list[str]:
+def _class_methods(node: ast.ClassDef, tree: ast.Module) -> dict[str, ast.stmt] | None:
+    """Methods of ``node`` and of its bases defined in the same module (None: base unknown)."""
+    classes = {c.name: c for c in tree.body if isinstance(c, ast.ClassDef)}
+    methods: dict[str, ast.stmt] = {}
+    todo, seen = [node], set()
+    while todo:
+        cls = todo.pop()
+        if cls.name in seen:
+            continue
+        seen.add(cls.name)
+        for m in cls.body:
+            if isinstance(m, FunctionNode):
+                methods.setdefault(m.name, m)
+        for base in cls.bases:
+            name = ast.unparse(base)
+            if name == "object":
+                continue
+            if name not in classes:
+                return None  # inherits from elsewhere: what it offers is not known here
+            todo.append(classes[name])
+    return methods
+
+
+def _is_static(node: ast.stmt) -> bool:
+    return any(
+        isinstance(d, ast.Name) and d.id == "staticmethod"
+        for d in getattr(node, "decorator_list", [])
+    )
+
+
+def _method_problems(fn: FunctionSpec, node: ast.ClassDef, tree: ast.Module) -> list[str]:
     """The methods a class spec lists, each defined in the class with its parameters."""
-    methods = {m.name: m for m in node.body if isinstance(m, FunctionNode)}
+    methods = _class_methods(node, tree)
+    if methods is None:
+        return []
     problems = []
     for signature in class_methods(fn):
         wanted = ast.parse(signature + ":\n    ...").body[0]
@@ -98,7 +132,7 @@ def _method_problems(fn: FunctionSpec, node: ast.ClassDef) -> list[str]:
                 f"missing method {wanted.name!r} in class {fn.name!r}: define "
                 f"`{signature}` inside the class"
             )
-        elif params(have)[1:] != params(wanted)[1:]:
+        elif (params(have) if _is_static(have) else params(have)[1:]) != params(wanted)[1:]:
             got = ", ".join(params(have))
             problems.append(
                 f"line {have.lineno}: {fn.name}.{wanted.name}({got}) does not match the "
@@ -123,7 +157,7 @@ def unused_parameter_problems(spec: FileSpec, tree: ast.Module) -> list[str]:
             continue
         used = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
         for arg in [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs]:
-            if arg.arg in {"self", "cls"} or arg.arg.startswith("_") or arg.arg in used:
+            if arg.arg in _MAY_GO_UNUSED or arg.arg.startswith("_") or arg.arg in used:
                 continue
             problems.append(
                 f"line {node.lineno}: {fn.name} never uses its parameter {arg.arg!r}: "

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Callable
 
 from softco.artifacts import Design, FileSpec, module_name
 from softco.artifacts.paths import STDLIB_NAMES
@@ -242,7 +243,27 @@ def tidy(spec: FileSpec, content: str, design: Design) -> str:
     function wanting the text is read first (``cli_files``), and forgotten
     imports are added.
     """
-    text = lift_methods(spec, drop_self_import(spec, content))
-    text = wire_main(spec, import_instead(spec, unshadow(text), design))
-    text = read_file_arguments(spec, documented_errors(spec, text), design)
-    return import_missing(spec, text, design)
+    steps: list[Callable[[str], str]] = [
+        lambda t: drop_self_import(spec, t),
+        lambda t: lift_methods(spec, t),
+        unshadow,
+        lambda t: import_instead(spec, t, design),
+        lambda t: wire_main(spec, t),
+        lambda t: documented_errors(spec, t),
+        lambda t: read_file_arguments(spec, t, design),
+        lambda t: import_missing(spec, t, design),
+    ]
+    text = content
+    for step in steps:
+        # a repair never makes a compiling module stop compiling (tabs, odd layouts)
+        after = step(text)
+        text = after if _compiles(after) or not _compiles(text) else text
+    return text
+
+
+def _compiles(text: str) -> bool:
+    try:
+        compile(text, "<module>", "exec", dont_inherit=True)
+    except (SyntaxError, ValueError):
+        return False
+    return True

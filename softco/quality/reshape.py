@@ -265,6 +265,17 @@ def class_source(content: str, class_name: str) -> str:
     return ""
 
 
+def has_multiline_strings(fn: ast.FunctionDef) -> bool:
+    """A string other than the docstring spans lines (re-indenting would change its text)."""
+    doc = fn.body[0] if fn.body and isinstance(fn.body[0], ast.Expr) else None
+    return any(
+        isinstance(n, ast.Constant | ast.JoinedStr)
+        and (n.end_lineno or n.lineno) > n.lineno
+        and (doc is None or n is not doc.value)
+        for n in ast.walk(fn)
+    )
+
+
 def add_method(content: str, class_name: str, unit: str, name: str) -> str | None:
     """``content`` with method ``name`` from ``unit`` appended to class ``class_name``.
 
@@ -291,8 +302,8 @@ def add_method(content: str, class_name: str, unit: str, name: str) -> str | Non
         if isinstance(m, ast.FunctionDef)
     ]
     method = next((m for m in candidates if m.name == name), None)
-    if method is None:
-        return None
+    if method is None or has_multiline_strings(method):
+        return None  # re-indenting would change the text of a multi-line string
     start = min([method.lineno, *(d.lineno for d in method.decorator_list)])
     block = textwrap.dedent("\n".join(source_lines(unit)[start - 1 : method.end_lineno]))
     indent = " " * cls.body[0].col_offset
