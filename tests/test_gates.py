@@ -422,3 +422,23 @@ def test_static_inherited_and_self_listed_methods_are_recognised():
     elsewhere = code.replace("class Base:", "class Other:")
     base_from_elsewhere = "from collections import OrderedDict as Base\n" + elsewhere
     assert check_module(spec, base_from_elsewhere, design) == []
+
+
+def test_a_method_that_only_validates_a_parameter_goes_back_to_its_author():
+    from softco.artifacts.stated import stated_interface
+
+    stated = stated_interface("cart.py: class Cart with add(item: str, price: float) (adds).")
+    spec = FileSpec(path="cart.py", responsibility="cart", interface=stated["cart.py"])
+    design = Design.model_validate({"summary": "s", "files": [spec.model_dump()]})
+    drops_price = (
+        "class Cart:\n    def __init__(self):\n        self.items = {}\n\n"
+        "    def add(self, item: str, price: float):\n"
+        "        if price < 0:\n            raise ValueError(f'bad price {price}')\n"
+        "        self.items[item] = 1\n"
+    )
+    assert check_module(spec, drops_price, design) == [
+        "line 5: Cart.add only checks its parameter 'price': the result must depend on it "
+        "(`def add(self, item: str, price: float)`)"
+    ]
+    keeps_price = drops_price.replace("= 1\n", "= price\n")
+    assert check_module(spec, keeps_price, design) == []

@@ -142,28 +142,69 @@ def _method_problems(fn: FunctionSpec, node: ast.ClassDef, tree: ast.Module) -> 
 
 
 def unused_parameter_problems(spec: FileSpec, tree: ast.Module) -> list[str]:
-    """An interface function that never reads one of its parameters ignores the caller.
+    """An interface function or listed method that never reads a parameter ignores the caller.
 
     ``convert(value, src, dst)`` that never reads ``dst`` returns metres for
     every target unit: the signature conforms, every call runs, and every
-    answer but one is wrong. Said back to the author like any gate finding.
+    answer but one is wrong; ``Cart.add(item, price, qty)`` that never reads
+    ``price`` cannot total. Said back to the author like any gate finding.
     ``self``/``cls``, ``_``-names and ``*args``/``**kwargs`` are exempt.
     """
     defs = _top_level(tree)
-    problems = []
+    checked: list[tuple[str, str, ast.stmt]] = []  # (shown name, signature, node)
     for fn in spec.interface:
         node = defs.get(fn.name)
+        if isinstance(node, FunctionNode):
+            checked.append((fn.name, fn.signature, node))
+        elif isinstance(node, ast.ClassDef):
+            own = {m.name: m for m in node.body if isinstance(m, FunctionNode)}
+            for signature in class_methods(fn):
+                name = signature.split("(", 1)[0].removeprefix("def ")
+                if name in own:
+                    checked.append((f"{fn.name}.{name}", signature, own[name]))
+    problems = []
+    for shown, signature, node in checked:
         if not isinstance(node, FunctionNode) or is_placeholder(node):
             continue
-        used = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+        used, checks = _parameter_uses(node)
         for arg in [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs]:
             if arg.arg in _MAY_GO_UNUSED or arg.arg.startswith("_") or arg.arg in used:
                 continue
+            what = "only checks" if arg.arg in checks else "never uses"
             problems.append(
-                f"line {node.lineno}: {fn.name} never uses its parameter {arg.arg!r}: "
-                f"the result must depend on it (`{fn.signature}`)"
+                f"line {node.lineno}: {shown} {what} its parameter {arg.arg!r}: "
+                f"the result must depend on it (`{signature}`)"
             )
     return problems
+
+
+def _parameter_uses(fn: FunctionNode) -> tuple[set[str], set[str]]:
+    """Names read for real, and names read only to validate (an ``if`` that raises, a ``raise``).
+
+    ``if price < 0: raise ValueError`` and nothing else: the price is checked
+    and then thrown away.
+    """
+    parents = {child: parent for parent in ast.walk(fn) for child in ast.iter_child_nodes(parent)}
+    used: set[str] = set()
+    checks: set[str] = set()
+    for name in ast.walk(fn):
+        if not isinstance(name, ast.Name):
+            continue
+        node: ast.AST = name
+        validation = False
+        while node in parents and node is not fn:
+            parent = parents[node]
+            if isinstance(parent, ast.Raise) or (
+                isinstance(parent, ast.If)
+                and node is parent.test
+                and not parent.orelse
+                and all(isinstance(b, ast.Raise) for b in parent.body)
+            ):
+                validation = True
+                break
+            node = parent
+        (checks if validation else used).add(name.id)
+    return used, checks
 
 
 def signature_warnings(spec: FileSpec, content: str) -> list[str]:
