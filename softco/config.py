@@ -54,7 +54,7 @@ DEFAULT_ROLES: dict[str, RoleSettings] = {
     "pm": RoleSettings(max_tokens=1536),  # a PRD with examples is the longest artifact
     "critic": RoleSettings(max_tokens=400),
     "judge": RoleSettings(max_tokens=400),
-    "tester": RoleSettings(max_tokens=800),
+    "tester": RoleSettings(max_tokens=1100),  # up to 12 cases and 4 CLI scenarios
     "reviewer": RoleSettings(max_tokens=600),
 }
 

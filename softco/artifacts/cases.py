@@ -67,13 +67,15 @@ class TestCases(BaseModel):
 
     __test__: ClassVar[bool] = False
 
-    cases: list[CallCase] = Field(max_length=8)
+    # typical, edge and error cases for three or four functions: more values pin more
+    # behaviour (the mutation check), and the quota per function is kept by case_tests
+    cases: list[CallCase] = Field(max_length=12)
 
     @field_validator("cases", mode="before")
     @classmethod
-    def _at_most_eight(cls, value: object) -> object:
-        # the grammar stops a local model at 8; a provider without one is cut, not re-asked
-        return value[:8] if isinstance(value, list) else value
+    def _at_most_twelve(cls, value: object) -> object:
+        # the grammar stops a local model at 12; a provider without one is cut, not re-asked
+        return value[:12] if isinstance(value, list) else value
 
 
 class CliTestCases(TestCases):
