@@ -7,6 +7,8 @@ would cut a line with a non-ASCII character in the wrong place.
 from __future__ import annotations
 
 import ast
+import re
+from collections.abc import Iterable
 
 from softco.quality.reshape import source_lines
 
@@ -73,3 +75,14 @@ def discards_main_result(tree: ast.Module) -> bool:
         if not isinstance(top, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
         for n in ast.walk(top)
     )
+
+
+def without_lines(content: str, spans: Iterable[tuple[int, int]]) -> str:
+    """``content`` minus the given 1-based, inclusive line spans.
+
+    The blank lines left around a removed block collapse to at most two, so
+    a removed function leaves the file as a formatter would.
+    """
+    drop = {i for a, b in spans for i in range(a, b + 1)}
+    kept = [text for i, text in enumerate(source_lines(content), 1) if i not in drop]
+    return re.sub(r"\n{4,}", "\n\n\n", "\n".join(kept)).rstrip() + "\n"

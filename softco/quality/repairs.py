@@ -9,7 +9,6 @@ on every generated module (``workflows.build``).
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Callable
 
 from softco.artifacts import Design, FileSpec, module_name
@@ -18,6 +17,7 @@ from softco.quality.analysis import missing_names
 from softco.quality.cli_argv import wire_main
 from softco.quality.cli_files import read_file_arguments
 from softco.quality.contracts import documented_errors
+from softco.quality.edits import without_lines
 from softco.quality.reshape import after_preamble, lift_methods, source_lines
 
 
@@ -92,23 +92,18 @@ def import_instead(spec: FileSpec, content: str, design: Design) -> str:
     ]
     if not copies:
         return content
-    drop = {
-        i
+    spans = [
+        (min(d.lineno for d in [node, *node.decorator_list]), node.end_lineno or node.lineno)
         for node in copies
-        for i in range(
-            min(d.lineno for d in [node, *node.decorator_list]), (node.end_lineno or 0) + 1
-        )
-    }
-    lines = source_lines(content)
-    at = after_preamble(tree)
+    ]
+    at = after_preamble(tree)  # every copy is a def or class, so it lies below this line
     by_module: dict[str, list[str]] = {}
     for node in copies:
         by_module.setdefault(provider[node.name], []).append(node.name)
     imports = [f"from {mod} import {', '.join(names)}" for mod, names in by_module.items()]
-    kept = [text for i, text in enumerate(lines, 1) if i not in drop]
-    cut = sum(1 for i in range(1, at + 1) if i not in drop)
-    result = "\n".join([*kept[:cut], *imports, *kept[cut:]]).rstrip() + "\n"
-    return re.sub(r"\n{4,}", "\n\n\n", result)
+    lines = source_lines(content)
+    with_imports = "\n".join([*lines[:at], *imports, *lines[at:]])
+    return without_lines(with_imports, [(a + len(imports), b + len(imports)) for a, b in spans])
 
 
 def _body_nodes(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.AST]:
@@ -225,10 +220,7 @@ def drop_self_import(spec: FileSpec, content: str) -> str:
     ]
     if not spans:
         return content
-    drop = {i for a, b in spans for i in range(a, b + 1)}
-    return "".join(
-        line for i, line in enumerate(source_lines(content, keepends=True), 1) if i not in drop
-    )
+    return without_lines(content, spans)
 
 
 def tidy(spec: FileSpec, content: str, design: Design) -> str:

@@ -12,7 +12,7 @@ import ast
 import re
 from collections.abc import Callable
 
-from softco.quality.reshape import source_lines
+from softco.quality.edits import without_lines
 from softco.quality.suite_lint import BUILTIN_FIXTURES
 from softco.workflows.runtime import Runtime
 
@@ -66,7 +66,7 @@ def prune_broken_tests(content: str, problems: list[str]) -> str:
         return content
     broken = [(a, b) for a, b in tests if any(a <= ln <= b for ln in lines)]
     if broken and len(broken) < len(tests):
-        content = _without(content, broken)
+        content = without_lines(content, broken)
     # after the line-based cut: the findings' line numbers refer to the file as it came
     return drop_fixture_copies(content)
 
@@ -81,13 +81,13 @@ def drop_fixture_copies(content: str) -> str:
         spans = _function_spans(ast.parse(content), BUILTIN_FIXTURES.__contains__)
     except SyntaxError:
         return content
-    return _without(content, spans) if spans else content
+    return without_lines(content, spans) if spans else content
 
 
 def drop_tests(content: str, names: set[str]) -> str:
     """Remove the top-level test functions called ``names`` (with their decorators)."""
     try:
-        return _without(content, _function_spans(ast.parse(content), names.__contains__))
+        return without_lines(content, _function_spans(ast.parse(content), names.__contains__))
     except SyntaxError:
         return content
 
@@ -99,9 +99,3 @@ def _function_spans(tree: ast.Module, wanted: Callable[[str], bool]) -> list[tup
         for n in tree.body
         if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef) and wanted(n.name)
     ]
-
-
-def _without(content: str, spans: list[tuple[int, int]]) -> str:
-    drop = {i for a, b in spans for i in range(a, b + 1)}
-    kept = [text for i, text in enumerate(source_lines(content), 1) if i not in drop]
-    return re.sub(r"\n{4,}", "\n\n\n", "\n".join(kept)).rstrip() + "\n"
