@@ -88,6 +88,24 @@ def run_pytest(tmp_path, files: dict[str, str]) -> subprocess.CompletedProcess:
     )
 
 
+def scripted_tester(answers, default=None, events=None):
+    """(the scripted model, a tester context) whose replies are ``answers`` in turn."""
+    from softco.config import Settings
+    from softco.llm import ScriptedLLM
+    from softco.roles import RoleContext
+
+    extra = {} if default is None else {"default": default}
+    llm = ScriptedLLM(by_role={"tester": answers}, **extra)
+    return llm, RoleContext(llm=llm, settings=Settings(), events=events, phase="test")
+
+
+def demo_prd():
+    from softco.artifacts import PRD
+    from softco.demo_script import PRD as DEMO_PRD
+
+    return PRD.model_validate(DEMO_PRD)
+
+
 def test_cases_that_do_not_fit_the_signatures_are_left_out_and_said():
     suite = case_tests(
         cases(
@@ -266,35 +284,27 @@ def test_a_variable_named_after_the_function_it_calls_is_renamed(tmp_path):
 
 
 def test_the_tester_writes_code_when_none_of_its_cases_survive(tmp_path):
-    from softco.artifacts import PRD
-    from softco.config import Settings
     from softco.events import EventLog, read_events
-    from softco.llm import ScriptedLLM
-    from softco.roles import RoleContext, tester
+    from softco.roles import tester
 
     design = Design.model_validate(
         {"title": "t", "summary": "s", "files": [CORE.model_dump(), CLI.model_dump()]}
     )
-    from softco.demo_script import PRD as DEMO_PRD
-
-    prd = PRD.model_validate(DEMO_PRD)
     bad = {"cases": [case("word_count(text)", "2"), case("word_count(3)", "'strings'")]}
     code = (
         "```python\nfrom textstats.core import word_count\n\n\n"
         "def test_two():\n    assert word_count('a b') == 2\n```"
     )
-    llm = ScriptedLLM(by_role={"tester": [bad, code]})
-    ctx = RoleContext(llm=llm, settings=Settings(), events=EventLog(tmp_path / "run"), phase="test")
-    suite = tester.write_suite(ctx, CORE, design, prd)
+    llm, ctx = scripted_tester([bad, code], events=EventLog(tmp_path / "run"))
+    suite = tester.write_suite(ctx, CORE, design, demo_prd())
     assert suite.path == "tests/test_core.py" and "def test_two" in suite.content
     schemas = [r.schema_name for r in llm.transport.requests]
     assert schemas == ["TestCases", "CodeOnly"]
     said = [e.text for e in read_events(tmp_path / "run") if e.type == "agent_message"]
     assert any("left out 2 case(s)" in t and "undefined text" in t for t in said)
     # with the switch off, the cases are never asked for
-    llm2 = ScriptedLLM(by_role={"tester": [code]})
-    ctx2 = RoleContext(llm=llm2, settings=Settings(), phase="test")
-    assert "def test_two" in tester.write_suite(ctx2, CORE, design, prd, cases=False).content
+    _, ctx2 = scripted_tester([code])
+    assert "def test_two" in tester.write_suite(ctx2, CORE, design, demo_prd(), cases=False).content
 
 
 def test_expected_values_may_be_json_values_or_plain_text_for_a_str_function():
@@ -472,17 +482,12 @@ def test_a_loop_variable_that_is_called_is_not_renamed():
 
 
 def test_functions_the_first_answer_left_out_are_asked_for_once(tmp_path):
-    from softco.artifacts import PRD
-    from softco.config import Settings
-    from softco.demo_script import PRD as DEMO_PRD
-    from softco.llm import ScriptedLLM
-    from softco.roles import RoleContext, tester
+    from softco.roles import tester
 
     first = {"cases": [case("word_count('a b')", "2"), case("word_count('')", "0")]}
     second = {"cases": [case("top_words('b a b', 1)", [["b", 2]]), case("save('x', 'y')", "7")]}
-    llm = ScriptedLLM(by_role={"tester": [first, second]})
-    ctx = RoleContext(llm=llm, settings=Settings(), phase="test")
-    suite = tester.write_cases(ctx, CORE, PRD.model_validate(DEMO_PRD))
+    llm, ctx = scripted_tester([first, second])
+    suite = tester.write_cases(ctx, CORE, demo_prd())
     asked = [r.messages[-1]["content"] for r in llm.transport.requests]
     assert len(asked) == 2 and '"cases" call only top_words, save.' in asked[1]
     assert "def word_count" in asked[0] and "def word_count" not in asked[1]
@@ -580,15 +585,10 @@ def test_a_file_named_missing_is_not_created_and_main_runs_as_a_script(tmp_path)
 
 
 def test_an_unusable_second_answer_keeps_the_first_answers_cases():
-    from softco.artifacts import PRD
-    from softco.config import Settings
-    from softco.demo_script import PRD as DEMO_PRD
-    from softco.llm import ScriptedLLM
-    from softco.roles import RoleContext, tester
+    from softco.roles import tester
 
     first = {"cases": [case("word_count('a b')", "2")]}
-    llm = ScriptedLLM(by_role={"tester": [first]}, default="not json at all")
-    ctx = RoleContext(llm=llm, settings=Settings(), phase="test")
-    suite = tester.write_cases(ctx, CORE, PRD.model_validate(DEMO_PRD))
+    llm, ctx = scripted_tester([first], default="not json at all")
+    suite = tester.write_cases(ctx, CORE, demo_prd())
     assert suite.kept == 1 and "word_count('a b') == 2" in suite.content
     assert len(llm.transport.requests) == 4  # the first answer, then 1 + 2 re-asks that failed
