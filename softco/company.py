@@ -35,6 +35,7 @@ from softco.events import (
     RunFinished,
     RunStarted,
     follow_events,
+    holding_run,
     read_events,
 )
 from softco.llm import Gateway, Transport, UsageLedger
@@ -138,6 +139,19 @@ class Company:
         return read_events(run_dir)
 
     def _execute(
+        self,
+        run_dir: Path,
+        run_id: str,
+        brief: str,
+        mode: str,
+        initial: dict[str, Any] | None,
+        resumed: bool,
+    ) -> RunResult:
+        """Run (or resume) holding the run's lock: followers can tell a crash from a pause."""
+        with holding_run(run_dir):
+            return self._execute_held(run_dir, run_id, brief, mode, initial, resumed)
+
+    def _execute_held(
         self,
         run_dir: Path,
         run_id: str,

@@ -116,5 +116,11 @@ class RunNotFound(SoftcoError):
     exit_code = 2
 
 
+class RunBusy(SoftcoError):
+    """Another process is running or resuming the same run directory."""
+
+    exit_code = 2
+
+
 class EventLogError(SoftcoError):
     """An events file that cannot be read at all."""

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Static, TabbedContent, TextArea, Tree
 
 from softco.approvals import read_decision
+from softco.events import holding_run
 from softco.tui import LiveSource, ReplaySource, SoftcoApp
 from softco.tui.messages import RunThreadEnded
 from softco.tui.screens import ApprovalScreen, HelpScreen, MessageScreen
@@ -44,6 +47,19 @@ def pending_run(tmp_path: Path, gate_type: str = "approval_requested") -> Path:
     cut = next(i for i, line in enumerate(lines) if json.loads(line)["type"] == gate_type)
     (run / "events.jsonl").write_text("\n".join(lines[: cut + 1]) + "\n")
     return run
+
+
+@pytest.fixture
+def live_run(tmp_path: Path) -> Iterator[Callable[..., Path]]:
+    """``pending_run`` held as its running process would hold it (see events.liveness)."""
+    with contextlib.ExitStack() as stack:
+
+        def make(gate_type: str = "approval_requested") -> Path:
+            run = pending_run(tmp_path, gate_type)
+            stack.enter_context(holding_run(run))
+            return run
+
+        yield make
 
 
 async def test_replay_runs_to_the_end():
@@ -122,8 +138,8 @@ async def test_help_screen_and_theme_toggle():
         assert app.theme == "textual-dark"
 
 
-async def test_live_gate_approve_writes_the_decision(tmp_path):
-    run = pending_run(tmp_path)
+async def test_live_gate_approve_writes_the_decision(live_run):
+    run = live_run()
     app = SoftcoApp(LiveSource(run, poll_s=0.05))
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: isinstance(app.screen, ApprovalScreen))
@@ -138,8 +154,8 @@ async def test_live_gate_approve_writes_the_decision(tmp_path):
         assert not isinstance(app.screen, ApprovalScreen)
 
 
-async def test_live_gate_edit_validates_json(tmp_path):
-    run = pending_run(tmp_path)
+async def test_live_gate_edit_validates_json(live_run):
+    run = live_run()
     app = SoftcoApp(LiveSource(run, poll_s=0.05))
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: isinstance(app.screen, ApprovalScreen))
@@ -159,8 +175,8 @@ async def test_live_gate_edit_validates_json(tmp_path):
         assert decision.edited == {"title": "todo v2", "goals": []}
 
 
-async def test_live_gate_reject_needs_a_comment(tmp_path):
-    run = pending_run(tmp_path)
+async def test_live_gate_reject_needs_a_comment(live_run):
+    run = live_run()
     app = SoftcoApp(LiveSource(run, poll_s=0.05))
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: isinstance(app.screen, ApprovalScreen))
@@ -209,8 +225,8 @@ async def test_malformed_and_unknown_lines_are_counted(tmp_path):
         assert "1 unknown" in status(app) and app.view.finished is not None
 
 
-async def test_live_watch_follows_new_events(tmp_path):
-    run = pending_run(tmp_path, gate_type="design_ready")
+async def test_live_watch_follows_new_events(live_run):
+    run = live_run(gate_type="design_ready")
     app = SoftcoApp(LiveSource(run, poll_s=0.05))
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: bool(app.view.generations))

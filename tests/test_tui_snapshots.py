@@ -14,6 +14,7 @@ from pathlib import Path
 
 from textual.pilot import Pilot
 
+from softco.events import holding_run
 from softco.tui import LiveSource, ReplaySource, SoftcoApp
 from softco.tui.screens import ApprovalScreen
 
@@ -83,7 +84,8 @@ def test_approval_gate_80x24(snap_compare, tmp_path):
         await pilot.pause()
 
     app = SoftcoApp(LiveSource(run, poll_s=0.05))
-    assert snap_compare(app, terminal_size=(80, 24), run_before=at_gate)
+    with holding_run(run):  # as the running process would
+        assert snap_compare(app, terminal_size=(80, 24), run_before=at_gate)
 
 
 def test_too_small_terminal(snap_compare):

@@ -13,7 +13,7 @@ import pytest
 
 from softco import ApprovalDecision, Company, Settings, StopReason, resume
 from softco.demo_script import BRIEF, DESIGN, demo_transport
-from softco.events import read_events
+from softco.events import read_events, run_is_live
 from softco.llm import ScriptedTransport
 
 
@@ -176,9 +176,11 @@ def test_sigkill_mid_run_then_resume_loses_and_duplicates_nothing(tmp_path):
         if log.exists() and '"phase":"code"' in log.read_text():
             break
         time.sleep(0.1)
+    assert run_is_live(run_dir) is True  # the child holds the run while it runs
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     assert not (run_dir / "report.md").exists()  # it really died mid-run
+    assert run_is_live(run_dir) is False  # the kernel dropped the lock with the process
     result = resume(run_dir, transport=demo_transport())
     assert result.stop_reason == StopReason.DONE and result.ok
     assert result.report.tests_passed == 7
@@ -188,6 +190,32 @@ def test_sigkill_mid_run_then_resume_loses_and_duplicates_nothing(tmp_path):
     assert seqs == sorted(set(seqs))  # one continuous log, no duplicated lines
     prds = [e for e in events if e.type == "artifact_saved" and e.kind == "prd"]
     assert len(prds) == 1  # the PRD was not redone after the resume
+
+
+def test_a_follower_tells_a_killed_run_from_a_quiet_one(tmp_path, monkeypatch):
+    import threading
+
+    from softco.errors import RunBusy
+    from softco.events import EventLog, RunStarted, follow_events, holding_run
+    from softco.events import log as event_log
+
+    monkeypatch.setattr(event_log, "DEAD_CHECK_S", 0.05)
+    run_dir = tmp_path / "r"
+    EventLog(run_dir, "x").emit(RunStarted(brief="b", mode="waterfall", model="m"))
+    with holding_run(run_dir):
+        # a second process resuming the same run is refused
+        with pytest.raises(RunBusy, match="another softco process"), holding_run(run_dir):
+            pass
+        quiet: list[str] = []
+        stop = threading.Event()
+        threading.Timer(0.6, stop.set).start()
+        seen = list(follow_events(run_dir, stop.is_set, poll_s=0.02, problems=quiet))
+        assert [e.type for e in seen] == ["run_started"] and quiet == []  # still waiting
+    started = time.monotonic()
+    seen = list(follow_events(run_dir, poll_s=0.02))
+    assert time.monotonic() - started < 5  # it did not wait forever
+    assert [e.type for e in seen] == ["run_started", "notice"]
+    assert "ended without finishing" in seen[-1].message and "softco resume" in seen[-1].message
 
 
 def test_memory_feeds_prompts_and_lessons_carry_across_projects(tmp_path):

@@ -7,6 +7,7 @@ the same stream. Split in two so each stays small; import from here.
 
 from __future__ import annotations
 
+from softco.events.liveness import LOCK_FILE, holding_run, run_is_live
 from softco.events.log import EventLog, Listener, follow_events, heal_tail, read_events
 from softco.events.models import (
     EVENTS_FILE,
@@ -39,6 +40,7 @@ from softco.events.models import (
 __all__ = [
     "EVENTS_FILE",
     "KNOWN_TYPES",
+    "LOCK_FILE",
     "SCHEMA_VERSION",
     "AgentMessage",
     "ApprovalRequested",
@@ -65,6 +67,8 @@ __all__ = [
     "UnknownEvent",
     "follow_events",
     "heal_tail",
+    "holding_run",
     "parse_event",
     "read_events",
+    "run_is_live",
 ]

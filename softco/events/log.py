@@ -18,7 +18,10 @@ from typing import Any
 from pydantic import ValidationError
 
 from softco.errors import EventLogError, RunNotFound
-from softco.events.models import EVENTS_FILE, parse_event
+from softco.events.liveness import run_is_live
+from softco.events.models import EVENTS_FILE, Notice, parse_event
+
+DEAD_CHECK_S = 1.0
 
 Listener = Callable[[Any], None]
 
@@ -130,8 +133,10 @@ def follow_events(
 
     Ends when the log has been read to its end and its last run segment
     finished (a resumed run appends a new ``run_started`` after an earlier
-    ``run_finished``), or when ``stop()`` is true. A partial last line is held
-    back until its newline arrives.
+    ``run_finished``), when no process holds the run any more although it
+    never finished (a crash: a ``Notice`` says so; see ``liveness``), or when
+    ``stop()`` is true. A partial last line is held back until its newline
+    arrives.
     """
     path = Path(path)
     if path.is_dir():
@@ -139,7 +144,9 @@ def follow_events(
     buffer = ""
     offset = 0
     lineno = 0
-    finished = False
+    finished = started = False
+    gone = 0  # consecutive idle checks that found no process holding the run
+    checked = time.monotonic()
     while not stop():
         chunk = b""
         if path.exists():
@@ -164,7 +171,19 @@ def follow_events(
                 if kind == "run_finished":
                     finished = True
                 elif kind == "run_started":
-                    finished = False
+                    finished, started = False, True
             if finished and not chunk and not buffer:
                 return
+            if chunk or not started or finished:
+                gone = 0
+            elif time.monotonic() - checked >= DEAD_CHECK_S:
+                checked = time.monotonic()
+                gone = gone + 1 if run_is_live(path.parent) is False else 0
+                if gone >= 2:  # two checks apart: not a process between lock and first write
+                    yield Notice(
+                        level="error",
+                        message="the run's process ended without finishing it (crashed or "
+                        f"killed): `softco resume {path.parent}` continues it",
+                    )
+                    return
         time.sleep(poll_s)
