@@ -351,3 +351,18 @@ def test_parallel_calls_cannot_overshoot_the_token_budget_together(tmp_path):
     result = Company(s, transport=demo_transport(delay_s=0.2)).run(BRIEF, run_dir=tmp_path / "r")
     assert result.stop_reason == StopReason.BUDGET
     assert result.report.total.total_tokens <= 4000
+
+
+def test_a_resumed_runs_report_counts_every_segment_but_not_the_downtime(tmp_path):
+    from softco.events import EventLog, Notice, RunFinished, RunStarted
+    from softco.workflows.report import active_time
+
+    log = EventLog(tmp_path, "x")
+    log.emit(RunStarted(brief="b", mode="waterfall", model="m", ts=100.0))
+    log.emit(Notice(level="info", message="working", ts=160.0))  # then killed: no finish
+    log.emit(RunStarted(brief="b", mode="waterfall", model="m", resumed=True, ts=1000.0))
+    assert active_time(tmp_path, started=1000.0, now=1030.0) == (100.0, 90.0)
+    log.emit(RunFinished(stop_reason="budget", report_path="report.md", ts=1030.0))
+    log.emit(RunStarted(brief="b", mode="waterfall", model="m", resumed=True, ts=2000.0))
+    assert active_time(tmp_path, started=2000.0, now=2005.0) == (100.0, 95.0)
+    assert active_time(tmp_path / "none", started=5.0, now=7.0) == (5.0, 2.0)

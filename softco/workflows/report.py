@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import time
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from softco.artifacts import DebateTranscript, RunReport, SprintReview, TestReport, save_artifact
 from softco.artifacts.run_report import Usage
-from softco.errors import StopReason
+from softco.errors import SoftcoError, StopReason
+from softco.events import read_events
 from softco.llm import UsageLedger
 from softco.workflows.runtime import Runtime
 
@@ -66,15 +68,17 @@ def build_report(
         memory_status = str(rt.recall.status)
     if state.get("entrypoint_ok") is not None:
         errors += [] if state["entrypoint_ok"] else ["the entry point's --help smoke run failed"]
+    now = time.time()
+    first_start, active_s = active_time(rt.run_dir, rt.started, now)
     report = RunReport(
         run_id=rt.run_id,
         brief=brief,
         mode=mode,
         model=rt.settings.llm.model,
         stop_reason=stop,
-        started=datetime.fromtimestamp(rt.started),
-        finished=datetime.now(),
-        duration_s=round(time.time() - rt.started, 2),
+        started=datetime.fromtimestamp(first_start),
+        finished=datetime.fromtimestamp(now),
+        duration_s=round(active_s, 2),
         by_role=_usage(ledger, "role"),
         by_phase=_usage(ledger, "phase"),
         tests_passed=tests.passed,
@@ -90,3 +94,31 @@ def build_report(
     save_artifact(rt.run_dir, "run_report", report)
     (rt.run_dir / "report.md").write_text(report.to_markdown(), encoding="utf-8")
     return report
+
+
+def active_time(run_dir: Path, started: float, now: float) -> tuple[float, float]:
+    """(when the run first started, seconds it was running over all its segments).
+
+    A resumed run is several segments in one log, each opened by
+    ``run_started``; a segment that was killed ends at its last event. The
+    time between a crash and its resume is not counted. Without a readable
+    log, the current segment alone.
+    """
+    first: float | None = None
+    total = 0.0
+    segment: float | None = None
+    last = started
+    try:
+        for event in read_events(run_dir):
+            ts = float(getattr(event, "ts", 0.0) or 0.0)
+            if getattr(event, "type", "") == "run_started":
+                if segment is not None:
+                    total += max(0.0, last - segment)
+                segment = ts
+                first = ts if first is None else first
+            last = ts
+    except SoftcoError:
+        return started, now - started
+    if segment is None:
+        return started, now - started
+    return first if first is not None else started, total + max(0.0, now - segment)
