@@ -41,6 +41,7 @@ ROWS: dict[str, dict[str, Any]] = {
     "no-gates": {"static_gates": False},
     "no-cases": {"test_cases": False},
     "no-agreement": {"best_of": 1},
+    "no-agreed-values": {"agreed_values": False},
     "no-repair": {"test_rounds": 0},
     "baseline": {
         "pin_interface": False,
@@ -48,6 +49,7 @@ ROWS: dict[str, dict[str, Any]] = {
         "static_gates": False,
         "test_cases": False,
         "best_of": 1,
+        "agreed_values": False,
     },
 }
 

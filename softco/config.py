@@ -155,6 +155,12 @@ class WorkflowSettings(_Section):
         description="When the brief states files and signatures (path.py: f(x: int) -> str), "
         "build the design from them verbatim instead of asking the architect.",
     )
+    agreed_values: bool = Field(
+        True,
+        description="A case test every sampled implementation fails, while all of them "
+        "return the same value for its call, is kept expecting that value (with a comment "
+        "naming the tester's) instead of being removed.",
+    )
 
 
 class MemorySettings(_Section):

@@ -48,7 +48,8 @@ def test_drop_tests_removes_functions_with_their_decorators():
     assert "test_a" not in out and "mark.x" not in out and "def test_b" in out
 
 
-def test_a_wrong_generated_test_is_removed_after_every_candidate_fails_it(tmp_path):
+def _made_up_case_run(tmp_path, **workflow):
+    """The demo build where the tester claims word_count('a b') == 3; every coder sample says 2."""
     transport = demo_transport()
     inner = transport.default
     made_up = {"behaviour": "made up", "call": "word_count('a b')", "expected": "3"}
@@ -65,13 +66,30 @@ def test_a_wrong_generated_test_is_removed_after_every_candidate_fails_it(tmp_pa
         return reply
 
     transport.default = answer
-    settings = Settings.load(memory={"enabled": False}, workflow={"best_of": 3, "test_rounds": 2})
-    result = Company(settings, transport=transport).run(BRIEF, run_dir=tmp_path / "r")
+    settings = Settings.load(
+        memory={"enabled": False}, workflow={"best_of": 3, "test_rounds": 2, **workflow}
+    )
+    return Company(settings, transport=transport).run(BRIEF, run_dir=tmp_path / "r")
+
+
+def test_a_wrong_generated_test_is_removed_after_every_candidate_fails_it(tmp_path):
+    result = _made_up_case_run(tmp_path, agreed_values=False)
     assert result.stop_reason == StopReason.DONE
     assert result.report.tests_dropped == ["tests/test_core.py::test_word_count_made_up"]
     assert result.report.tests_passed == result.report.tests_total == 7
     assert "test_word_count_made_up" not in (result.workspace / "tests/test_core.py").read_text()
     assert "Removed as wrong" in (result.run_dir / "report.md").read_text()
+
+
+def test_a_wrong_expected_value_is_replaced_by_the_one_every_candidate_returns(tmp_path):
+    result = _made_up_case_run(tmp_path)
+    assert result.stop_reason == StopReason.DONE and result.report.tests_dropped == []
+    assert result.report.tests_passed == result.report.tests_total == 8
+    tests = (result.workspace / "tests/test_core.py").read_text()
+    pinned = tests.split("def test_word_count_made_up():", 1)[1]
+    assert "agree; the tester expected 3" in pinned
+    assert "assert (word_count('a b')) == 2" in pinned
+    assert not (result.workspace / "softco_probe.py").exists()  # the probe cleans up
 
 
 def test_a_missing_promised_name_is_the_codes_fault_an_unknown_one_the_tests():
@@ -182,3 +200,24 @@ def test_a_module_that_does_not_compile_is_named_from_the_collection_traceback()
     )
     assert unparsable_modules(design, output) == ["wf/core.py"]
     assert unparsable_modules(design, output.replace("SyntaxError", "NameError")) == []
+
+
+def test_probe_targets_are_plain_calls_compared_with_literals():
+    from softco.quality.case_probe import parse_probe, pin_expected, probe_targets
+
+    src = (
+        "import pytest\n\nfrom m import f\n\n\n"
+        "def test_plain():\n    x = {'b': 2,\n         'a': 2}\n"
+        "    assert (f(x, 1)) == [('b', 2)]\n\n\n"
+        "def test_fixture(tmp_path):\n    assert f(1) == 2\n\n\n"
+        "def test_raises():\n    with pytest.raises(ValueError):\n        f(-1)\n\n\n"
+        "def test_float():\n    assert f(1) == pytest.approx(0.5)\n"
+    )
+    assert set(probe_targets(src)) == {"test_plain", "test_float"}
+    assert pin_expected(src, "test_raises", "1", 3) is None
+    flag = pin_expected(src, "test_plain", "None", 3)
+    assert flag is not None and "assert (f(x, 1)) is None" in flag
+    floats = pin_expected(src, "test_float", "0.25", 3)
+    assert floats is not None and "assert (f(1)) == pytest.approx(0.25)" in floats
+    assert parse_probe('noise\nSOFTCO-PROBE {"test_plain": "1"}\n') == {"test_plain": "1"}
+    assert parse_probe("SOFTCO-PROBE not json") == {}

@@ -20,8 +20,9 @@ from typing import Any, Literal
 
 from softco.artifacts import PRD, Design, FileSpec, TestReport
 from softco.artifacts.reports import case_file, module_of_test
-from softco.errors import ArtifactInvalid
+from softco.errors import ArtifactInvalid, SoftcoError
 from softco.quality import gates
+from softco.quality.case_probe import parse_probe, pin_expected, probe_script
 from softco.roles.briefing import test_path_for
 from softco.workflows.agreement import agreement_pick, passes_of, spliced_candidate, suspect_tests
 from softco.workflows.build import design_of, prd_of, testable, write_module
@@ -100,7 +101,7 @@ def try_fix(
     known_findings = len(gates.check_module(spec, previous, design))  # the bar to clear
     first = rt.run_suite()
     contents, passes = [previous], [passes_of(first)]
-    reports = [first]
+    reports, values = [first], [probe_values(rt, spec, design, first)]
     for n in range(samples or rt.settings.workflow.best_of):
         # one repair with the failure, then fresh samples: a repair mostly echoes its input
         repair = accept_equal or n == 0
@@ -129,6 +130,7 @@ def try_fix(
         contents.append(candidate)
         passes.append(passes_of(report))
         reports.append(report)
+        values.append(probe_values(rt, spec, design, report))
     spliced = spliced_candidate(rt, spec, contents, passes)
     if spliced is not None and spliced not in contents:
         rt.workspace.write(spec.path, spliced)
@@ -137,6 +139,7 @@ def try_fix(
             contents.append(spliced)
             passes.append(passes_of(report))
             reports.append(report)
+            values.append([])  # a splice is built from the others: not an opinion of its own
     pick = agreement_pick(passes)
     if accept_equal and pick == 0 and len(contents) > 1:
         same = [i for i in range(1, len(contents)) if _score(reports[i]) >= _score(first)]
@@ -156,14 +159,84 @@ def try_fix(
         else f"kept as it was ({len(contents) - 1} distinct rewrites did not beat it)"
     )
     rt.say("coder", f"{spec.path}: {verdict}", "test")
-    for text, report in zip(contents, reports, strict=True):
+    for text, report, said in zip(contents, reports, values, strict=True):
         if report.cases and text != spliced:  # a splice is built from the others
             history[_digest(text)] = [
                 sorted(c.name for c in report.cases if c.outcome == "passed"),
                 sorted(c.name for c in report.cases),
+                said,
             ]
-    runs = [(frozenset(p), frozenset(r)) for p, r in history.values()]
+    runs = [(frozenset(entry[0]), frozenset(entry[1])) for entry in history.values()]
     return suspect_tests(runs)
+
+
+PROBE_PATH = "softco_probe.py"
+
+
+def probe_values(rt: Runtime, spec: FileSpec, design: Design, report: TestReport) -> list[str]:
+    """``case<TAB>repr`` for the module's failing case tests, under the program now in place.
+
+    Evidence for ``pin_agreed``: what each sampled program returns for a call
+    its tests disputed. Empty when the switch is off or nothing is probed.
+    """
+    path = test_path_for(spec, design)
+    if not rt.settings.workflow.agreed_values or not rt.workspace.exists(path):
+        return []
+    failing = {
+        c.name.rsplit("::", 1)[-1]: c.name
+        for c in report.cases
+        if c.outcome in ("failed", "error") and case_file(c.name) == module_of_test(path)
+    }
+    script = probe_script(rt.workspace.read(path), set(failing))
+    if script is None:
+        return []
+    rt.workspace.write(PROBE_PATH, script)
+    try:
+        ran = rt.workspace.run_entrypoint(PROBE_PATH, timeout_s=20)
+    except SoftcoError:
+        return []
+    finally:
+        rt.workspace.delete(PROBE_PATH)
+    return sorted(f"{failing[name]}\t{value}" for name, value in parse_probe(ran.stdout).items())
+
+
+def pin_agreed(
+    rt: Runtime, test_path: str, suspects: set[str], history: dict[str, list[list[str]]]
+) -> set[str]:
+    """Keep suspect tests whose call every sampled program answers alike, expecting that answer.
+
+    Needs at least three distinct programs that ran the test, each with a
+    probed value, all equal. Returns the cases pinned (the rest may go).
+    """
+    mine = sorted(s for s in suspects if case_file(s) == module_of_test(test_path))
+    if not mine or not rt.workspace.exists(test_path):
+        return set()
+    content = rt.workspace.read(test_path)
+    pinned: set[str] = set()
+    for case in mine:
+        said = []
+        for entry in history.values():
+            if len(entry) < 3 or case not in entry[1]:
+                continue
+            found = dict(v.split("\t", 1) for v in entry[2] if "\t" in v)
+            said.append(found.get(case))
+        if len(said) < 3 or None in said or len(set(said)) != 1:
+            continue
+        name = case.rsplit("::", 1)[-1]
+        changed = pin_expected(content, name, str(said[0]), len(said))
+        if changed is not None:
+            content = changed
+            pinned.add(case)
+    if pinned:
+        rt.workspace.write(test_path, content)
+        names = ", ".join(sorted(c.rsplit("::", 1)[-1] for c in pinned))
+        rt.say(
+            "tester",
+            f"{test_path}: kept {names} expecting the value every sampled implementation "
+            "returns (each of them contradicted the tester's value)",
+            "test",
+        )
+    return pinned
 
 
 def _digest(text: str) -> str:
@@ -313,7 +386,8 @@ def fix_node(rt: Runtime):
                     history=evidence.setdefault(spec.path, {}),
                 )
                 for path in paths:
-                    dropped += drop_suspects(rt, path, suspects)
+                    pinned = pin_agreed(rt, path, suspects, evidence[spec.path])
+                    dropped += drop_suspects(rt, path, suspects - pinned)
             rt.workspace.commit(f"test: repair round {rnd + 1}", role="coder", phase="test")
         return {
             "test_round": rnd + 1,
