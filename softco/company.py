@@ -164,6 +164,17 @@ class Company:
         events = EventLog(run_dir, run_id)
         for listener in self.listeners:
             events.subscribe(listener)
+        # first, so a segment of the run starts before anything it logs (report.active_time)
+        events.emit(
+            RunStarted(
+                brief=brief,
+                mode=mode,
+                model=settings.llm.model,
+                budget_usd=settings.budget.max_usd,
+                budget_tokens=settings.budget.max_tokens,
+                resumed=resumed,
+            )
+        )
         ledger = UsageLedger(settings.budget, run_dir / "ledger.jsonl")
         llm = Gateway(settings, transport=self.transport, ledger=ledger, events=events)
         workspace = Workspace(run_dir / "workspace", settings.sandbox)
@@ -177,16 +188,6 @@ class Company:
             run_id=run_id,
             recall=recall,
             approver=self.approver,
-        )
-        events.emit(
-            RunStarted(
-                brief=brief,
-                mode=mode,
-                model=settings.llm.model,
-                budget_usd=settings.budget.max_usd,
-                budget_tokens=settings.budget.max_tokens,
-                resumed=resumed,
-            )
         )
         stop, error, state, code = StopReason.DONE, None, {}, 0
         conn = sqlite3.connect(run_dir / "checkpoints.sqlite", check_same_thread=False)

@@ -35,11 +35,13 @@ def holding_run(run_dir: Path) -> Iterator[None]:
         if fcntl is not None:
             try:
                 fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError:
+            except BlockingIOError:
                 raise RunBusy(
                     f"{run_dir} is being written by another softco process: wait for it to "
                     "finish, or stop it, before running or resuming it here"
                 ) from None
+            except OSError:
+                pass  # a filesystem without locks: the run goes on, its liveness unknown
         yield
     finally:
         if fcntl is not None:
@@ -55,10 +57,16 @@ def run_is_live(run_dir: Path) -> bool | None:
     path = Path(run_dir) / LOCK_FILE
     if not path.exists():
         return False
-    with path.open("a+") as fh:
+    try:
+        fh = path.open("rb")  # read-only: a watcher may not own the run (another user, a mount)
+    except OSError:
+        return None
+    with fh:
         try:
             fcntl.flock(fh, fcntl.LOCK_SH | fcntl.LOCK_NB)
-        except OSError:
+        except BlockingIOError:
             return True
+        except OSError:
+            return None
         fcntl.flock(fh, fcntl.LOCK_UN)
     return False

@@ -20,6 +20,8 @@ import textwrap
 from softco.quality.reshape import source_lines, with_pytest_import
 
 PROBE_MARK = "SOFTCO-PROBE "
+PIN_NOTE = "independently sampled implementations agree"
+MAX_REPR = 2000  # a longer value is no readable expectation (and would bloat the state)
 
 
 def _literal(node: ast.AST) -> bool:
@@ -65,6 +67,10 @@ def probe_targets(test_source: str) -> dict[str, tuple[list[str], str]]:
             continue
         if not all(isinstance(s, ast.Assign | ast.Expr) for s in setup):
             continue
+        if last.lineno == fn.lineno or (setup and setup[-1].end_lineno == last.lineno):
+            continue  # shares its line (``x = 2; assert ...``): cannot be rewritten alone
+        if PIN_NOTE in (ast.get_source_segment(test_source, fn) or ""):
+            continue  # pinned once already: if it fails again, the pin was wrong
         found[fn.name] = ([ast.unparse(s) for s in setup], ast.unparse(last.test.left))
     return found
 
@@ -85,11 +91,27 @@ def probe_script(test_source: str, names: set[str]) -> str | None:
         "",
         "import ast as _ast",
         "import json as _json",
+        "",
+        "",
+        "def _same(a, b):",
+        "    # equal and of the same types all the way down: a repr that merely looks",
+        "    # like a literal (a class printing '(1, 2)') is no value a test can expect",
+        "    if type(a) is not type(b):",
+        "        return False",
+        "    if isinstance(a, (list, tuple)):",
+        "        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))",
+        "    if isinstance(a, dict):",
+        "        return list(a) == list(b) and all(_same(a[k], b[k]) for k in a)",
+        "    return a == b",
+        "",
+        "",
         "_out = {}",
         "for _name, _fn in _PROBES.items():",
         "    try:",
-        "        _value = repr(_fn())",
-        "        _ast.literal_eval(_value)",
+        "        _got = _fn()",
+        "        _value = repr(_got)",
+        f"        if len(_value) > {MAX_REPR} or not _same(_ast.literal_eval(_value), _got):",
+        "            continue",
         "    except BaseException:",
         "        continue",
         "    _out[_name] = _value",
@@ -136,7 +158,7 @@ def pin_expected(test_source: str, name: str, value: str, agreed: int) -> str | 
         check = f"assert ({call}) == {value}"
     lines = source_lines(test_source)
     indent = " " * last.col_offset
-    note = f"# {agreed} independently sampled implementations agree; the tester expected {said}"
+    note = f"# {agreed} {PIN_NOTE}; the tester expected {said}"
     lines[last.lineno - 1 : last.end_lineno] = [
         f"{indent}{note[:200]}",
         f"{indent}{check}",
