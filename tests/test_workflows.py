@@ -216,6 +216,7 @@ def test_a_follower_tells_a_killed_run_from_a_quiet_one(tmp_path, monkeypatch):
     assert time.monotonic() - started < 5  # it did not wait forever
     assert [e.type for e in seen] == ["run_started", "notice"]
     assert "ended without finishing" in seen[-1].message and "softco resume" in seen[-1].message
+    assert seen[-1].ts == seen[0].ts  # dated when the run went silent (the TUI's clock)
 
 
 def test_memory_feeds_prompts_and_lessons_carry_across_projects(tmp_path):

@@ -146,6 +146,7 @@ def follow_events(
     lineno = 0
     finished = started = False
     gone = 0  # consecutive idle checks that found no process holding the run
+    last_ts = 0.0
     checked = time.monotonic()
     while not stop():
         chunk = b""
@@ -167,6 +168,7 @@ def follow_events(
                         problems.append(f"line {lineno}: skipped malformed event ({exc})")
                     continue
                 yield event
+                last_ts = float(getattr(event, "ts", 0.0) or 0.0)
                 kind = getattr(event, "type", "")
                 if kind == "run_finished":
                     finished = True
@@ -181,6 +183,7 @@ def follow_events(
                 gone = gone + 1 if run_is_live(path.parent) is False else 0
                 if gone >= 2:  # two checks apart: not a process between lock and first write
                     yield Notice(
+                        ts=last_ts,  # when the run went silent, not when we noticed
                         level="error",
                         message="the run's process ended without finishing it (crashed or "
                         f"killed): `softco resume {path.parent}` continues it",
