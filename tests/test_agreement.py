@@ -232,24 +232,28 @@ def test_the_probe_reports_only_real_literal_values(tmp_path):
     (tmp_path / "m.py").write_text(
         "class V:\n    def __repr__(self):\n        return '(1, 2)'\n\n\n"
         "def f():\n    return V()\n\n\ndef g(x):\n    return (x, 2)\n\n\n"
-        "def h():\n    return 'x' * 5000\n"
+        "def h():\n    return 'x' * 5000\n\n\n"
+        "def k(words):\n    return {w: words.count(w) for w in set(words)}\n"
     )
     src = (
-        "from m import f, g, h\n\n\n"
+        "from m import f, g, h, k\n\n\n"
         "def test_f():\n    assert (f()) == (0,)\n\n\n"
         "def test_g():\n    x = 1\n    assert (g(x)) == [1, 2]\n\n\n"
         "def test_h():\n    assert (h()) == ''\n\n\n"
+        "def test_k():\n    assert (k(['b', 'a', 'b', 'c'])) == {}\n\n\n"
         "def test_shared_line():\n    x = 1; assert g(x) == 0\n\n\n"
         "def test_pinned_before():\n"
         "    # 3 independently sampled implementations agree; the tester expected 1\n"
         "    assert (g(0)) == 0\n"
     )
-    assert set(probe_targets(src)) == {"test_f", "test_g", "test_h"}
-    script = probe_script(src, {"test_f", "test_g", "test_h"})
+    assert set(probe_targets(src)) == {"test_f", "test_g", "test_h", "test_k"}
+    script = probe_script(src, {"test_f", "test_g", "test_h", "test_k"})
     assert script is not None
     (tmp_path / "probe.py").write_text(script)
     ran = subprocess.run(
         [sys.executable, "probe.py"], cwd=tmp_path, capture_output=True, text=True, check=True
     )
-    # f's value only looks like a tuple; h's is too long to be an expectation
-    assert parse_probe(ran.stdout) == {"test_g": "(1, 2)"}
+    # f's value only looks like a tuple; h's is too long to be an expectation; k's dict is
+    # written in one order whatever order the set gave its keys
+    expected = {"test_g": "(1, 2)", "test_k": "{'a': 1, 'b': 2, 'c': 1}"}
+    assert parse_probe(ran.stdout) == expected
