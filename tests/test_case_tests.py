@@ -592,3 +592,58 @@ def test_an_unusable_second_answer_keeps_the_first_answers_cases():
     suite = tester.write_cases(ctx, CORE, demo_prd())
     assert suite.kept == 1 and "word_count('a b') == 2" in suite.content
     assert len(llm.transport.requests) == 4  # the first answer, then 1 + 2 re-asks that failed
+
+
+def test_a_scenario_leaving_out_an_option_the_usage_always_has_is_dropped():
+    from softco.artifacts.stated import stated_interface
+
+    stated = stated_interface(
+        "todo.py: add(path: str, text: str) -> int; "
+        "main(argv: list[str] | None = None) -> int with `--file PATH add TEXT | list [--all]`."
+    )
+    spec = FileSpec(path="todo.py", responsibility="todo", interface=stated["todo.py"])
+
+    def scenario(argv, code):
+        return {
+            "behaviour": "lists",
+            "files": [{"name": "t.json", "content": "[]"}],
+            "steps": [{"argv": argv, "exit_code": code}],
+        }
+
+    suite = case_tests(
+        CliTestCases.model_validate(
+            {
+                "cases": [],
+                "cli": [
+                    scenario(["t.json", "list"], 0),  # no --file: not a command the brief offers
+                    scenario(["--file", "t.json", "list"], 0),
+                    scenario(["--file=t.json", "list", "--all"], 0),
+                    scenario(["list"], 2),  # the usage error itself may be tested
+                ],
+            }
+        ),
+        spec,
+    )
+    assert suite.kept == 3
+    assert suite.dropped == [
+        "CLI 'lists': leaves out --file, which the usage `--file PATH add TEXT | list [--all]` "
+        "always has"
+    ]
+
+
+def test_a_behaviour_copied_from_the_prompt_example_does_not_name_a_test():
+    from softco.quality.case_tests import PROMPT_EXAMPLES
+    from softco.roles.base import render
+
+    prompt = render(
+        "tester.cases",
+        path="m.py",
+        interface="def f() -> int:",
+        names="f",
+        stories="",
+        cli=False,
+        feedback="",
+    )
+    assert all(f'"behaviour": "{b}"' in prompt for b in PROMPT_EXAMPLES)  # kept in sync
+    suite = case_tests(cases(case("word_count('a b')", "2", "adds two numbers")), CORE)
+    assert "def test_word_count_case():" in suite.content

@@ -49,6 +49,9 @@ from softco.quality.case_checks import (
 # of the result is wrong. Two answers (the second for uncovered functions) share MAX_CASES.
 PER_NAME = 5
 MAX_CASES = 16
+# the behaviours of the prompt's example cases (tester.cases.md.j2): a small model copies
+# them onto its own cases, and "test_list_items_adds_two_numbers" misleads whoever reads it
+PROMPT_EXAMPLES = {"adds two numbers", "pop on empty stack"}
 _UNSAFE = {"exec", "eval", "compile", "__import__", "input", "exit", "quit", "breakpoint", "open"}
 _BUILTINS = {n for n in dir(builtins) if not n.startswith("_")} - _UNSAFE
 _FILE_NAME = re.compile(r"^[\w][\w.-]*$")
@@ -230,6 +233,26 @@ _MEANT_ABSENT = re.compile(
 )
 
 
+_BACKQUOTED = re.compile(r"`([^`]+)`")
+_OPTION = re.compile(r"(?<![\w-])(--[A-Za-z][\w-]*)")
+
+
+def required_options(spec: FileSpec) -> tuple[set[str], str]:
+    """Options the brief's usage line for ``main`` shows outside ``[...]``, and that line.
+
+    ``main(argv) with `--file PATH add TEXT | list | done ID``` makes
+    ``--file`` part of every command line: a scenario that leaves it out and
+    expects success tests a command the brief never offered.
+    """
+    main = next((f for f in spec.interface if f.name == "main"), None)
+    for usage in _BACKQUOTED.findall(main.docstring if main else ""):
+        if "--" not in usage:
+            continue
+        bare = re.sub(r"\[[^\[\]]*\]", " ", usage)  # optional parts
+        return set(_OPTION.findall(bare)), usage
+    return set(), ""
+
+
 def _cli_lines(case: CliCase, spec: FileSpec) -> tuple[list[str] | None, str]:
     texts = [f.name for f in case.files] + [a for st in case.steps for a in [*st.argv, *st.output]]
     if any(_PLACEHOLDER.search(t) for t in texts):
@@ -255,6 +278,12 @@ def _cli_lines(case: CliCase, spec: FileSpec) -> tuple[list[str] | None, str]:
         if n == 0 and step.exit_code == 0 and absent:
             # an input file the case never created: the "success" it expects cannot happen
             return None, f"reads {absent[0]!r} but does not create it in files"
+        required, usage = required_options(spec)
+        left_out = [
+            o for o in sorted(required) if not any(a == o or a.startswith(o + "=") for a in argv)
+        ]
+        if step.exit_code == 0 and left_out and not {"-h", "--help"} & set(argv):
+            return None, f"leaves out {left_out[0]}, which the usage `{usage}` always has"
         lines.append(f"assert _exit_code(main, {argv!r}) == {step.exit_code}")
         wanted = [line.strip() for line in step.output if line.strip()]
         if step.exit_code == 0 and wanted:
@@ -350,8 +379,9 @@ def case_tests(cases: TestCases, spec: FileSpec) -> CaseSuite:
     imports: set[str] = set()
     for c in kept:
         uses_tmp = any("tmp_path" in line for line in [*c.setup, c.call])
-        said = c.behaviour if c.behaviour.lower().startswith(c.name.lower()) else ""
-        name = _slug(said or f"{c.name} {c.behaviour}", taken)
+        behaviour = "" if c.behaviour.strip().lower() in PROMPT_EXAMPLES else c.behaviour
+        said = behaviour if behaviour.lower().startswith(c.name.lower()) else ""
+        name = _slug(said or f"{c.name} {behaviour or 'case'}", taken)
         lines = [*c.setup, *_assertion(c)]
         args = "tmp_path" if uses_tmp else ""
         if _names_a_file(c):
