@@ -442,3 +442,28 @@ def test_a_method_that_only_validates_a_parameter_goes_back_to_its_author():
     ]
     keeps_price = drops_price.replace("= 1\n", "= price\n")
     assert check_module(spec, keeps_price, design) == []
+
+
+def test_a_standard_star_import_is_written_out_so_undefined_names_show():
+    from softco.quality.analysis import explicit_star_imports
+
+    spec = FileSpec(
+        path="unitconv.py",
+        responsibility="convert",
+        interface=[{"signature": "def main(argv: list[str] | None = None) -> int"}],
+    )
+    design = Design.model_validate({"summary": "s", "files": [spec.model_dump()]})
+    code = (
+        "from typing import *\n\n\n"
+        "def main(argv: Optional[List[str]] = None) -> int:\n"
+        "    return len(factors) + len(argv or [])\n"
+    )
+    assert check_module(spec, code, design) == []  # the star import hid `factors`
+    written = explicit_star_imports(code)
+    assert written.startswith("from typing import List, Optional\n")
+    assert check_module(spec, written, design) == [
+        "line 5: undefined name 'factors': import or define it"
+    ]
+    assert explicit_star_imports(written) == written
+    other = "from mypkg import *\n\nx = y\n"
+    assert explicit_star_imports(other) == other  # not a module known to be safe to import

@@ -12,6 +12,7 @@ from pyflakes import checker, messages
 
 from softco.artifacts import Design
 from softco.artifacts.paths import STDLIB_NAMES, module_name
+from softco.quality.reshape import source_lines
 
 _UNDEFINED = (messages.UndefinedName, messages.UndefinedLocal, messages.UndefinedExport)
 
@@ -37,6 +38,57 @@ def undefined_names(tree: ast.Module, path: str) -> list[str]:
                 (msg.lineno, f"line {msg.lineno}: undefined name {name!r}: import or define it")
             )
     return [text for _, text in sorted(found)]
+
+
+# standard-library modules whose names a star import may bring, safe to import here
+_STAR_SAFE = frozenset(
+    {"typing", "math", "collections", "itertools", "functools", "re", "json", "string",
+     "datetime", "decimal", "fractions", "statistics", "random", "pathlib", "os", "sys",
+     "dataclasses", "enum", "operator", "csv", "time", "textwrap"}
+)  # fmt: skip
+
+
+def explicit_star_imports(content: str) -> str:
+    """``from typing import *`` becomes ``from typing import List, Optional`` (the names used).
+
+    A star import hides every undefined name from the gate: pyflakes can only
+    say a name *may* come from it. For the standard modules above the names
+    are known, so the import is written out; a name the module does not have
+    is then reported as undefined like any other. Other star imports stay.
+    """
+    import importlib
+
+    try:
+        tree = ast.parse(content)
+    except SyntaxError:
+        return content
+    stars = [
+        n
+        for n in tree.body
+        if isinstance(n, ast.ImportFrom)
+        and n.level == 0
+        and n.module in _STAR_SAFE
+        and [a.name for a in n.names] == ["*"]
+        and n.lineno == n.end_lineno
+    ]
+    if not stars:
+        return content
+    used = {
+        msg.message_args[0]
+        for msg in checker.Checker(tree).messages
+        if isinstance(msg, messages.ImportStarUsage)
+    }
+    lines = source_lines(content, keepends=True)
+    for node in sorted(stars, key=lambda n: n.lineno, reverse=True):
+        offered = set(dir(importlib.import_module(str(node.module))))
+        names = sorted(n for n in used if n in offered and not n.startswith("_"))
+        line = lines[node.lineno - 1]
+        ending = line[len(line.rstrip("\r\n")) :] or "\n"
+        indent = line[: len(line) - len(line.lstrip())]
+        lines[node.lineno - 1] = (
+            f"{indent}from {node.module} import {', '.join(names)}{ending}" if names else ""
+        )
+    return "".join(lines)
 
 
 def missing_names(tree: ast.Module, path: str) -> set[str]:

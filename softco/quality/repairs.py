@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from softco.artifacts import Design, FileSpec, module_name
 from softco.artifacts.paths import STDLIB_NAMES
-from softco.quality.analysis import missing_names
+from softco.quality.analysis import explicit_star_imports, missing_names
 from softco.quality.cli_argv import wire_main
 from softco.quality.cli_files import read_file_arguments
 from softco.quality.contracts import documented_errors
@@ -227,8 +227,9 @@ def tidy(spec: FileSpec, content: str, design: Design) -> str:
     """Every mechanical repair above, in order, on one generated module.
 
     Each is certain from the design alone, so none costs a model call: a
-    self-import goes, stateless-class methods are lifted, a variable named
-    after the function it calls is renamed, a dependency's copied functions
+    standard module's star import is written out, a self-import goes,
+    stateless-class methods are lifted, a variable named after the function it
+    calls is renamed, a dependency's copied functions
     become imports, ``main`` reads its arguments as the interface says and
     runs as a script (``cli_argv.wire_main``), a failed lookup raises the
     exception the interface promises (``contracts``), a file name handed to a
@@ -236,6 +237,7 @@ def tidy(spec: FileSpec, content: str, design: Design) -> str:
     imports are added.
     """
     steps: list[Callable[[str], str]] = [
+        explicit_star_imports,
         lambda t: drop_self_import(spec, t),
         lambda t: lift_methods(spec, t),
         unshadow,
