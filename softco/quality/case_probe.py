@@ -17,6 +17,7 @@ import ast
 import json
 import textwrap
 
+from softco.quality.case_checks import literal_value
 from softco.quality.reshape import source_lines, with_pytest_import
 
 PROBE_MARK = "SOFTCO-PROBE "
@@ -24,15 +25,7 @@ PIN_NOTE = "independently sampled implementations agree"
 MAX_REPR = 2000  # a longer value is no readable expectation (and would bloat the state)
 
 
-def _literal(node: ast.AST) -> bool:
-    try:
-        ast.literal_eval(node)
-    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
-        return False
-    return True
-
-
-def _approx(node: ast.AST) -> ast.AST | None:
+def _approx(node: ast.expr) -> ast.expr | None:
     """The argument of ``pytest.approx(x)`` / ``approx(x)``, else None."""
     if isinstance(node, ast.Call) and len(node.args) == 1 and not node.keywords:
         f = node.func
@@ -63,7 +56,8 @@ def probe_targets(test_source: str) -> dict[str, tuple[list[str], str]]:
         ):
             continue
         expected = last.test.comparators[0]
-        if not (_literal(expected) or (_approx(expected) and _literal(_approx(expected)))):
+        inner = _approx(expected)
+        if not (literal_value(expected)[0] or (inner and literal_value(inner)[0])):
             continue
         if not all(isinstance(s, ast.Assign | ast.Expr) for s in setup):
             continue

@@ -18,8 +18,9 @@ from softco.quality.edits import (
     discards_main_result,
     ended,
     indent_step,
-    main_function,
     own_nodes,
+    parents_of,
+    parsed_main,
 )
 from softco.quality.reshape import source_lines
 
@@ -57,13 +58,10 @@ def pass_argv(content: str) -> str:
     Without the argument argparse reads ``sys.argv``, so ``main(["f.txt"])``
     parses pytest's own command line instead of the arguments it was given.
     """
-    try:
-        tree = ast.parse(content)
-    except SyntaxError:
+    found = parsed_main(content)
+    if found is None or not found[1].args.args or found[1].args.args[0].arg not in ARGV_NAMES:
         return content
-    fn = main_function(tree)
-    if fn is None or not fn.args.args or fn.args.args[0].arg not in ARGV_NAMES:
-        return content
+    fn = found[1]
     param = fn.args.args[0].arg
     edits = [
         (call.lineno, call.func.end_col_offset or 0, call.end_col_offset or 0, f"({param})")
@@ -85,14 +83,11 @@ def return_parse_errors(content: str) -> str:
     its exit code, so a caller asserting ``main(["bad"]) == 2`` otherwise sees
     an exception. The script's ``raise SystemExit(main())`` still exits 2.
     """
-    try:
-        tree = ast.parse(content)
-    except SyntaxError:
-        return content
-    fn = main_function(tree)
-    if fn is None or discards_main_result(tree):
+    found = parsed_main(content)
+    if found is None or discards_main_result(found[0]):
         return content  # the script would exit 0 on a usage error: see cli_argv.guard_exit_code
-    parents = {child: parent for parent in ast.walk(fn) for child in ast.iter_child_nodes(parent)}
+    fn = found[1]
+    parents = parents_of(fn)
     bare = [s for s in _parse_args_statements(fn) if not _handles_system_exit(s, parents)]
     lines = source_lines(content, keepends=True)
     for stmt in sorted(bare, key=lambda n: n.lineno, reverse=True):
@@ -179,13 +174,10 @@ def rename_parsed_attributes(content: str) -> str:
     argument and exactly one argument is never read: the read can only mean
     that argument (otherwise it is an ``AttributeError`` on every call).
     """
-    try:
-        tree = ast.parse(content)
-    except SyntaxError:
+    found = parsed_main(content)
+    if found is None:
         return content
-    fn = main_function(tree)
-    if fn is None:
-        return content
+    fn = found[1]
     names = {
         t.id for stmt in _parse_args_statements(fn) for t in stmt.targets if isinstance(t, ast.Name)
     }

@@ -18,7 +18,7 @@ import re
 
 from softco.artifacts import FileSpec
 from softco.quality.cli_argparse import pass_argv, rename_parsed_attributes, return_parse_errors
-from softco.quality.edits import Edit, apply_edits, main_function, span
+from softco.quality.edits import Edit, apply_edits, main_function, parents_of, parsed_main, span
 from softco.quality.reshape import source_lines
 
 
@@ -90,9 +90,7 @@ def _assign_edits(node: ast.Assign | ast.AnnAssign) -> list[Edit] | None:
     value = node.value
     if value is None:
         return None
-    parents = {
-        child: parent for parent in ast.walk(value) for child in ast.iter_child_nodes(parent)
-    }
+    parents = parents_of(value)
     for sub in ast.walk(value):
         if _is_sys_argv(sub):
             parent = parents.get(sub)
@@ -135,15 +133,12 @@ def program_name_shift(content: str) -> str:
     becomes ``sys.argv[1:]``, so ``main(["f.txt"])`` and ``python -m pkg.cli
     f.txt`` both work.
     """
-    try:
-        tree = ast.parse(content)
-    except SyntaxError:
+    found = parsed_main(content)
+    if found is None or not found[1].args.args:
         return content
-    fn = main_function(tree)
-    if fn is None or not fn.args.args:
-        return content
+    fn = found[1]
     param = fn.args.args[0].arg
-    parents = {child: parent for parent in ast.walk(fn) for child in ast.iter_child_nodes(parent)}
+    parents = parents_of(fn)
     defaults = _default_edits(fn)
     if defaults is None:
         return content
@@ -175,13 +170,10 @@ def guard_argv(content: str) -> str:
     The interface's ``argv`` holds no program name; passing the whole
     ``sys.argv`` makes the script read its own path as the first argument.
     """
-    try:
-        tree = ast.parse(content)
-    except SyntaxError:
+    found = parsed_main(content)
+    if found is None or not found[1].args.args:
         return content
-    fn = main_function(tree)
-    if fn is None or not fn.args.args:
-        return content
+    tree, fn = found
     inside = set(ast.walk(fn))
     edits = [
         span(node.args[0], "sys.argv[1:]")
@@ -203,12 +195,10 @@ def guard_exit_code(content: str) -> str:
     exits 0 whatever it returned (a missing file "succeeds" in a shell
     script). A ``main`` that returns nothing still exits 0.
     """
-    try:
-        tree = ast.parse(content)
-    except SyntaxError:
+    found = parsed_main(content)
+    if found is None:
         return content
-    if main_function(tree) is None:
-        return content
+    tree = found[0]
     edits = []
     for guard in tree.body:
         if not (isinstance(guard, ast.If) and "__name__" in ast.unparse(guard.test)):
@@ -237,19 +227,17 @@ def argv_default(content: str) -> str:
         tree = ast.parse(content)
     except SyntaxError:
         return content
+    fn = main_function(tree)
     targets: list[int] = []
-    for fn in tree.body:
-        if not isinstance(fn, ast.FunctionDef) or fn.name != "main":
-            continue
-        for node in fn.body:
-            if (
-                isinstance(node, ast.If)
-                and ast.unparse(node.test) == "argv is None"
-                and len(node.body) == 1
-                and isinstance(node.body[0], ast.Assign)
-                and ast.unparse(node.body[0]) == "argv = []"
-            ):
-                targets.append(node.body[0].lineno)
+    for node in fn.body if fn is not None else []:
+        if (
+            isinstance(node, ast.If)
+            and ast.unparse(node.test) == "argv is None"
+            and len(node.body) == 1
+            and isinstance(node.body[0], ast.Assign)
+            and ast.unparse(node.body[0]) == "argv = []"
+        ):
+            targets.append(node.body[0].lineno)
     if not targets:
         return content
     lines = source_lines(content, keepends=True)
@@ -272,7 +260,7 @@ def main_guard(spec: FileSpec, content: str) -> str:
     except SyntaxError:
         return content
     # an ``async def main`` would need ``asyncio.run``: left to its author
-    defines_main = any(isinstance(n, ast.FunctionDef) and n.name == "main" for n in tree.body)
+    defines_main = main_function(tree) is not None
     guarded = any(isinstance(n, ast.If) and "__name__" in ast.unparse(n.test) for n in tree.body)
     if not defines_main or guarded:
         return content
@@ -298,13 +286,10 @@ def help_flag(content: str) -> str:
     """
     if re.search(r"argparse|ArgumentParser|click|typer|--help|getopt", content):
         return content
-    try:
-        tree = ast.parse(content)
-    except SyntaxError:
+    found = parsed_main(content)
+    if found is None or not found[1].args.args or ast.get_docstring(found[1]) is None:
         return content
-    fn = main_function(tree)
-    if fn is None or not fn.args.args or ast.get_docstring(fn) is None:
-        return content
+    fn = found[1]
     block = _argv_none_block(fn, fn.args.args[0].arg)
     if block is None or block.end_lineno is None:
         return content

@@ -14,7 +14,7 @@ import ast
 import re
 
 from softco.artifacts import Design, FileSpec
-from softco.quality.edits import Edit, apply_edits, main_function, span
+from softco.quality.edits import Edit, apply_edits, parsed_main, span
 
 TEXT_PARAMS = {"text", "content", "contents", "source", "csv_text", "document", "body"}
 # the name must *end* as a file name does: ``file_text`` already holds the text
@@ -75,13 +75,10 @@ def read_file_arguments(spec: FileSpec, content: str, design: Design) -> str:
     wanted = _text_positions(spec, design)
     if not wanted:
         return content
-    try:
-        tree = ast.parse(content)
-    except SyntaxError:
+    found = parsed_main(content)
+    if found is None or _reads_files(found[1]):
         return content
-    fn = main_function(tree)
-    if fn is None or _reads_files(fn):
-        return content
+    fn = found[1]
     edits: list[Edit] = []
     for node in ast.walk(fn):
         if not isinstance(node, ast.Call):

@@ -23,6 +23,24 @@ def main_function(tree: ast.Module) -> ast.FunctionDef | None:
     return None
 
 
+def parsed_main(content: str) -> tuple[ast.Module, ast.FunctionDef] | None:
+    """The module's tree and its top-level ``def main``; None if it does not parse or has none.
+
+    Every ``main`` repair starts here, and leaves model output it cannot parse alone.
+    """
+    try:
+        tree = ast.parse(content)
+    except SyntaxError:
+        return None
+    fn = main_function(tree)
+    return None if fn is None else (tree, fn)
+
+
+def parents_of(root: ast.AST) -> dict[ast.AST, ast.AST]:
+    """Each node under ``root`` mapped to its parent (``ast`` keeps no back links)."""
+    return {child: parent for parent in ast.walk(root) for child in ast.iter_child_nodes(parent)}
+
+
 def apply_edits(content: str, edits: list[Edit]) -> str:
     """Replace single-line spans given in ``ast`` coordinates (byte columns)."""
     lines = [line.encode("utf-8") for line in source_lines(content, keepends=True)]

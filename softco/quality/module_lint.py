@@ -13,7 +13,9 @@ import ast
 
 from softco.artifacts import FileSpec, FunctionSpec
 from softco.artifacts.stated import class_methods
+from softco.quality.edits import parents_of
 from softco.quality.placeholders import FunctionNode, is_placeholder, marker_comments
+from softco.quality.reshape import is_static
 
 _ALLOWED_TOP = (
     ast.Import,
@@ -110,13 +112,6 @@ def _class_methods(node: ast.ClassDef, tree: ast.Module) -> dict[str, ast.stmt] 
     return methods
 
 
-def _is_static(node: ast.stmt) -> bool:
-    return any(
-        isinstance(d, ast.Name) and d.id == "staticmethod"
-        for d in getattr(node, "decorator_list", [])
-    )
-
-
 def _method_problems(fn: FunctionSpec, node: ast.ClassDef, tree: ast.Module) -> list[str]:
     """The methods a class spec lists, each defined in the class with its parameters."""
     methods = _class_methods(node, tree)
@@ -132,7 +127,7 @@ def _method_problems(fn: FunctionSpec, node: ast.ClassDef, tree: ast.Module) -> 
                 f"missing method {wanted.name!r} in class {fn.name!r}: define "
                 f"`{signature}` inside the class"
             )
-        elif (params(have) if _is_static(have) else params(have)[1:]) != params(wanted)[1:]:
+        elif (params(have) if is_static(have) else params(have)[1:]) != params(wanted)[1:]:
             got = ", ".join(params(have))
             problems.append(
                 f"line {have.lineno}: {fn.name}.{wanted.name}({got}) does not match the "
@@ -184,7 +179,7 @@ def _parameter_uses(fn: FunctionNode) -> tuple[set[str], set[str]]:
     ``if price < 0: raise ValueError`` and nothing else: the price is checked
     and then thrown away.
     """
-    parents = {child: parent for parent in ast.walk(fn) for child in ast.iter_child_nodes(parent)}
+    parents = parents_of(fn)
     used: set[str] = set()
     checks: set[str] = set()
     for name in ast.walk(fn):

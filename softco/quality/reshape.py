@@ -32,8 +32,10 @@ def source_lines(text: str, keepends: bool = False) -> list[str]:
     return parts if keepends else [p.rstrip("\r\n") for p in parts]
 
 
-def _is_static(method: ast.FunctionDef) -> bool:
-    return any(isinstance(d, ast.Name) and d.id == "staticmethod" for d in method.decorator_list)
+def is_static(method: ast.stmt) -> bool:
+    """A ``@staticmethod`` (its first parameter is no ``self``)."""
+    decorators = getattr(method, "decorator_list", [])
+    return any(isinstance(d, ast.Name) and d.id == "staticmethod" for d in decorators)
 
 
 def _self_free(method: ast.FunctionDef, members: set[str]) -> bool:
@@ -42,7 +44,7 @@ def _self_free(method: ast.FunctionDef, members: set[str]) -> bool:
     Members are its methods and its class-level constants; an attribute set
     on the instance (``self.items = []``) makes the method need its instance.
     """
-    if _is_static(method):
+    if is_static(method):
         return True
     args = method.args.args
     if not args or args[0].arg != "self":
@@ -110,7 +112,7 @@ def lift_methods(spec: FileSpec, content: str) -> str:
             start = min(d.lineno for d in [node, *decorators])
             block = textwrap.dedent("\n".join(lines[start - 1 : node.end_lineno]))
             block = re.sub(r"^@staticmethod\s*\n", "", block)
-            if isinstance(node, ast.FunctionDef) and not _is_static(node):
+            if isinstance(node, ast.FunctionDef) and not is_static(node):
                 block = re.sub(r"\(\s*self\s*,\s*", "(", block, count=1)
                 block = re.sub(r"\(\s*self\s*\)", "()", block, count=1)
             block = re.sub(r"\bself\.(\w+)\b", r"\1", block)
