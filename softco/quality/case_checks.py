@@ -3,8 +3,10 @@
 Split from ``case_tests`` (which decides what to keep and writes the file).
 ``fits``/``conform`` compare a literal with an annotation (JSON lists become
 tuples, string keys int keys), ``check_call`` binds a call to its stated
-signature, ``expected_value`` reads what the model wrote as the result. All
-take untrusted model output and answer rather than raise on odd input.
+signature, ``expected_value`` reads what the model wrote as the result,
+``required_options`` reads the brief's CLI usage line and ``main_call`` turns a
+``main([...])`` call case into a CLI step. All take untrusted model output and
+answer rather than raise on odd input.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import re
 from typing import Any
 
 from softco.artifacts import FileSpec
+from softco.artifacts.cases import CallCase, CliCase, CliStep, TestCases
 from softco.quality.oracle import computed
 
 _RAISES = re.compile(
@@ -231,3 +234,54 @@ def parse_call(call: str) -> ast.Expression:
         return ast.parse(call.strip(), mode="eval")
     except SyntaxError:
         return ast.parse(re.sub(r"(?<=[A-Za-z])'(?=[a-z])", r"\\'", call.strip()), mode="eval")
+
+
+_BACKQUOTED = re.compile(r"`([^`]+)`")
+_OPTION = re.compile(r"(?<![\w-])(--[A-Za-z][\w-]*)")
+
+
+def required_options(spec: FileSpec) -> tuple[set[str], str]:
+    """Options the brief's usage line for ``main`` shows outside ``[...]``, and that line.
+
+    ``main(argv) with `--file PATH add TEXT | list | done ID``` makes
+    ``--file`` part of every command line: a scenario that leaves it out and
+    expects success tests a command the brief never offered.
+    """
+    main = next((f for f in spec.interface if f.name == "main"), None)
+    for usage in _BACKQUOTED.findall(main.docstring if main else ""):
+        if "--" not in usage:
+            continue
+        bare = re.sub(r"\[[^\[\]]*\]", " ", usage)  # optional parts
+        return set(_OPTION.findall(bare)), usage
+    return set(), ""
+
+
+def main_call(case: CallCase) -> CliCase | None:
+    """``main(['x.txt'])`` expected ``1`` in "cases": the same check as a CLI step."""
+    try:
+        node = ast.parse(case.call.strip(), mode="eval").body
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    if not (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "main"
+        and len(node.args) == 1
+        and not case.setup
+    ):
+        return None
+    ok, argv = literal_value(node.args[0])
+    code = case.expected
+    if isinstance(code, str) and code.strip().lstrip("-").isdecimal():
+        code = int(code.strip())
+    if not ok or not isinstance(argv, list) or not isinstance(code, int) or isinstance(code, bool):
+        return None
+    if len(argv) > 8:
+        return None
+    step = CliStep(argv=[str(a) for a in argv], exit_code=code)
+    # no files: built here, not by the model (whose scenarios must name at least one)
+    return CliCase.model_construct(behaviour=case.behaviour or "main", files=[], steps=[step])
+
+
+def main_calls(cases: TestCases) -> list[CliCase]:
+    return [c for c in (main_call(case) for case in cases.cases) if c is not None]

@@ -30,16 +30,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from softco.artifacts import FileSpec, module_name
-from softco.artifacts.cases import CallCase, CliCase, CliStep, TestCases
+from softco.artifacts.cases import CallCase, CliCase, TestCases
 from softco.quality.case_checks import (
     called_name,
     check_call,
     conform,
     expected_value,
     fits,
-    literal_value,
+    main_call,
+    main_calls,
     parse_call,
     path_valued,
+    required_options,
     stated_signatures,
 )
 
@@ -233,26 +235,6 @@ _MEANT_ABSENT = re.compile(
 )
 
 
-_BACKQUOTED = re.compile(r"`([^`]+)`")
-_OPTION = re.compile(r"(?<![\w-])(--[A-Za-z][\w-]*)")
-
-
-def required_options(spec: FileSpec) -> tuple[set[str], str]:
-    """Options the brief's usage line for ``main`` shows outside ``[...]``, and that line.
-
-    ``main(argv) with `--file PATH add TEXT | list | done ID``` makes
-    ``--file`` part of every command line: a scenario that leaves it out and
-    expects success tests a command the brief never offered.
-    """
-    main = next((f for f in spec.interface if f.name == "main"), None)
-    for usage in _BACKQUOTED.findall(main.docstring if main else ""):
-        if "--" not in usage:
-            continue
-        bare = re.sub(r"\[[^\[\]]*\]", " ", usage)  # optional parts
-        return set(_OPTION.findall(bare)), usage
-    return set(), ""
-
-
 def _cli_lines(case: CliCase, spec: FileSpec) -> tuple[list[str] | None, str]:
     texts = [f.name for f in case.files] + [a for st in case.steps for a in [*st.argv, *st.output]]
     if any(_PLACEHOLDER.search(t) for t in texts):
@@ -295,37 +277,6 @@ def _cli_lines(case: CliCase, spec: FileSpec) -> tuple[list[str] | None, str]:
     return lines, ""
 
 
-def _main_call(case: CallCase) -> CliCase | None:
-    """``main(['x.txt'])`` expected ``1`` in "cases": the same check as a CLI step."""
-    try:
-        node = ast.parse(case.call.strip(), mode="eval").body
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
-    if not (
-        isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Name)
-        and node.func.id == "main"
-        and len(node.args) == 1
-        and not case.setup
-    ):
-        return None
-    ok, argv = literal_value(node.args[0])
-    code = case.expected
-    if isinstance(code, str) and code.strip().lstrip("-").isdecimal():
-        code = int(code.strip())
-    if not ok or not isinstance(argv, list) or not isinstance(code, int) or isinstance(code, bool):
-        return None
-    if len(argv) > 8:
-        return None
-    step = CliStep(argv=[str(a) for a in argv], exit_code=code)
-    # no files: built here, not by the model (whose scenarios must name at least one)
-    return CliCase.model_construct(behaviour=case.behaviour or "main", files=[], steps=[step])
-
-
-def _main_calls(cases: TestCases) -> list[CliCase]:
-    return [c for c in (_main_call(case) for case in cases.cases) if c is not None]
-
-
 _EXIT_CODE = '''def _exit_code(main, argv):
     """main's exit code, also when argparse exits (usage error, --help)."""
     try:
@@ -352,7 +303,7 @@ def case_tests(cases: TestCases, spec: FileSpec) -> CaseSuite:
     per_name: dict[str, int] = {}
     kept: list[_Checked] = []
     for case in cases.cases:
-        if takes_argv(spec) and _main_call(case) is not None:
+        if takes_argv(spec) and main_call(case) is not None:
             continue  # a command line written as a call: checked with the CLI cases
         try:
             checked, why = _check_case(case, spec, signatures)
@@ -394,7 +345,7 @@ def case_tests(cases: TestCases, spec: FileSpec) -> CaseSuite:
         imports |= c.uses
     cli_cases = list(getattr(cases, "cli", [])) if takes_argv(spec) else []
     if takes_argv(spec):
-        cli_cases += _main_calls(cases)
+        cli_cases += main_calls(cases)
     seen_cli: set[str] = set()
     for cli in cli_cases:
         try:

@@ -2,17 +2,22 @@
 
 CodeT's idea (dual execution agreement) for a small model's repairs:
 ``agreement_pick`` keeps the program the others support, ``suspect_tests``
-names tests no distinct program passes, and ``spliced_candidate`` builds one more
-candidate function by function from the candidates best at each.
+names tests no distinct program passes, ``spliced_candidate`` builds one more
+candidate function by function from the candidates best at each, and
+``pin_agreed`` keeps a suspect test whose call every program answers alike
+(``probe_values`` records the answers), expecting that answer.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 
-from softco.artifacts import FileSpec, TestReport
-from softco.artifacts.reports import module_of_test
+from softco.artifacts import Design, FileSpec, TestReport
+from softco.artifacts.reports import case_file, module_of_test
+from softco.errors import SoftcoError
+from softco.quality.case_probe import parse_probe, pin_expected, probe_script
 from softco.quality.reshape import functions_exercised, splice_functions
+from softco.roles.briefing import test_path_for
 from softco.workflows.runtime import Runtime
 
 
@@ -107,3 +112,84 @@ def spliced_candidate(
         if score(best, name) > score(base, name):
             donors[name] = contents[best]
     return splice_functions(contents[base], donors) if donors else None
+
+
+PROBE_PATH = "softco_probe.py"
+
+
+def probe_values(rt: Runtime, spec: FileSpec, design: Design, report: TestReport) -> list[str]:
+    """``case<TAB>repr`` for the module's failing case tests, under the program now in place.
+
+    Evidence for ``pin_agreed``: what each sampled program returns for a call
+    its tests disputed. Empty when the switch is off or nothing is probed.
+    """
+    path = test_path_for(spec, design)
+    if not rt.settings.workflow.agreed_values or not rt.workspace.exists(path):
+        return []
+    failing = {
+        c.name.rsplit("::", 1)[-1]: c.name
+        for c in report.cases
+        if c.outcome in ("failed", "error")
+        and case_file(c.name) == module_of_test(path)
+        and c.name.count("::") == 1  # a module-level test function, not a class's method
+    }
+    script = probe_script(rt.workspace.read(path), set(failing))
+    if script is None:
+        return []
+    rt.workspace.write(PROBE_PATH, script)
+    try:
+        ran = rt.workspace.run_entrypoint(PROBE_PATH, timeout_s=20)
+    except SoftcoError:
+        return []
+    finally:
+        rt.workspace.delete(PROBE_PATH)
+    return sorted(f"{failing[name]}\t{value}" for name, value in parse_probe(ran.stdout).items())
+
+
+def pin_agreed(
+    rt: Runtime, test_path: str, suspects: set[str], history: dict[str, list[list[str]]]
+) -> set[str]:
+    """Keep suspect tests whose call every sampled program answers alike, expecting that answer.
+
+    Needs at least three distinct programs that ran the test, each with a
+    probed value, all equal, and the pinned test must then pass under pytest.
+    Returns the cases pinned (the rest may go).
+    """
+    mine = sorted(s for s in suspects if case_file(s) == module_of_test(test_path))
+    if not mine or not rt.workspace.exists(test_path):
+        return set()
+    content = rt.workspace.read(test_path)
+    pinned: set[str] = set()
+    for case in mine:
+        said = []
+        for entry in history.values():
+            if case not in entry[1]:
+                continue
+            # a program recorded before values were probed is an opinion we do not know
+            found = dict(v.split("\t", 1) for v in entry[2] if "\t" in v) if len(entry) > 2 else {}
+            said.append(found.get(case))
+        if len(said) < 3 or None in said or len(set(said)) != 1:
+            continue
+        name = case.rsplit("::", 1)[-1]
+        changed = pin_expected(content, name, str(said[0]), len(said))
+        if changed is not None:
+            content = changed
+            pinned.add(case)
+    if pinned:
+        before = rt.workspace.read(test_path)
+        rt.workspace.write(test_path, content)
+        # the probe ran the call outside pytest (no fixtures, no conftest): a pin
+        # is kept only if the test now passes under pytest too
+        still = {c.name for c in rt.run_suite().cases if c.outcome != "passed"}
+        if pinned & still:
+            rt.workspace.write(test_path, before)
+            pinned -= still
+            return pin_agreed(rt, test_path, pinned, history) if pinned else set()
+        names = ", ".join(sorted(c.rsplit("::", 1)[-1] for c in pinned))
+        rt.say(
+            "tester",
+            f"{test_path}: kept {names} expecting the value every sampled implementation "
+            "returns (each of them contradicted the tester's value)",
+            "test",
+        )
+    return pinned
