@@ -95,6 +95,15 @@ def test_rejects_none():
 """
 
 
+def one_file(interface: str) -> tuple[FileSpec, Design]:
+    """The spec of the single file a brief's interface states, and its design."""
+    from softco.artifacts.stated import stated_interface
+
+    ((path, fns),) = stated_interface(interface).items()
+    spec = FileSpec(path=path, responsibility=path, interface=fns)
+    return spec, Design.model_validate({"summary": "s", "files": [spec.model_dump()]})
+
+
 def dedent(text: str) -> str:
     return textwrap.dedent(text).lstrip("\n")
 
@@ -321,14 +330,10 @@ def test_a_class_used_elsewhere_is_not_lifted_and_units_land_after_the_preamble(
 
 
 def test_a_method_the_brief_lists_must_be_in_its_class():
-    from softco.artifacts.stated import stated_interface
-
-    stated = stated_interface(
+    spec, design = one_file(
         "cart.py: class Cart with add(item: str, price: float, qty: int = 1) (adds), "
         "count() -> int (total quantity), total() -> float (rounded)."
     )
-    spec = FileSpec(path="cart.py", responsibility="cart", interface=stated["cart.py"])
-    design = Design.model_validate({"summary": "s", "files": [spec.model_dump()]})
     code = (
         "class Cart:\n    def __init__(self):\n        self.items = {}\n\n"
         "    def add(self, item: str, price: float, quantity: int = 1):\n"
@@ -346,12 +351,9 @@ def test_a_method_the_brief_lists_must_be_in_its_class():
 
 def test_a_missing_method_is_written_alone_and_spliced_into_its_class(monkeypatch):
     from softco.artifacts import CodeFile
-    from softco.artifacts.stated import stated_interface
     from softco.workflows import build
 
-    stated = stated_interface("cart.py: class Cart with add(item: str) (adds), total() -> int.")
-    spec = FileSpec(path="cart.py", responsibility="cart", interface=stated["cart.py"])
-    design = Design.model_validate({"summary": "s", "files": [spec.model_dump()]})
+    spec, design = one_file("cart.py: class Cart with add(item: str) (adds), total() -> int.")
     code = (
         "class Cart:\n    def __init__(self):\n        self.items = []\n\n"
         "    def add(self, item: str):\n        self.items.append(item)\n\n\nX = 1\n"
@@ -406,13 +408,9 @@ def test_an_interface_function_ignoring_a_parameter_goes_back_to_its_author():
 
 
 def test_static_inherited_and_self_listed_methods_are_recognised():
-    from softco.artifacts.stated import stated_interface
-
-    stated = stated_interface(
+    spec, design = one_file(
         "temp.py: class Temp with from_string(self, text: str), kelvin() -> float."
     )
-    spec = FileSpec(path="temp.py", responsibility="t", interface=stated["temp.py"])
-    design = Design.model_validate({"summary": "s", "files": [spec.model_dump()]})
     code = (
         "class Base:\n    def kelvin(self) -> float:\n        return 0.0\n\n\n"
         "class Temp(Base):\n    @staticmethod\n    def from_string(text: str):\n"
@@ -425,11 +423,7 @@ def test_static_inherited_and_self_listed_methods_are_recognised():
 
 
 def test_a_method_that_only_validates_a_parameter_goes_back_to_its_author():
-    from softco.artifacts.stated import stated_interface
-
-    stated = stated_interface("cart.py: class Cart with add(item: str, price: float) (adds).")
-    spec = FileSpec(path="cart.py", responsibility="cart", interface=stated["cart.py"])
-    design = Design.model_validate({"summary": "s", "files": [spec.model_dump()]})
+    spec, design = one_file("cart.py: class Cart with add(item: str, price: float) (adds).")
     drops_price = (
         "class Cart:\n    def __init__(self):\n        self.items = {}\n\n"
         "    def add(self, item: str, price: float):\n"
