@@ -461,3 +461,35 @@ def test_a_standard_star_import_is_written_out_so_undefined_names_show():
     assert explicit_star_imports(written) == written
     other = "from mypkg import *\n\nx = y\n"
     assert explicit_star_imports(other) == other  # not a module known to be safe to import
+
+
+def test_a_rewrite_that_trades_a_finding_for_a_name_error_is_not_better():
+    from types import SimpleNamespace
+
+    from softco.quality.gates import new_breakage
+    from softco.workflows.gating import gated
+
+    before = [
+        "line 3: convert() never uses its parameter 'dst'",
+        "line 9: main() never uses its parameter 'argv'",
+    ]
+    moved_table = ["line 20: undefined name 'FACTORS': import or define it"]
+    assert new_breakage(before, moved_table) == moved_table
+    # the same undefined name at another line is not new: the rewrite only moved it
+    assert (
+        new_breakage(
+            ["line 4: undefined name 'X': import or define it"],
+            ["line 9: undefined name 'X': import or define it"],
+        )
+        == []
+    )
+    assert new_breakage(before, before[:1]) == []
+
+    said = []
+    rt = SimpleNamespace(
+        settings=SimpleNamespace(workflow=SimpleNamespace(static_gates=True)),
+        say=lambda *args: said.append(args),
+    )
+    findings = {"old": before, "new": moved_table}
+    kept = gated(rt, "coder", "unitconv.py", "old", findings.get, lambda f, text: "new")
+    assert kept == "old" and said  # fewer findings, but one of them stops the module running

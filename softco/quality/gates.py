@@ -21,6 +21,7 @@ that is no fixture, a test without an assert, or no tests at all.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterable
 
 from softco.artifacts import Design, FileSpec, module_name
@@ -45,11 +46,38 @@ __all__ = [
     "BUILTIN_FIXTURES",
     "check_module",
     "check_tests",
+    "new_breakage",
     "placeholder_ratio",
     "signature_warnings",
 ]
 
 TEST_PACKAGES = frozenset({"pytest"})
+
+# Findings that stop a module from running at all, whatever else it gets right.
+_BREAKING = (
+    "syntax error",
+    "cannot be parsed",
+    "undefined name",
+    "which is not a module",
+    "not available",
+)
+_LINE = re.compile(r"^line \d+: ")
+
+
+def new_breakage(before: Iterable[str], after: Iterable[str]) -> list[str]:
+    """Findings in ``after`` that break the module and were not in ``before``.
+
+    A rewrite is not judged by its number of findings alone: one that fixes
+    "never uses 'price'" but reads a table it moved into another function has
+    as many findings and a ``NameError`` the old file did not have. Line
+    numbers are ignored, since a rewrite moves code.
+    """
+    known = {_LINE.sub("", finding) for finding in before}
+    return [
+        finding
+        for finding in after
+        if any(kind in finding for kind in _BREAKING) and _LINE.sub("", finding) not in known
+    ]
 
 
 def check_module(spec: FileSpec, content: str, design: Design) -> list[str]:

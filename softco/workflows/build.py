@@ -255,7 +255,7 @@ def _write_missing_functions(
         if merged is None:
             continue
         found = gates.check_module(spec, merged, design)
-        if not content or len(found) < len(problems):
+        if not content or (len(found) < len(problems) and not gates.new_breakage(problems, found)):
             content, problems = merged, found
             rt.say("coder", f"{spec.path}: wrote {name}() on its own and added it", "code")
     if not content:  # no unit came back usable either: keep what the file was
@@ -290,7 +290,7 @@ def _write_missing_methods(
         if merged is None:
             continue
         found = gates.check_module(spec, merged, design)
-        if len(found) < len(problems):
+        if len(found) < len(problems) and not gates.new_breakage(problems, found):
             content, problems = merged, found
             rt.say("coder", f"{spec.path}: wrote {cls}.{name}() on its own and added it", "code")
     return content

@@ -2,8 +2,9 @@
 
 A failed gate goes straight back to its author with the exact findings; the
 answer is kept only if it is better (code that parses beats code that does
-not, else fewer findings). Test functions a finding still points into are
-dropped, because one broken test sends the repair loop after the wrong file.
+not, else fewer findings and no new undefined name or unresolved import).
+Test functions a finding still points into are dropped, because one broken
+test sends the repair loop after the wrong file.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import re
 from collections.abc import Callable
 
 from softco.quality.edits import without_lines
+from softco.quality.gates import new_breakage
 from softco.quality.suite_lint import BUILTIN_FIXTURES
 from softco.workflows.runtime import Runtime
 
@@ -40,7 +42,8 @@ def gated(
     # code that parses beats code that does not, whatever the count of findings
     if parses(retry) != parses(content):
         return retry if parses(retry) else content
-    return retry if len(check(retry)) < len(problems) else content
+    found = check(retry)
+    return retry if len(found) < len(problems) and not new_breakage(problems, found) else content
 
 
 def parses(content: str) -> bool:

@@ -104,7 +104,8 @@ def try_fix(
     """
     previous = rt.workspace.read(spec.path) if rt.workspace.exists(spec.path) else ""
     history = {} if history is None else history
-    known_findings = len(gates.check_module(spec, previous, design))  # the bar to clear
+    findings = gates.check_module(spec, previous, design)
+    known_findings = len(findings)  # the bar to clear
     first = rt.run_suite()
     contents, passes = [previous], [passes_of(first)]
     reports, values = [first], [probe_values(rt, spec, design, first)]
@@ -130,7 +131,8 @@ def try_fix(
         candidate = rt.workspace.read(spec.path)
         if candidate in contents:
             continue  # an echo is not a second opinion
-        if len(gates.check_module(spec, candidate, design)) > known_findings:
+        found = gates.check_module(spec, candidate, design)
+        if len(found) > known_findings or gates.new_breakage(findings, found):
             continue  # the static gate already says this rewrite is worse
         report = rt.run_suite()
         contents.append(candidate)
@@ -140,7 +142,8 @@ def try_fix(
     spliced = spliced_candidate(rt, spec, contents, passes)
     if spliced is not None and spliced not in contents:
         rt.workspace.write(spec.path, spliced)
-        if len(gates.check_module(spec, spliced, design)) <= known_findings:
+        found = gates.check_module(spec, spliced, design)
+        if len(found) <= known_findings and not gates.new_breakage(findings, found):
             report = rt.run_suite()
             contents.append(spliced)
             passes.append(passes_of(report))
