@@ -647,3 +647,67 @@ def test_a_behaviour_copied_from_the_prompt_example_does_not_name_a_test():
     assert all(f'"behaviour": "{b}"' in prompt for b in PROMPT_EXAMPLES)  # kept in sync
     suite = case_tests(cases(case("word_count('a b')", "2", "adds two numbers")), CORE)
     assert "def test_word_count_case():" in suite.content
+
+
+CART_BRIEF = (
+    "cart.py: class Cart with add(item: str, price: float, qty: int = 1), count() -> int, "
+    "total() -> float. game.py: class GuessGame(secret: int) with guess(n: int) -> str."
+)
+GOOD_CART = """\
+class Cart:
+    def __init__(self):
+        self.items = {}
+
+    def add(self, item, price, qty=1):
+        old = self.items.get(item, (price, 0))
+        self.items[item] = (price, old[1] + qty)
+
+    def count(self):
+        return sum(q for _, q in self.items.values())
+
+    def total(self):
+        return round(sum(p * q for p, q in self.items.values()), 2)
+"""
+
+
+def test_a_method_called_on_its_class_or_an_unmade_object_gets_the_object(tmp_path):
+    from softco.artifacts.stated import stated_interface
+
+    stated = stated_interface(CART_BRIEF)
+    spec = FileSpec(path="cart.py", responsibility="cart", interface=stated["cart.py"])
+    suite = case_tests(
+        cases(
+            case("Cart.count()", "0", "empty cart"),  # the method called on the class
+            case("cart.total()", "1.5", "adds up", setup=["cart.add('tea', 0.5, 3)"]),
+        ),
+        spec,
+    )
+    assert suite.kept == 2, suite.dropped
+    assert "cart = Cart()" in suite.content and "Cart.count()" not in suite.content
+    files = {"cart.py": GOOD_CART, "tests/test_cart.py": suite.content}
+    ok = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
+        cwd=_written(tmp_path / "ok", files),
+        capture_output=True,
+        text=True,
+    )
+    assert ok.returncode == 0, ok.stdout
+    wrong = {**files, "cart.py": GOOD_CART.replace("p * q", "q")}
+    bad = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
+        cwd=_written(tmp_path / "bad", wrong),
+        capture_output=True,
+        text=True,
+    )
+    assert "1 failed, 1 passed" in bad.stdout
+    # a class that needs constructor arguments is not guessed at
+    game = FileSpec(path="game.py", responsibility="game", interface=stated["game.py"])
+    left = case_tests(cases(case("game.guess(5)", "'higher'")), game)
+    assert left.kept == 0 and "undefined game" in " ".join(left.dropped)
+
+
+def _written(root, files: dict[str, str]):
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    return root

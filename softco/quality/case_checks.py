@@ -285,3 +285,76 @@ def main_call(case: CallCase) -> CliCase | None:
 
 def main_calls(cases: TestCases) -> list[CliCase]:
     return [c for c in (main_call(case) for case in cases.cases) if c is not None]
+
+
+_BUILTIN_NAMES = frozenset(dir(builtins))
+_CONSTRUCTOR = re.compile(r"^Constructor: \w+\((.*)\)\.?$", re.M)
+
+
+def bare_classes(spec: FileSpec) -> dict[str, str]:
+    """``{class name: "Name()"}`` for each stated class built without arguments.
+
+    Read from the class spec the brief's interface produced (its ``Methods:``
+    block, and a ``Constructor:`` line only when ``__init__`` takes
+    arguments): a class whose constructor arguments are unknown is left out.
+    """
+    found = {}
+    for fn in spec.interface:
+        if not fn.signature.startswith("class ") or "Methods:" not in fn.docstring:
+            continue
+        m = _CONSTRUCTOR.search(fn.docstring)
+        if m is not None:
+            try:
+                args = ast.parse(f"def f({m.group(1)}): ...").body[0].args  # type: ignore[attr-defined]
+            except SyntaxError:
+                continue
+            if len(args.args) > len(args.defaults) or any(d is None for d in args.kw_defaults):
+                continue
+        found[fn.name] = f"{fn.name}()"
+    return found
+
+
+def bind_instances(case: CallCase, spec: FileSpec) -> CallCase:
+    """Give a method call its object when the tester wrote the class or forgot the object.
+
+    A 1.5B tester writes ``Cart.add('apple', 0.5)`` (a method called on the
+    class) or ``board.play(0, 0)`` with no ``board`` anywhere; both are left
+    out as broken, and with them every case of a class-based brief. Where the
+    class is built without arguments, the case gets the object in its setup:
+    ``cart = Cart()`` / ``board = Board()``. Anything else is returned as is.
+    """
+    classes = bare_classes(spec)
+    if not classes:
+        return case
+    try:
+        call = parse_call(case.call)
+        setup = ast.parse("\n".join(line.rstrip() for line in case.setup if line.strip()))
+    except (SyntaxError, ValueError):
+        return case
+    assigned = {
+        n.id for n in ast.walk(setup) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
+    }
+    offered = {fn.name for fn in spec.interface}
+    binds: dict[str, str] = {}
+    for tree in (setup, call):
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)):
+                continue
+            name = node.value.id
+            if name in classes and name not in assigned:
+                var = name.lower() if name.lower() not in offered | assigned else "obj"
+                binds[name] = var
+                node.value.id = var
+            elif name not in offered | assigned | _BUILTIN_NAMES:
+                owner = [c for c in classes if c.lower().endswith(name.lower())]
+                if len(owner) == 1 and len(name) >= 3:
+                    binds[owner[0]] = name
+    if not binds:
+        return case
+    lines = [f"{var} = {classes[cls]}" for cls, var in binds.items()]
+    return case.model_copy(
+        update={
+            "setup": lines + [ast.unparse(s) for s in setup.body],
+            "call": ast.unparse(call.body),
+        }
+    )

@@ -32,6 +32,7 @@ from typing import Any
 from softco.artifacts import FileSpec, module_name
 from softco.artifacts.cases import CallCase, CliCase, TestCases
 from softco.quality.case_checks import (
+    bind_instances,
     called_name,
     check_call,
     conform,
@@ -97,6 +98,7 @@ def _check_case(
     case: CallCase, spec: FileSpec, signatures: dict[str, Any]
 ) -> tuple[_Checked | None, str]:
     offered = {fn.name for fn in spec.interface}
+    case = bind_instances(case, spec)
     setup_src = "\n".join(line.rstrip() for line in case.setup if line.strip())
     try:
         setup = ast.parse(setup_src)
