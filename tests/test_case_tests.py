@@ -711,3 +711,44 @@ def _written(root, files: dict[str, str]):
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         (root / name).write_text(text)
     return root
+
+
+GOOD_GAME = """\
+class GuessGame:
+    def __init__(self, secret, max_tries=7):
+        self.secret, self.max_tries, self.tries, self.won = secret, max_tries, 0, False
+
+    def guess(self, n):
+        self.tries += 1
+        if n == self.secret:
+            self.won = True
+            return "correct"
+        return "higher" if n < self.secret else "lower"
+"""
+
+
+def test_a_class_case_written_as_a_script_sets_up_each_later_case(tmp_path):
+    from softco.artifacts.stated import stated_interface
+
+    stated = stated_interface(CART_BRIEF)
+    spec = FileSpec(path="game.py", responsibility="game", interface=stated["game.py"])
+    suite = case_tests(
+        cases(
+            case("game = GuessGame(50)", "None", "new game"),
+            case("game.guess(50)", "correct", "right guess"),  # plain text: guess() -> str
+            case("game.guess(25)", "higher", "too low"),
+        ),
+        spec,
+    )
+    assert suite.kept == 2, suite.dropped
+    assert suite.content.count("game = GuessGame(50)") == 2
+    assert "assert game.guess(25) == 'higher'" in suite.content
+    assert "makes an object" in " ".join(suite.dropped)
+    files = {"game.py": GOOD_GAME, "tests/test_game.py": suite.content}
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
+        cwd=_written(tmp_path, files),
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stdout

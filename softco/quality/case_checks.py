@@ -358,3 +358,83 @@ def bind_instances(case: CallCase, spec: FileSpec) -> CallCase:
             "call": ast.unparse(call.body),
         }
     )
+
+
+def method_returns(call: ast.expr, setup: ast.Module, spec: FileSpec) -> ast.expr | None:
+    """The stated return type of ``obj.method(...)`` when the setup made ``obj = Cls(...)``.
+
+    Lets a method's cases be read and checked like a function's: the tester's
+    ``expected: lower`` for ``game.guess(25)`` is the text ``'lower'`` because
+    the brief says ``guess(n: int) -> str``.
+    """
+    from softco.artifacts.stated import class_methods
+
+    if not (
+        isinstance(call, ast.Call)
+        and isinstance(call.func, ast.Attribute)
+        and isinstance(call.func.value, ast.Name)
+    ):
+        return None
+    made = {
+        stmt.targets[0].id: called_name(stmt.value)
+        for stmt in setup.body
+        if isinstance(stmt, ast.Assign)
+        and len(stmt.targets) == 1
+        and isinstance(stmt.targets[0], ast.Name)
+        and isinstance(stmt.value, ast.Call)
+    }
+    cls = next((fn for fn in spec.interface if fn.name == made.get(call.func.value.id)), None)
+    if cls is None:
+        return None
+    for signature in class_methods(cls):
+        node = ast.parse(signature + ": ...").body[0]
+        if isinstance(node, ast.FunctionDef) and node.name == call.func.attr:
+            return node.returns
+    return None
+
+
+def carry_assignments(cases: list[CallCase]) -> tuple[list[CallCase], list[str]]:
+    """Cases whose "call" is ``game = GuessGame(50)`` become setup for the later cases using it.
+
+    A small tester writes a class's cases as a script, one statement per case:
+    the object made in one case, its methods called in the next ones. Each
+    later case that uses the name and does not make it itself gets the latest
+    such statement first in its setup; the assignment cases themselves go,
+    said as such.
+    """
+    made: dict[str, str] = {}
+    kept: list[CallCase] = []
+    notes: list[str] = []
+    for case in cases:
+        try:
+            tree = ast.parse(case.call.strip())
+        except SyntaxError:
+            kept.append(case)
+            continue
+        stmt = tree.body[0] if len(tree.body) == 1 else None
+        if isinstance(stmt, ast.Assign) and all(isinstance(t, ast.Name) for t in stmt.targets):
+            for target in stmt.targets:
+                made[target.id] = ast.unparse(stmt)  # type: ignore[union-attr]
+            notes.append(f"{case.call[:60]!r}: makes an object: set up in the cases that use it")
+            continue
+        try:
+            setup = ast.parse("\n".join(line.rstrip() for line in case.setup if line.strip()))
+        except SyntaxError:
+            kept.append(case)
+            continue
+        assigned = {
+            n.id
+            for n in ast.walk(setup)
+            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
+        }
+        used = {
+            n.id
+            for part in (setup, tree)
+            for n in ast.walk(part)
+            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
+        }
+        needed = [made[name] for name in sorted(used - assigned) if name in made]
+        if needed:
+            case = case.model_copy(update={"setup": [*dict.fromkeys(needed), *case.setup]})
+        kept.append(case)
+    return kept, notes

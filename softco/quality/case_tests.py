@@ -34,12 +34,14 @@ from softco.artifacts.cases import CallCase, CliCase, TestCases
 from softco.quality.case_checks import (
     bind_instances,
     called_name,
+    carry_assignments,
     check_call,
     conform,
     expected_value,
     fits,
     main_call,
     main_calls,
+    method_returns,
     parse_call,
     path_valued,
     required_options,
@@ -141,6 +143,8 @@ def _check_case(
         if problem:
             return None, problem
         returns = fn.returns
+    elif isinstance(body, ast.Call):
+        returns = method_returns(body, setup, spec)
     expected = expected_value(case.expected, offered, returns)
     shown = str(case.expected)[:40]
     if expected is None:
@@ -300,11 +304,11 @@ def takes_argv(spec: FileSpec) -> bool:
 def case_tests(cases: TestCases, spec: FileSpec) -> CaseSuite:
     """The pytest file for ``spec`` written from ``cases`` (see the module docstring)."""
     signatures = stated_signatures(spec)
-    dropped: list[str] = []
     seen: set[tuple[tuple[str, ...], str]] = set()
     per_name: dict[str, int] = {}
     kept: list[_Checked] = []
-    for case in cases.cases:
+    calls, dropped = carry_assignments(list(cases.cases))
+    for case in calls:
         if takes_argv(spec) and main_call(case) is not None:
             continue  # a command line written as a call: checked with the CLI cases
         try:
