@@ -329,7 +329,7 @@ def bind_instances(case: CallCase, spec: FileSpec) -> CallCase:
     try:
         call = parse_call(case.call)
         setup = ast.parse("\n".join(line.rstrip() for line in case.setup if line.strip()))
-    except (SyntaxError, ValueError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return case
     assigned = {
         n.id for n in ast.walk(setup) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
@@ -408,7 +408,7 @@ def carry_assignments(cases: list[CallCase]) -> tuple[list[CallCase], list[str]]
     for case in cases:
         try:
             tree = ast.parse(case.call.strip())
-        except SyntaxError:
+        except (SyntaxError, ValueError, RecursionError, MemoryError):  # model output
             kept.append(case)
             continue
         stmt = tree.body[0] if len(tree.body) == 1 else None
@@ -419,7 +419,7 @@ def carry_assignments(cases: list[CallCase]) -> tuple[list[CallCase], list[str]]
             continue
         try:
             setup = ast.parse("\n".join(line.rstrip() for line in case.setup if line.strip()))
-        except SyntaxError:
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
             kept.append(case)
             continue
         assigned = {
