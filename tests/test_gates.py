@@ -484,6 +484,9 @@ def test_a_rewrite_that_trades_a_finding_for_a_name_error_is_not_better():
         == []
     )
     assert new_breakage(before, before[:1]) == []
+    quoted = "line 5: `print('Feature not available')` runs at import time: move it"
+    unexported = "line 1: 'helper' is not in the interface of core: import only what it offers"
+    assert new_breakage([], [quoted, unexported]) == [unexported]
 
     said = []
     rt = SimpleNamespace(

@@ -32,21 +32,19 @@ from typing import Any
 from softco.artifacts import FileSpec, module_name
 from softco.artifacts.cases import CallCase, CliCase, TestCases
 from softco.quality.case_checks import (
-    bind_instances,
     called_name,
-    carry_assignments,
     check_call,
     conform,
     expected_value,
     fits,
     main_call,
     main_calls,
-    method_returns,
     parse_call,
     path_valued,
     required_options,
     stated_signatures,
 )
+from softco.quality.case_script import method_returns, script_setup
 
 # More values of one function pin more of its behaviour: roman's suite kept three
 # `to_roman` cases (2 of 10 mutants killed) and left out five good ones the model had
@@ -100,7 +98,6 @@ def _check_case(
     case: CallCase, spec: FileSpec, signatures: dict[str, Any]
 ) -> tuple[_Checked | None, str]:
     offered = {fn.name for fn in spec.interface}
-    case = bind_instances(case, spec)
     setup_src = "\n".join(line.rstrip() for line in case.setup if line.strip())
     try:
         setup = ast.parse(setup_src)
@@ -307,7 +304,7 @@ def case_tests(cases: TestCases, spec: FileSpec) -> CaseSuite:
     seen: set[tuple[tuple[str, ...], str]] = set()
     per_name: dict[str, int] = {}
     kept: list[_Checked] = []
-    calls, dropped = carry_assignments(list(cases.cases))
+    calls, dropped = script_setup(list(cases.cases), spec)
     for case in calls:
         if takes_argv(spec) and main_call(case) is not None:
             continue  # a command line written as a call: checked with the CLI cases

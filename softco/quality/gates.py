@@ -53,13 +53,12 @@ __all__ = [
 
 TEST_PACKAGES = frozenset({"pytest"})
 
-# Findings that stop a module from running at all, whatever else it gets right.
-_BREAKING = (
-    "syntax error",
-    "cannot be parsed",
-    "undefined name",
-    "which is not a module",
-    "not available",
+# Findings that stop a module (or the tests importing it) from running, matched at the
+# start of the finding after its "line N: ": a quoted source line elsewhere may say anything.
+_BREAKING = re.compile(
+    r"^(?:syntax error|the file cannot be parsed|undefined name |missing (?:function|class) "
+    r"|imports '[^']+', which is not (?:a module of the design|available)"
+    r"|'[^']+' is not in the interface of |\S+ imports from itself)"
 )
 _LINE = re.compile(r"^line \d+: ")
 
@@ -76,7 +75,7 @@ def new_breakage(before: Iterable[str], after: Iterable[str]) -> list[str]:
     return [
         finding
         for finding in after
-        if any(kind in finding for kind in _BREAKING) and _LINE.sub("", finding) not in known
+        if _BREAKING.match(_LINE.sub("", finding)) and _LINE.sub("", finding) not in known
     ]
 
 

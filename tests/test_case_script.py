@@ -1,0 +1,156 @@
+"""A class's cases written as a script become independent tests with their objects made."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from softco.artifacts import FileSpec
+from softco.artifacts.cases import CallCase
+from softco.artifacts.stated import stated_interface
+from softco.quality.case_script import bare_classes, script_setup
+from softco.quality.case_tests import case_tests
+from softco.roles.schemas import TestCases
+
+BRIEF = (
+    "cart.py: class Cart with add(item: str, price: float, qty: int = 1), count() -> int, "
+    "total() -> float. game.py: class GuessGame(secret: int) with guess(n: int) -> str "
+    "(ValueError for a secret below 1). table.py: class Board with place(cell: int); "
+    "class Game(board: Board) with turn() -> str."
+)
+STATED = stated_interface(BRIEF)
+GOOD_CART = """\
+class Cart:
+    def __init__(self):
+        self.items = {}
+
+    def add(self, item, price, qty=1):
+        old = self.items.get(item, (price, 0))
+        self.items[item] = (price, old[1] + qty)
+
+    def count(self):
+        return sum(q for _, q in self.items.values())
+
+    def total(self):
+        return round(sum(p * q for p, q in self.items.values()), 2)
+"""
+GOOD_GAME = """\
+class GuessGame:
+    def __init__(self, secret):
+        if secret < 1:
+            raise ValueError(secret)
+        self.secret = secret
+
+    def guess(self, n):
+        if n == self.secret:
+            return "correct"
+        return "higher" if n < self.secret else "lower"
+"""
+
+
+def spec(path: str) -> FileSpec:
+    return FileSpec(path=path, responsibility=path, interface=STATED[path])
+
+
+def case(call: str, expected, setup=()) -> dict:
+    return {"behaviour": "works", "call": call, "expected": expected, "setup": list(setup)}
+
+
+def calls(*items: dict) -> list[CallCase]:
+    return list(TestCases.model_validate({"cases": list(items)}).cases)
+
+
+def pytest_in(root, files: dict[str, str]) -> subprocess.CompletedProcess:
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_a_method_on_its_class_or_on_an_unmade_object_gets_one_and_commands_carry(tmp_path):
+    suite = case_tests(
+        TestCases.model_validate(
+            {
+                "cases": [
+                    case("Cart.count()", "0"),  # the method called on the class
+                    case("cart.add('tea', 0.5, 3)", None),  # a command: nothing to check
+                    case("cart.total()", "1.5"),  # needs the tea added before
+                    case("cart.count()", "3"),
+                ]
+            }
+        ),
+        spec("cart.py"),
+    )
+    assert suite.kept == 4, suite.dropped
+    assert "Cart.count()" not in suite.content
+    good = pytest_in(tmp_path / "ok", {"cart.py": GOOD_CART, "tests/test_cart.py": suite.content})
+    assert good.returncode == 0, good.stdout
+    wrong = GOOD_CART.replace("p * q", "q")  # the price dropped
+    bad = pytest_in(tmp_path / "bad", {"cart.py": wrong, "tests/test_cart.py": suite.content})
+    assert "1 failed, 3 passed" in bad.stdout
+
+
+def test_a_game_made_in_one_case_is_made_again_for_each_later_check(tmp_path):
+    suite = case_tests(
+        TestCases.model_validate(
+            {
+                "cases": [
+                    case("game = GuessGame(50)", "None"),
+                    case("game.guess(50)", "correct"),  # plain text: guess() -> str
+                    case("game.guess(25)", "higher"),  # a query: not replayed
+                    case("game = GuessGame(0)", "raises ValueError"),
+                    case("game.guess(75)", "lower"),  # still the game of 50
+                ]
+            }
+        ),
+        spec("game.py"),
+    )
+    assert suite.kept == 4, suite.dropped
+    assert suite.content.count("game = GuessGame(50)") == 3
+    assert "with pytest.raises(ValueError):\n        GuessGame(0)" in suite.content
+    assert "makes an object" in " ".join(suite.dropped)
+    run = pytest_in(tmp_path, {"game.py": GOOD_GAME, "tests/test_game.py": suite.content})
+    assert run.returncode == 0, run.stdout
+
+
+def test_objects_are_made_in_script_order_with_what_they_are_made_from():
+    scripted, _ = script_setup(
+        calls(
+            case("board = Board()", "None"),
+            case("game = Game(board)", "None"),
+            case("game.turn()", "'X'"),
+        ),
+        spec("table.py"),
+    )
+    assert [(c.setup, c.call) for c in scripted] == [
+        (["board = Board()", "game = Game(board)"], "game.turn()")
+    ]
+
+
+def test_a_class_needing_arguments_is_never_guessed_at():
+    assert bare_classes(spec("cart.py")) == {"Cart": "Cart()"}
+    assert bare_classes(spec("game.py")) == {}
+    assert "Game" not in bare_classes(spec("table.py"))
+    left = case_tests(
+        TestCases.model_validate({"cases": [case("game.guess(5)", "'higher'")]}), spec("game.py")
+    )
+    assert left.kept == 0 and "undefined game" in " ".join(left.dropped)
+    listed = stated_interface("g.py: class G with __init__(seed: int), roll() -> int.")
+    assert bare_classes(FileSpec(path="g.py", responsibility="g", interface=listed["g.py"])) == {}
+
+
+@pytest.mark.parametrize(
+    "call",
+    ["x = " + "1+" * 400 + "1", "cart.add(" * 200, "total = cart.total()"],
+)
+def test_odd_script_statements_go_on_to_the_checks_unchanged(call):
+    scripted, _ = script_setup(calls(case(call, "None")), spec("cart.py"))
+    assert [c.call for c in scripted] in ([call], [])
