@@ -16,7 +16,7 @@ passes.
 first sample of each unit is at temperature 0, the rest at ``--temperature``
 with a new seed each. The PRD stories the coder saw in the run are used, so
 the prompt is the pipeline's own. Results go to
-``benchmarks/results/sampling_bound.json``. Minutes per brief on 2 cores.
+``benchmarks/results/sampling_bound_<unit>.json``. Minutes per brief on 2 cores.
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ import argparse
 import ast
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -48,20 +47,15 @@ from softco.artifacts import PRD, Design, FileSpec  # noqa: E402
 from softco.artifacts.depgraph import interface_context  # noqa: E402
 from softco.config import Settings  # noqa: E402
 from softco.llm.engine import get_engine  # noqa: E402
-from softco.llm.models import ensure_model  # noqa: E402
+from softco.llm.local_provider import configure_local, resolve_model_path  # noqa: E402
 from softco.quality.reshape import add_function  # noqa: E402
 from softco.roles.base import render  # noqa: E402
 from softco.roles.briefing import format_spec, stories_for  # noqa: E402
 from softco.roles.coder import is_cli, libraries  # noqa: E402
+from softco.roles.schemas import CodeOnly  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 TASKS = ROOT / "tasks" / "public_briefs.jsonl"
-_FENCE = re.compile(r"```(?:python|py)?\s*\n(.*?)```", re.S)
-
-
-def code_of(reply: str) -> str:
-    m = _FENCE.search(reply)
-    return m.group(1) if m else reply
 
 
 def file_prompt(spec: FileSpec, design: Design, prd: PRD) -> str:
@@ -105,8 +99,11 @@ def tests_using(acceptance: str, names: set[str]) -> list[str]:
         for node in tree.body
         if isinstance(node, ast.FunctionDef)
         and node.name.startswith("test")
-        and names & {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
-        | {n.attr for n in ast.walk(node) if isinstance(n, ast.Attribute)}
+        and names
+        & (
+            {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+            | {n.attr for n in ast.walk(node) if isinstance(n, ast.Attribute)}
+        )
     ]
 
 
@@ -117,7 +114,7 @@ def passes(workspace: Path, path: str, content: str, acceptance: str, tests: lis
         shutil.copytree(workspace, copy, ignore=shutil.ignore_patterns(".git", "tests"))
         (copy / path).write_text(content, encoding="utf-8")
         (copy / "test_acceptance.py").write_text(acceptance, encoding="utf-8")
-        select = ["-k", " or ".join(tests)] if tests else []
+        select = [f"test_acceptance.py::{name}" for name in tests] or ["test_acceptance.py"]
         try:
             run = subprocess.run(
                 [
@@ -147,14 +144,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--samples", type=int, default=6)
     parser.add_argument("--temperature", type=float, default=0.8)
     parser.add_argument("--unit", choices=["file", "function"], default="file")
-    parser.add_argument("--max-tokens", type=int, default=900)
+    parser.add_argument("--max-tokens", type=int, default=0, help="default: the coder's cap")
     args = parser.parse_args(argv)
 
     briefs = {json.loads(line)["name"]: json.loads(line) for line in TASKS.open()}
     only = [n for n in args.only.split(",") if n] or sorted(briefs)
     settings = Settings.load()
-    model = ensure_model(settings.model.removeprefix("local/"), settings.home / "models")
-    engine = get_engine(model, n_ctx=settings.local.n_ctx)
+    model_name, _, max_tokens = settings.llm.for_role("coder")
+    if not model_name.startswith("local/"):
+        parser.error(f"the coder's model is {model_name}: this measures the embedded model")
+    configure_local(settings.local, settings.home)
+    engine = get_engine(resolve_model_path(model_name.removeprefix("local/")), settings.local.n_ctx)
     system = render("coder.system")
     rows: list[dict[str, Any]] = []
     for name in only:
@@ -166,6 +166,9 @@ def main(argv: list[str] | None = None) -> int:
         prd = PRD.model_validate_json((run / "artifacts/prd.json").read_text())
         acceptance = briefs[name]["acceptance_tests"]
         for spec in design.files:
+            if not (run / "workspace" / spec.path).exists():
+                print(f"{name}: {spec.path} was not delivered", file=sys.stderr)
+                continue
             delivered = (run / "workspace" / spec.path).read_text(encoding="utf-8")
             if args.unit == "file":
                 units = [
@@ -192,12 +195,15 @@ def main(argv: list[str] | None = None) -> int:
                             ],
                             "temperature": args.temperature if n else 0.0,
                             "seed": settings.local.seed + n,
-                            "max_tokens": args.max_tokens,
+                            "max_tokens": args.max_tokens or max_tokens,
                             "repeat_penalty": settings.local.repeat_penalty,
                         }
                     )
                     seconds += time.perf_counter() - start
-                    code = code_of(reply["choices"][0]["message"]["content"])
+                    try:  # the pipeline's own reading of a reply
+                        code = CodeOnly.from_text(reply["choices"][0]["message"]["content"]).content
+                    except ValueError:
+                        code = ""
                     if args.unit == "function":
                         code = add_function(delivered, code, unit) or ""  # replaces it
                     right += bool(code) and passes(

@@ -154,3 +154,41 @@ def test_a_class_needing_arguments_is_never_guessed_at():
 def test_odd_script_statements_go_on_to_the_checks_unchanged(call):
     scripted, _ = script_setup(calls(case(call, "None")), spec("cart.py"))
     assert [c.call for c in scripted] in ([call], [])
+
+
+def test_what_a_step_needed_comes_with_it_and_unfit_or_repeated_commands_do_not():
+    scripted, _ = script_setup(
+        calls(
+            case("game = GuessGame(secret)", "None", setup=["secret = 50"]),
+            case("GuessGame.guess(50)", "correct"),  # on the class: the script's game
+        ),
+        spec("game.py"),
+    )
+    assert [(c.setup, c.call) for c in scripted] == [
+        (["secret = 50", "game = GuessGame(secret)"], "game.guess(50)")
+    ]
+    scripted, _ = script_setup(
+        calls(
+            case("cart.add('tea')", None),  # no price: does not fit add(), not replayed
+            case("cart.add('tea', 0.5)", None),
+            case("cart.total()", "0.5", setup=["cart.add('tea', 0.5)"]),  # repeats the command
+            case("Cart.add(item, 2.0)", None, setup=["item = 'pen'"]),
+            case("len(cart)", "1"),  # not a method call: nothing guessed for it
+        ),
+        spec("cart.py"),
+    )
+    setups = {c.call: c.setup for c in scripted}
+    assert setups["cart.total()"] == ["cart = Cart()", "cart.add('tea', 0.5)"]
+    assert setups["cart.add(item, 2.0)"] == [
+        "cart = Cart()",
+        "cart.add('tea', 0.5)",
+        "item = 'pen'",
+    ]
+    assert setups["len(cart)"] == [
+        "cart = Cart()",
+        "cart.add('tea', 0.5)",
+        "item = 'pen'",
+        "cart.add(item, 2.0)",
+    ]
+    alone, _ = script_setup(calls(case("len(cart)", "0")), spec("cart.py"))
+    assert alone[0].setup == []  # cart is no receiver here: nothing is made for it

@@ -10,15 +10,21 @@ every case of a class-based brief is dropped as "uses undefined game".
 :func:`script_setup` reads the answer in order and gives each case the
 statements that made the objects it uses, in the order they ran:
 
-- an assignment case is recorded, not kept (it checks nothing); one the tester
-  expected to raise becomes a raises check of its right-hand side;
-- a method call expected to return None is a command: kept as a case, and
-  replayed before the later cases using that object;
+- an assignment case is recorded (with its own setup), not kept: it checks
+  nothing; one the tester expected to raise becomes a raises check of its
+  right-hand side;
+- a method call expected to return None whose arguments fit the method the
+  brief states is a command: kept as a case, and replayed before the later
+  cases using that object (not twice where a case repeats it in its setup);
 - a call expected to return a value is a query: not replayed, so each check of
-  ``game.guess(n)`` starts from the same game;
-- ``Cart.add(...)`` on a class, and a name never made that names a class
-  (``board`` → ``Board``, ``game`` → ``GuessGame``), get an object only where
-  the stated class is built without arguments (:func:`bare_classes`).
+  ``game.guess(n)`` starts from the same game (a stateful query such as a
+  stack's ``pop()`` is read the same way: a check after it that depends on it
+  fails on right code and is left to the agreement check);
+- ``Cart.add(...)`` on a class goes to the case's or the script's latest object
+  of that class; a method called on a name never made that names a class
+  (``board`` → ``Board``, ``game`` → ``GuessGame``) gets a new object, and so
+  does a class method call with no object yet, only where the stated class is
+  built without arguments (:func:`bare_classes`).
 
 :func:`method_returns` gives a method call the return type the brief states,
 so its expected value is read and checked like a function's.
@@ -29,13 +35,14 @@ from __future__ import annotations
 import ast
 import builtins
 import re
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from typing import Any
 
 from softco.artifacts import FileSpec, FunctionSpec
 from softco.artifacts.cases import CallCase
 from softco.artifacts.stated import class_methods
-from softco.quality.case_checks import called_name
+from softco.quality.case_checks import called_name, check_call
 
 _BUILTIN_NAMES = frozenset(dir(builtins)) | {"tmp_path"}
 _RAISES = re.compile(r"^\s*(?:raises?\b|pytest\.raises|[A-Z]\w*(?:Error|Exception)\b)")
@@ -43,13 +50,32 @@ _RAISES = re.compile(r"^\s*(?:raises?\b|pytest\.raises|[A-Z]\w*(?:Error|Exceptio
 
 @dataclass(frozen=True)
 class _Step:
-    """One statement of the tester's script: what it makes or changes, what it reads."""
+    """One case of the tester's script: its lines, what they make or change, what they read."""
 
-    source: str
+    lines: tuple[str, ...]
     makes: frozenset[str]
     uses: frozenset[str]
     resets: bool  # an assignment: what came before it for these names no longer matters
-    cls: str = ""  # the class whose object it makes, for ``Cls.method(...)`` calls
+
+
+@dataclass
+class _Script:
+    """What the cases so far have run, and which class each object was made from."""
+
+    classes: dict[str, FunctionSpec]  # every class the module states
+    bare: dict[str, str]  # those built without arguments: name -> "Name()"
+    offered: set[str]
+    steps: list[_Step] = field(default_factory=list)
+    objects: dict[str, str] = field(default_factory=dict)  # variable -> class name
+
+    def made(self) -> set[str]:
+        return {name for step in self.steps for name in step.makes}
+
+    def make(self, var: str, cls: str) -> None:
+        self.steps.append(
+            _Step((f"{var} = {self.bare[cls]}",), frozenset({var}), frozenset(), True)
+        )
+        self.objects[var] = cls
 
 
 def constructor_params(fn: FunctionSpec) -> str | None:
@@ -84,7 +110,7 @@ def bare_classes(spec: FileSpec) -> dict[str, str]:
         if params:
             try:
                 args = ast.parse(f"def f({params}): ...").body[0].args  # type: ignore[attr-defined]
-            except SyntaxError:
+            except (SyntaxError, ValueError, RecursionError, MemoryError):  # brief text
                 continue
             required = len(args.posonlyargs) + len(args.args) - len(args.defaults)
             if required > 0 or any(d is None for d in args.kw_defaults):
@@ -125,14 +151,16 @@ def method_returns(call: ast.expr, setup: ast.Module, spec: FileSpec) -> ast.exp
 
 def script_setup(cases: list[CallCase], spec: FileSpec) -> tuple[list[CallCase], list[str]]:
     """The cases with the statements that made their objects; notes for the cases that went."""
-    classes = bare_classes(spec)
-    offered = {fn.name for fn in spec.interface}
-    steps: list[_Step] = []
+    script = _Script(
+        classes={fn.name: fn for fn in spec.interface if fn.signature.startswith("class ")},
+        bare=bare_classes(spec),
+        offered={fn.name for fn in spec.interface},
+    )
     kept: list[CallCase] = []
     notes: list[str] = []
     for case in cases:
         try:
-            scripted, note = _script_case(case, steps, classes, offered)
+            scripted, note = _script_case(case, script)
         except Exception:  # model output: the case goes on as written, to the checks
             scripted, note = case, ""
         if note:
@@ -142,98 +170,129 @@ def script_setup(cases: list[CallCase], spec: FileSpec) -> tuple[list[CallCase],
     return kept, notes
 
 
-def _script_case(
-    case: CallCase, steps: list[_Step], classes: dict[str, str], offered: set[str]
-) -> tuple[CallCase | None, str]:
+def _script_case(case: CallCase, script: _Script) -> tuple[CallCase | None, str]:
     tree = ast.parse(case.call.strip())
-    setup = ast.parse("\n".join(line.rstrip() for line in case.setup if line.strip()))
+    own = [line.rstrip() for line in case.setup if line.strip()]
+    setup = ast.parse("\n".join(own))
+    assigned = _stores(setup)
     stmt = tree.body[0] if len(tree.body) == 1 else None
     if isinstance(stmt, ast.Assign) and all(isinstance(t, ast.Name) for t in stmt.targets):
         targets = frozenset(t.id for t in stmt.targets)  # type: ignore[attr-defined]
         if _raises(case.expected):  # game = GuessGame(0) -> raises ValueError
             return case.model_copy(update={"call": ast.unparse(stmt.value)}), ""
-        if targets & offered:
+        if targets & script.offered:
             return case, ""  # would shadow the module's own name: left to the checks
+        uses = (_loads(setup) | _loads(stmt.value)) - assigned
+        lines = (*_replay(script.steps, uses), *own, ast.unparse(stmt))
+        script.steps.append(_Step(lines, targets | assigned, frozenset(), True))
         made = called_name(stmt.value) if isinstance(stmt.value, ast.Call) else ""
-        steps.append(_Step(ast.unparse(stmt), targets, _loads(stmt.value), True, made))
+        for target in targets:
+            script.objects.pop(target, None)
+            if made in script.classes:
+                script.objects[target] = made
         return None, f"{case.call[:60]!r}: makes an object: set up in the cases that use it"
     if not isinstance(stmt, ast.Expr):
         return case, ""
-    call = stmt.value
-    assigned = _stores(setup)
-    call = _on_object(call, classes, setup, offered, steps)
-    used = _loads(setup) | _loads(call)
-    known = {name for step in steps for name in step.makes}
-    for name in sorted(used - assigned - offered - _BUILTIN_NAMES - known):
-        owner = [c for c in classes if len(name) >= 3 and c.lower().endswith(name.lower())]
+    call = _on_object(stmt.value, script, setup)
+    for name in sorted(_receivers(setup, call) - assigned - script.offered - script.made()):
+        owner = [
+            c
+            for c in script.bare
+            if c.lower() == name.lower() or (len(name) >= 3 and c.lower().endswith(name.lower()))
+        ]
         if len(owner) == 1:  # board.play(0, 0) with no board: Board()
-            steps.append(
-                _Step(
-                    f"{name} = {classes[owner[0]]}", frozenset({name}), frozenset(), True, owner[0]
-                )
-            )
-    replayed = _replay(steps, used - assigned)
+            script.make(name, owner[0])
+    used = (_loads(setup) | _loads(call)) - assigned
+    replayed = [line for line in _replay(script.steps, used) if line not in own]
     source = ast.unparse(call)
     if replayed or source != case.call.strip():
-        case = case.model_copy(update={"setup": [*replayed, *case.setup], "call": source})
-    receiver = call.func.value.id if _method_call(call) else ""  # type: ignore[attr-defined]
-    made_before = {name for step in steps for name in step.makes}
-    if receiver in made_before and receiver not in assigned and _is_none(case.expected):
+        case = case.model_copy(update={"setup": [*replayed, *own], "call": source})
+    if _is_none(case.expected) and _command_fits(call, script, assigned):
         # a command (returns None): the objects after it are the changed ones
-        steps.append(_Step(source, frozenset({receiver}), _loads(call), False))
+        receiver = call.func.value.id  # type: ignore[attr-defined]
+        lines = (*replayed, *own, source)
+        script.steps.append(_Step(lines, frozenset({receiver}) | assigned, frozenset(), True))
     return case, ""
 
 
-def _on_object(
-    call: ast.expr,
-    classes: dict[str, str],
-    setup: ast.Module,
-    offered: set[str],
-    steps: list[_Step],
-) -> ast.expr:
+def _command_fits(call: ast.expr, script: _Script, assigned: set[str]) -> bool:
+    """A method call on a script object whose arguments fit the method the brief states."""
+    if not _method_call(call):
+        return False
+    receiver = call.func.value.id  # type: ignore[attr-defined]
+    cls = script.classes.get(script.objects.get(receiver, ""))
+    if cls is None or receiver in assigned:
+        return False
+    for signature in class_methods(cls):
+        node = ast.parse(signature + ": ...").body[0]
+        if isinstance(node, ast.FunctionDef) and node.name == call.func.attr:  # type: ignore[attr-defined]
+            return check_call(call, node, set()) is None  # type: ignore[arg-type]
+    return False
+
+
+def _on_object(call: ast.expr, script: _Script, setup: ast.Module) -> ast.expr:
     """``Cart.add('tea', 0.5)`` on the class → on the case's or the script's latest Cart.
 
-    The case's own setup wins (``cart = Cart(); cart.add(...)`` then ``Cart.total()``);
-    else the script's latest object of that class, made if there is none.
+    The case's own setup wins (``cart = Cart(); cart.add(...)`` then
+    ``Cart.total()``); else the script's latest object of that class; else a
+    new one, where the class is built without arguments. ``Cart.add(cart, ...)``
+    (the object passed by hand) is left as written.
     """
-    if not (_method_call(call) and call.func.value.id in classes):  # type: ignore[attr-defined]
+    if not (_method_call(call) and call.func.value.id in script.classes):  # type: ignore[attr-defined]
         return call
     cls = call.func.value.id  # type: ignore[attr-defined]
     assigned = _stores(setup)
-    if cls in assigned or (call.args and isinstance(call.args[0], ast.Name)):  # type: ignore[attr-defined]
-        return call  # rebound by the setup, or Cart.add(cart, ...): called as written
-    own = [
-        stmt.targets[0].id
+    mine = {
+        stmt.targets[0].id: called_name(stmt.value)
         for stmt in setup.body
         if isinstance(stmt, ast.Assign)
         and len(stmt.targets) == 1
         and isinstance(stmt.targets[0], ast.Name)
         and isinstance(stmt.value, ast.Call)
-        and called_name(stmt.value) == cls
-    ]
-    var = (
-        own[-1]
-        if own
-        else next((s.source.split(" =", 1)[0] for s in reversed(steps) if s.cls == cls), "")
+    }
+    objects = {**script.objects, **mine}
+    first = call.args[0] if call.args else None  # type: ignore[attr-defined]
+    if cls in assigned or (isinstance(first, ast.Name) and objects.get(first.id) == cls):
+        return call
+    var = next((v for v, c in reversed(mine.items()) if c == cls), "") or next(
+        (v for v, c in reversed(script.objects.items()) if c == cls and v not in assigned), ""
     )
     if not var:
-        var = cls.lower() if cls.lower() not in offered | assigned else "obj"
-        steps.append(_Step(f"{var} = {classes[cls]}", frozenset({var}), frozenset(), True, cls))
+        if cls not in script.bare:
+            return call
+        var = cls.lower() if cls.lower() not in script.offered | assigned else "obj"
+        script.make(var, cls)
     new = ast.parse(ast.unparse(call), mode="eval").body
     new.func.value = ast.Name(id=var, ctx=ast.Load())  # type: ignore[attr-defined]
     return new
 
 
+def _receivers(setup: ast.Module, call: ast.expr) -> set[str]:
+    """Names whose methods are called: ``board`` in ``board.play(0, 0)``."""
+    return {
+        node.func.value.id  # type: ignore[attr-defined]
+        for tree in (setup, call)
+        for node in ast.walk(tree)
+        if _method_call(node)
+    }
+
+
 def _replay(steps: list[_Step], wanted: set[str]) -> list[str]:
-    """The statements that made ``wanted``, with what they in turn read, in script order."""
-    need, picked = set(wanted), []
+    """The lines that made ``wanted`` (each step carries what it needed), in script order."""
+    need: set[str] = set(wanted)
+    picked: list[tuple[str, ...]] = []
     for step in reversed(steps):
         if step.makes & need:
-            picked.append(step.source)
-            if step.resets:
-                need -= step.makes
-            need |= step.uses
-    return picked[::-1]
+            picked.append(step.lines)
+            need -= step.makes  # each step's lines already hold what came before it
+    merged: list[str] = []
+    for lines in reversed(picked):  # a line shared with an earlier step (its object) once
+        have, seen = Counter(merged), Counter[str]()
+        for line in lines:
+            seen[line] += 1
+            if seen[line] > have[line]:
+                merged.append(line)
+    return merged
 
 
 def _method_call(node: ast.expr) -> bool:
@@ -261,4 +320,4 @@ def _raises(expected: Any) -> bool:
 
 
 def _is_none(expected: Any) -> bool:
-    return expected is None or (isinstance(expected, str) and expected.strip() in ("None", "null"))
+    return expected is None or (isinstance(expected, str) and expected.strip() == "None")
