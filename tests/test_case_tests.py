@@ -210,6 +210,9 @@ def test_cli_scenarios_run_main_in_a_temp_dir_and_check_success_output(tmp_path)
     assert run_pytest(tmp_path / "ok", files).returncode == 0
     broken = GOOD_CLI.replace("return 1", "return 0")
     assert run_pytest(tmp_path / "bad", {**files, "textstats/cli.py": broken}).returncode == 1
+    # main promises -> int: one that prints its answer and returns None fails the check
+    silent = GOOD_CLI.replace("    return 0\n", "")
+    assert run_pytest(tmp_path / "none", {**files, "textstats/cli.py": silent}).returncode == 1
 
 
 def test_only_unusable_cases_mean_no_file():

@@ -289,3 +289,78 @@ def test_only_names_that_end_as_file_names_are_read_as_files():
 
     assert _is_file_argument(node("args.FILE")) and _is_file_argument(node("input_path"))
     assert not _is_file_argument(node("file_text")) and not _is_file_argument(node("argv[0]"))
+
+
+LIBRARY_WITH_SCRIPT = """\
+import re
+
+
+def count_words(text: str) -> dict[str, int]:
+    words = re.findall(r"\\w+", text.lower())
+    return {w: words.count(w) for w in set(words)}
+
+
+if __name__ == "__main__":
+    import sys
+    if len(sys.argv) != 4:
+        print("Usage: python -m wordfreq.cli FILE --top N")
+        sys.exit(1)
+    print(count_words(open(sys.argv[1]).read()))
+"""
+FALLS_OFF_CLI = """\
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    try:
+        with open(argv[0]) as f:
+            print(len(f.read().split()))
+    except FileNotFoundError:
+        print("missing", file=sys.stderr)
+        return 1
+"""
+
+
+def test_a_library_module_loses_its_own_script_block_and_a_cli_keeps_its():
+    from softco.quality.entry import drop_library_script
+
+    core = FileSpec(
+        path="wordfreq/core.py",
+        responsibility="counting",
+        interface=[
+            FunctionSpec(name="count_words", signature="def count_words(text: str) -> dict")
+        ],
+    )
+    out = drop_library_script(core, LIBRARY_WITH_SCRIPT)
+    assert "__main__" not in out and "sys.argv" not in out
+    assert out.rstrip().endswith("return {w: words.count(w) for w in set(words)}")
+    cli = core.model_copy(update={"path": "wordfreq/cli.py", "kind": "cli"})
+    assert drop_library_script(cli, LIBRARY_WITH_SCRIPT) == LIBRARY_WITH_SCRIPT
+
+
+def test_a_main_that_can_end_without_returning_returns_0_where_it_promises_an_int(tmp_path):
+    from softco.quality.entry import return_exit_code
+
+    spec = FileSpec(
+        path="count.py",
+        responsibility="cli",
+        kind="cli",
+        interface=[
+            FunctionSpec(name="main", signature="def main(argv: list[str] | None = None) -> int")
+        ],
+    )
+    fixed = return_exit_code(spec, FALLS_OFF_CLI)
+    assert fixed.rstrip().endswith("        return 1\n    return 0")
+    assert return_exit_code(spec, fixed) == fixed  # it now always ends
+    (tmp_path / "count.py").write_text(fixed)
+    (tmp_path / "t.txt").write_text("a b c")
+    check = "from count import main; assert main(['t.txt']) == 0 and main(['nope.txt']) == 1"
+    run = subprocess.run(
+        [sys.executable, "-c", check], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert run.returncode == 0, run.stderr
+    untyped = spec.model_copy(
+        update={"interface": [FunctionSpec(name="main", signature="def main(argv=None)")]}
+    )
+    assert return_exit_code(untyped, FALLS_OFF_CLI) == FALLS_OFF_CLI  # no int promised

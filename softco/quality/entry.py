@@ -1,0 +1,92 @@
+"""How a module ends as a program: a library's script block, ``main``'s exit code.
+
+Two mechanical repairs certain from the design (run by ``repairs.tidy``):
+
+- :func:`drop_library_script`: a module whose interface offers no ``main``
+  (the design runs the program through another module) loses the
+  ``if __name__ == "__main__":`` block a small model adds "for testing". It is
+  a second, hand-rolled CLI nobody runs: the gates cannot hold it to the
+  interface, and no test reaches it — three of wordfreq's ten mutants sat in
+  the one its ``core.py`` carried, so the mutation score measured dead code.
+- :func:`return_exit_code`: ``main`` whose interface says ``-> int`` but whose
+  body can end without a ``return`` gets ``return 0`` at its end: it printed
+  its answer and returned None, which ``main([...]) == 0`` fails.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from softco.artifacts import FileSpec
+from softco.quality.case_checks import stated_signatures
+from softco.quality.edits import parsed_main, without_lines
+from softco.quality.reshape import source_lines
+
+
+def _is_script_block(node: ast.stmt) -> bool:
+    if not isinstance(node, ast.If) or not isinstance(node.test, ast.Compare):
+        return False
+    names = {ast.unparse(node.test.left), *(ast.unparse(c) for c in node.test.comparators)}
+    return names == {"__name__", "'__main__'"} and isinstance(node.test.ops[0], ast.Eq)
+
+
+def drop_library_script(spec: FileSpec, content: str) -> str:
+    """``content`` without its ``__main__`` block when ``spec`` offers no ``main``."""
+    if spec.kind == "cli" or any(fn.name == "main" for fn in spec.interface):
+        return content
+    try:
+        tree = ast.parse(content)
+    except (SyntaxError, ValueError):
+        return content
+    blocks = [n for n in tree.body if _is_script_block(n) and n.end_lineno is not None]
+    if not blocks:
+        return content
+    return without_lines(content, [(n.lineno, n.end_lineno or n.lineno) for n in blocks])
+
+
+def _always_ends(body: list[ast.stmt]) -> bool:
+    """Whether running ``body`` cannot fall off its end (returns, raises or exits)."""
+    if not body:
+        return False
+    last = body[-1]
+    if isinstance(last, ast.Return | ast.Raise):
+        return True
+    if isinstance(last, ast.Expr) and isinstance(last.value, ast.Call):
+        return ast.unparse(last.value.func) in {"sys.exit", "exit", "quit", "os._exit"}
+    if isinstance(last, ast.If):
+        return _always_ends(last.body) and _always_ends(last.orelse)
+    if isinstance(last, ast.With):
+        return _always_ends(last.body)
+    if isinstance(last, ast.Try):
+        ends = _always_ends(last.orelse or last.body)
+        return ends and all(_always_ends(h.body) for h in last.handlers)
+    if isinstance(last, ast.While):
+        return ast.unparse(last.test) == "True" and not any(
+            isinstance(n, ast.Break) for n in ast.walk(last)
+        )
+    return False
+
+
+def return_exit_code(spec: FileSpec, content: str) -> str:
+    """``main`` that can end without returning gets ``return 0`` where it says ``-> int``."""
+    stated = stated_signatures(spec).get("main")
+    if stated is None or stated.returns is None or ast.unparse(stated.returns) != "int":
+        return content
+    found = parsed_main(content)
+    if found is None:
+        return content
+    fn = found[1]
+    if _always_ends(fn.body) or fn.end_lineno is None:
+        return content
+    if any(isinstance(n, ast.Yield | ast.YieldFrom) for n in ast.walk(fn)):
+        return content
+    lines = source_lines(content, keepends=True)
+    first = lines[fn.body[0].lineno - 1]
+    indent = first[: len(first) - len(first.lstrip())]
+    if fn.body[0].lineno == fn.lineno:
+        return content  # ``def main(): ...`` on one line: left as written
+    end = fn.end_lineno
+    if not lines[end - 1].endswith("\n"):
+        lines[end - 1] += "\n"
+    lines.insert(end, f"{indent}return 0\n")
+    return "".join(lines)
