@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from softco.artifacts import FileSpec, FunctionSpec
+from softco.artifacts import Design, FileSpec, FunctionSpec
 from softco.quality.cli_argparse import pass_argv, rename_parsed_attributes, return_parse_errors
 from softco.quality.cli_argv import guard_argv, program_name_shift, wire_main
 from softco.quality.contracts import documented_errors, promised_error
@@ -332,11 +332,19 @@ def test_a_library_module_loses_its_own_script_block_and_a_cli_keeps_its():
             FunctionSpec(name="count_words", signature="def count_words(text: str) -> dict")
         ],
     )
-    out = drop_library_script(core, LIBRARY_WITH_SCRIPT)
+    cli = core.model_copy(update={"path": "wordfreq/cli.py", "kind": "cli"})
+    design = Design(summary="s", files=[core, cli], entry_point="wordfreq/cli.py")
+    out = drop_library_script(core, LIBRARY_WITH_SCRIPT, design)
     assert "__main__" not in out and "sys.argv" not in out
     assert out.rstrip().endswith("return {w: words.count(w) for w in set(words)}")
-    cli = core.model_copy(update={"path": "wordfreq/cli.py", "kind": "cli"})
-    assert drop_library_script(cli, LIBRARY_WITH_SCRIPT) == LIBRARY_WITH_SCRIPT
+    assert drop_library_script(cli, LIBRARY_WITH_SCRIPT, design) == LIBRARY_WITH_SCRIPT
+    # the program's only way in, or a block with an else: kept
+    alone = Design(summary="s", files=[core], entry_point="")
+    assert drop_library_script(core, LIBRARY_WITH_SCRIPT, alone) == LIBRARY_WITH_SCRIPT
+    run_here = design.model_copy(update={"entry_point": "wordfreq/core.py"})
+    assert drop_library_script(core, LIBRARY_WITH_SCRIPT, run_here) == LIBRARY_WITH_SCRIPT
+    with_else = LIBRARY_WITH_SCRIPT + "else:\n    CACHE = {}\n"
+    assert drop_library_script(core, with_else, design) == with_else
 
 
 def test_a_main_that_can_end_without_returning_returns_0_where_it_promises_an_int(tmp_path):
@@ -364,3 +372,7 @@ def test_a_main_that_can_end_without_returning_returns_0_where_it_promises_an_in
         update={"interface": [FunctionSpec(name="main", signature="def main(argv=None)")]}
     )
     assert return_exit_code(untyped, FALLS_OFF_CLI) == FALLS_OFF_CLI  # no int promised
+    bare = "def main(argv=None):\n    print(argv)\n    return\n"
+    assert return_exit_code(spec, bare) == "def main(argv=None):\n    print(argv)\n    return 0\n"
+    one_line_body = "def main(\n    argv=None,\n) -> int: print(1)\n"
+    assert return_exit_code(spec, one_line_body) == one_line_body

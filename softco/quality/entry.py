@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import ast
 
-from softco.artifacts import FileSpec
+from softco.artifacts import Design, FileSpec
 from softco.quality.case_checks import stated_signatures
 from softco.quality.edits import parsed_main, without_lines
 from softco.quality.reshape import source_lines
@@ -30,15 +30,33 @@ def _is_script_block(node: ast.stmt) -> bool:
     return names == {"__name__", "'__main__'"} and isinstance(node.test.ops[0], ast.Eq)
 
 
-def drop_library_script(spec: FileSpec, content: str) -> str:
-    """``content`` without its ``__main__`` block when ``spec`` offers no ``main``."""
+def drop_library_script(spec: FileSpec, content: str, design: Design) -> str:
+    """``content`` without its ``__main__`` block when the program runs from another module.
+
+    Only where another module of the design is the way in (it offers ``main``,
+    is a CLI or is the entry point) and this one offers no ``main``, is not the
+    entry point nor a ``__main__.py``, and states an interface (one written
+    later may be the program itself). A block with an ``else:`` stays.
+    """
     if spec.kind == "cli" or any(fn.name == "main" for fn in spec.interface):
+        return content
+    if not spec.interface or spec.path.endswith("__main__.py") or spec.path == design.entry_point:
+        return content
+    elsewhere = [
+        other
+        for other in design.files
+        if other.path != spec.path
+        and (other.kind == "cli" or any(fn.name == "main" for fn in other.interface))
+    ]
+    if not elsewhere and design.entry_point in (None, "", spec.path):
         return content
     try:
         tree = ast.parse(content)
     except (SyntaxError, ValueError):
         return content
-    blocks = [n for n in tree.body if _is_script_block(n) and n.end_lineno is not None]
+    blocks = [
+        n for n in tree.body if _is_script_block(n) and not n.orelse and n.end_lineno is not None
+    ]
     if not blocks:
         return content
     return without_lines(content, [(n.lineno, n.end_lineno or n.lineno) for n in blocks])
@@ -49,8 +67,10 @@ def _always_ends(body: list[ast.stmt]) -> bool:
     if not body:
         return False
     last = body[-1]
-    if isinstance(last, ast.Return | ast.Raise):
+    if isinstance(last, ast.Raise):
         return True
+    if isinstance(last, ast.Return):
+        return last.value is not None  # a bare return hands back None
     if isinstance(last, ast.Expr) and isinstance(last.value, ast.Call):
         return ast.unparse(last.value.func) in {"sys.exit", "exit", "quit", "os._exit"}
     if isinstance(last, ast.If):
@@ -60,8 +80,11 @@ def _always_ends(body: list[ast.stmt]) -> bool:
     if isinstance(last, ast.Try):
         ends = _always_ends(last.orelse or last.body)
         return ends and all(_always_ends(h.body) for h in last.handlers)
+    if isinstance(last, ast.Match):
+        wildcard = last.cases and isinstance(last.cases[-1].pattern, ast.MatchAs)
+        return bool(wildcard) and all(_always_ends(c.body) for c in last.cases)
     if isinstance(last, ast.While):
-        return ast.unparse(last.test) == "True" and not any(
+        return ast.unparse(last.test) in ("True", "1") and not any(
             isinstance(n, ast.Break) for n in ast.walk(last)
         )
     return False
@@ -83,8 +106,16 @@ def return_exit_code(spec: FileSpec, content: str) -> str:
     lines = source_lines(content, keepends=True)
     first = lines[fn.body[0].lineno - 1]
     indent = first[: len(first) - len(first.lstrip())]
-    if fn.body[0].lineno == fn.lineno:
+    if fn.body[0].lineno == fn.lineno or fn.body[0].col_offset != len(indent.encode()):
         return content  # ``def main(): ...`` on one line: left as written
+    last = fn.body[-1]
+    if isinstance(last, ast.Return) and last.value is None and last.lineno == last.end_lineno:
+        row = lines[last.lineno - 1]  # a closing bare ``return``: the exit code it meant
+        at = len(
+            row[: last.col_offset].encode("utf-8", "surrogateescape").decode("utf-8", "ignore")
+        )
+        lines[last.lineno - 1] = row[:at] + "return 0" + row[at + len("return") :]
+        return "".join(lines)
     end = fn.end_lineno
     if not lines[end - 1].endswith("\n"):
         lines[end - 1] += "\n"

@@ -244,7 +244,7 @@ def tidy(spec: FileSpec, content: str, design: Design) -> str:
         lambda t: lift_methods(spec, t),
         unshadow,
         lambda t: import_instead(spec, t, design),
-        lambda t: drop_library_script(spec, t),
+        lambda t: drop_library_script(spec, t, design),
         lambda t: wire_main(spec, t),
         lambda t: return_exit_code(spec, t),
         lambda t: documented_errors(spec, t),
