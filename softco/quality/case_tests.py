@@ -380,9 +380,9 @@ def case_tests(cases: TestCases, spec: FileSpec) -> CaseSuite:
         return CaseSuite(content=None, dropped=dropped)
     kept_count = len(bodies)
     if any("_exit_code(" in b for b in bodies):
-        main = stated_signatures(spec).get("main")
-        promised = main is not None and main.returns is not None
-        strict = promised and ast.unparse(main.returns) == "int"  # type: ignore[union-attr]
+        stated_main = signatures.get("main")
+        promised = stated_main is not None and stated_main.returns is not None
+        strict = promised and ast.unparse(stated_main.returns) == "int"  # type: ignore[union-attr]
         bodies.insert(0, _EXIT_CODE_INT if strict else _EXIT_CODE)
     head = f'"""Tests for {spec.path}, from the tester\'s cases (written by softco)."""\n\n'
     if any("pytest." in b for b in bodies):
