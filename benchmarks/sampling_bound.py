@@ -46,14 +46,12 @@ for _key, _value in {
 from bench_common import machine, write_results  # noqa: E402
 
 from softco.artifacts import PRD, Design, FileSpec  # noqa: E402
-from softco.artifacts.depgraph import interface_context  # noqa: E402
 from softco.config import Settings  # noqa: E402
 from softco.llm.engine import get_engine  # noqa: E402
 from softco.llm.local_provider import configure_local, resolve_model_path  # noqa: E402
 from softco.quality.reshape import add_function  # noqa: E402
 from softco.roles.base import render  # noqa: E402
-from softco.roles.briefing import format_spec, stories_for  # noqa: E402
-from softco.roles.coder import is_cli, libraries  # noqa: E402
+from softco.roles.coder import file_prompt_vars, function_prompt_vars  # noqa: E402
 from softco.roles.schemas import CodeOnly  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,36 +59,11 @@ TASKS = ROOT / "tasks" / "public_briefs.jsonl"
 
 
 def file_prompt(spec: FileSpec, design: Design, prd: PRD) -> str:
-    return render(
-        "coder.write",
-        path=spec.path,
-        responsibility=spec.responsibility,
-        interface=format_spec(spec),
-        stories=stories_for(prd, spec),
-        deps=interface_context(design, spec.path),
-        libraries=libraries(design),
-        cli=is_cli(spec),
-        has_class=any(fn.signature.startswith("class ") for fn in spec.interface),
-        feedback="",
-        previous="",
-    )
+    return render("coder.write", **file_prompt_vars(spec, design, prd))
 
 
 def function_prompt(spec: FileSpec, name: str, design: Design, prd: PRD) -> str:
-    fn = next(f for f in spec.interface if f.name == name)
-    one = spec.model_copy(update={"interface": [fn]})
-    others = [f.signature for f in spec.interface if f.name != name and "def " in f.signature]
-    return render(
-        "coder.function",
-        path=spec.path,
-        name=name,
-        responsibility=spec.responsibility,
-        stub=format_spec(one),
-        stories=stories_for(prd, one),
-        deps=interface_context(design, spec.path),
-        others="\n".join(others),
-        libraries=libraries(design),
-    )
+    return render("coder.function", **function_prompt_vars(spec, name, design, prd))
 
 
 def tests_using(acceptance: str, names: set[str]) -> list[str]:

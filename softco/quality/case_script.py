@@ -131,14 +131,7 @@ def method_returns(call: ast.expr, setup: ast.Module, spec: FileSpec) -> ast.exp
         and isinstance(call.func.value, ast.Name)
     ):
         return None
-    made = {
-        stmt.targets[0].id: called_name(stmt.value)
-        for stmt in setup.body
-        if isinstance(stmt, ast.Assign)
-        and len(stmt.targets) == 1
-        and isinstance(stmt.targets[0], ast.Name)
-        and isinstance(stmt.value, ast.Call)
-    }
+    made = _made_by(setup)
     cls = next((fn for fn in spec.interface if fn.name == made.get(call.func.value.id)), None)
     if cls is None:
         return None
@@ -242,14 +235,7 @@ def _on_object(call: ast.expr, script: _Script, setup: ast.Module) -> ast.expr:
         return call
     cls = call.func.value.id  # type: ignore[attr-defined]
     assigned = _stores(setup)
-    mine = {
-        stmt.targets[0].id: called_name(stmt.value)
-        for stmt in setup.body
-        if isinstance(stmt, ast.Assign)
-        and len(stmt.targets) == 1
-        and isinstance(stmt.targets[0], ast.Name)
-        and isinstance(stmt.value, ast.Call)
-    }
+    mine = _made_by(setup)
     objects = {**script.objects, **mine}
     first = call.args[0] if call.args else None  # type: ignore[attr-defined]
     if cls in assigned or (isinstance(first, ast.Name) and objects.get(first.id) == cls):
@@ -293,6 +279,18 @@ def _replay(steps: list[_Step], wanted: set[str]) -> list[str]:
             if seen[line] > have[line]:
                 merged.append(line)
     return merged
+
+
+def _made_by(setup: ast.Module) -> dict[str, str]:
+    """``{variable: called name}`` for each ``var = Name(...)`` statement of a setup."""
+    return {
+        stmt.targets[0].id: called_name(stmt.value)
+        for stmt in setup.body
+        if isinstance(stmt, ast.Assign)
+        and len(stmt.targets) == 1
+        and isinstance(stmt.targets[0], ast.Name)
+        and isinstance(stmt.value, ast.Call)
+    }
 
 
 def _method_call(node: ast.expr) -> bool:

@@ -54,18 +54,27 @@ def write_file(
         describe=lambda c: (
             f"{'fixed' if repair else 'wrote'} {spec.path} ({len(c.content.splitlines())} lines)"
         ),
-        path=spec.path,
-        responsibility=spec.responsibility,
-        interface=format_spec(spec),
-        stories=stories_for(prd, spec),
-        deps=interface_context(design, spec.path),
-        libraries=libraries(design),
-        cli=is_cli(spec),
-        has_class=any(fn.signature.startswith("class ") for fn in spec.interface),
-        feedback=trim(feedback.strip(), FEEDBACK_CHARS),
-        previous=trim(previous.strip(), PREVIOUS_CHARS) or "(none)",
+        **file_prompt_vars(spec, design, prd, feedback, previous),
     )
     return CodeFile(path=spec.path, content=reply.content)
+
+
+def file_prompt_vars(
+    spec: FileSpec, design: Design, prd: PRD, feedback: str = "", previous: str = ""
+) -> dict[str, object]:
+    """What ``coder.write`` is rendered with (also read by ``benchmarks/sampling_bound.py``)."""
+    return {
+        "path": spec.path,
+        "responsibility": spec.responsibility,
+        "interface": format_spec(spec),
+        "stories": stories_for(prd, spec),
+        "deps": interface_context(design, spec.path),
+        "libraries": libraries(design),
+        "cli": is_cli(spec),
+        "has_class": any(fn.signature.startswith("class ") for fn in spec.interface),
+        "feedback": trim(feedback.strip(), FEEDBACK_CHARS),
+        "previous": trim(previous.strip(), PREVIOUS_CHARS) or "(none)",
+    }
 
 
 def write_function(
@@ -84,8 +93,6 @@ def write_function(
     fixed and nothing else to write, the answer is that function. The
     workflow splices it into the file (``quality.reshape.add_function``).
     """
-    fn = next(f for f in spec.interface if f.name == name)
-    others = [f for f in spec.interface if f.name != name and f.signature.startswith("def ")]
     reply = ask(
         ctx,
         role=ROLE,
@@ -95,16 +102,26 @@ def write_function(
         temperature=temperature,
         seed=seed,
         describe=lambda c: f"wrote {name}() for {spec.path} ({len(c.content.splitlines())} lines)",
-        path=spec.path,
-        name=name,
-        responsibility=spec.responsibility,
-        stub=format_spec(spec.model_copy(update={"interface": [fn]})),
-        stories=stories_for(prd, spec.model_copy(update={"interface": [fn]})),
-        deps=interface_context(design, spec.path),
-        others="\n".join(f.signature for f in others),
-        libraries=libraries(design),
+        **function_prompt_vars(spec, name, design, prd),
     )
     return CodeFile(path=spec.path, content=reply.content)
+
+
+def function_prompt_vars(spec: FileSpec, name: str, design: Design, prd: PRD) -> dict[str, object]:
+    """What ``coder.function`` is rendered with (also read by ``benchmarks/sampling_bound.py``)."""
+    fn = next(f for f in spec.interface if f.name == name)
+    one = spec.model_copy(update={"interface": [fn]})
+    others = [f for f in spec.interface if f.name != name and f.signature.startswith("def ")]
+    return {
+        "path": spec.path,
+        "name": name,
+        "responsibility": spec.responsibility,
+        "stub": format_spec(one),
+        "stories": stories_for(prd, one),
+        "deps": interface_context(design, spec.path),
+        "others": "\n".join(f.signature for f in others),
+        "libraries": libraries(design),
+    }
 
 
 def write_method(
