@@ -43,6 +43,7 @@ ROWS: dict[str, dict[str, Any]] = {
     "no-agreement": {"best_of": 1},
     "no-agreed-values": {"agreed_values": False},
     "no-repair": {"test_rounds": 0},
+    "no-unit-rewrite": {"unit_samples": 0},
     "baseline": {
         "pin_interface": False,
         "compute_examples": False,
@@ -50,6 +51,7 @@ ROWS: dict[str, dict[str, Any]] = {
         "test_cases": False,
         "best_of": 1,
         "agreed_values": False,
+        "unit_samples": 0,
     },
 }
 

@@ -135,6 +135,13 @@ class WorkflowSettings(_Section):
     max_files: int = Field(12, ge=1, le=200, description="Largest design accepted.")
     approve: list[Literal["prd", "design", "sprint"]] = Field(default_factory=list)
     static_gates: bool = Field(True, description="Lint generated code/tests before running.")
+    unit_samples: int = Field(
+        3,
+        ge=0,
+        le=8,
+        description="Rewrites sampled for a function or method the gate says ignores a "
+        "parameter or returns instead of changing its object (0: off).",
+    )
     compute_examples: bool = Field(
         True,
         description="Evaluate expected values the PM writes as arithmetic (3 * 0.3048) "

@@ -104,3 +104,24 @@ def without_lines(content: str, spans: Iterable[tuple[int, int]]) -> str:
     drop = {i for a, b in spans for i in range(a, b + 1)}
     kept = [text for i, text in enumerate(source_lines(content), 1) if i not in drop]
     return re.sub(r"\n{4,}", "\n\n\n", "\n".join(kept)).rstrip() + "\n"
+
+
+def without_method(content: str, class_name: str, name: str) -> str | None:
+    """``content`` minus method ``name`` of top-level class ``class_name`` (decorators in).
+
+    The first step of rewriting one method: the rewrite is then appended with
+    ``reshape.add_method``. None when the class or method is missing, the file
+    does not parse, or the method is the class's only member.
+    """
+    try:
+        tree = ast.parse(content)
+    except SyntaxError:
+        return None
+    cls = next((n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == class_name), None)
+    if cls is None or len(cls.body) < 2:
+        return None
+    for node in cls.body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name == name:
+            first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+            return without_lines(content, [(first, node.end_lineno or node.lineno)])
+    return None

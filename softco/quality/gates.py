@@ -8,7 +8,9 @@ sandboxed test run and a confusing traceback.
 What fails a module: a syntax error, an undefined name (pyflakes; unused
 imports are not a problem), an import of a local module outside the design or
 of a name its interface does not export, an unavailable third-party package,
-an interface entry missing or with different parameter names, a placeholder
+an interface entry missing or with different parameter names, a parameter
+the body ignores, a listed command method that returns a result and changes
+nothing (``command_lint``), a placeholder
 body or TODO/FIXME comment, code that runs at import time, and a function
 taking ``argv`` that calls ``parse_args()`` without it. Return-annotation
 differences are only warnings (:func:`signature_warnings`).
@@ -26,6 +28,7 @@ from collections.abc import Iterable
 
 from softco.artifacts import Design, FileSpec, module_name
 from softco.quality.analysis import import_problems, parse, undefined_names
+from softco.quality.command_lint import stateless_command_problems
 from softco.quality.module_lint import (
     argv_problems,
     import_time_problems,
@@ -89,6 +92,7 @@ def check_module(spec: FileSpec, content: str, design: Design) -> list[str]:
     problems += self_import_problems(spec, tree)
     problems += interface_problems(spec, tree)
     problems += unused_parameter_problems(spec, tree)
+    problems += stateless_command_problems(spec, tree)
     problems += placeholder_problems(tree, content)
     problems += import_time_problems(tree)
     problems += argv_problems(tree)

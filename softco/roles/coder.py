@@ -85,6 +85,7 @@ def write_function(
     prd: PRD,
     temperature: float | None = None,
     seed: int | None = None,
+    hint: str = "",
 ) -> CodeFile:
     """Write one function of ``spec`` on its own (a smaller unit for a small model).
 
@@ -92,6 +93,9 @@ def write_function(
     often wraps module functions in a class of its own): with the signature
     fixed and nothing else to write, the answer is that function. The
     workflow splices it into the file (``quality.reshape.add_function``).
+    ``hint`` is one more rule, when a gate finding says what the last
+    version got wrong; the last version itself is not shown, since a small
+    model shown its own code returns it unchanged.
     """
     reply = ask(
         ctx,
@@ -102,12 +106,14 @@ def write_function(
         temperature=temperature,
         seed=seed,
         describe=lambda c: f"wrote {name}() for {spec.path} ({len(c.content.splitlines())} lines)",
-        **function_prompt_vars(spec, name, design, prd),
+        **function_prompt_vars(spec, name, design, prd, hint),
     )
     return CodeFile(path=spec.path, content=reply.content)
 
 
-def function_prompt_vars(spec: FileSpec, name: str, design: Design, prd: PRD) -> dict[str, object]:
+def function_prompt_vars(
+    spec: FileSpec, name: str, design: Design, prd: PRD, hint: str = ""
+) -> dict[str, object]:
     """What ``coder.function`` is rendered with (also read by ``benchmarks/sampling_bound.py``)."""
     fn = next(f for f in spec.interface if f.name == name)
     one = spec.model_copy(update={"interface": [fn]})
@@ -121,6 +127,7 @@ def function_prompt_vars(spec: FileSpec, name: str, design: Design, prd: PRD) ->
         "deps": interface_context(design, spec.path),
         "others": "\n".join(f.signature for f in others),
         "libraries": libraries(design),
+        "hint": hint,
     }
 
 
@@ -133,13 +140,16 @@ def write_method(
     design: Design,
     temperature: float | None = None,
     seed: int | None = None,
+    hint: str = "",
 ) -> CodeFile:
     """Write one missing method of a class, seeing the class as written so far.
 
     The whole-file re-ask tends to return the same class again; asked for
     ``def total(self) -> float`` next to the class's ``__init__``, a small
     model writes a body over the attributes it finds. The workflow splices
-    the answer into the class (``quality.reshape.add_method``).
+    the answer into the class (``quality.reshape.add_method``). With a
+    ``hint`` the method is being rewritten: ``class_source`` is the class
+    without it, and the hint says what the last version got wrong.
     """
     name = signature.split("(", 1)[0].removeprefix("def ").strip()
     cls = next((f for f in spec.interface if f.name == class_name), None)
@@ -160,5 +170,6 @@ def write_method(
         signature=signature,
         name=name,
         libraries=libraries(design),
+        hint=hint,
     )
     return CodeFile(path=spec.path, content=reply.content)

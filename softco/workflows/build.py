@@ -29,6 +29,7 @@ from softco.workflows.design_check import (
 from softco.workflows.gating import gated, parses
 from softco.workflows.runtime import Runtime
 from softco.workflows.state import RunState
+from softco.workflows.unit_rewrite import rewrite_flagged_units
 
 
 def prd_of(state: RunState) -> PRD:
@@ -224,7 +225,10 @@ def write_module(
     )
     if rt.settings.workflow.static_gates:
         # tidy again: a file that did not parse before had none of the repairs
-        content = reshape(spec, _write_missing_functions(rt, ctx, spec, design, prd, content))
+        content = _write_missing_functions(rt, ctx, spec, design, prd, content)
+        if rt.settings.workflow.unit_samples:
+            content = rewrite_flagged_units(rt, ctx, spec, design, prd, content)
+        content = reshape(spec, content)
     rt.workspace.write(spec.path, content)
     rt.events.emit(FileStatus(path=spec.path, status="written", generation=gen))
     rt.remember_files({spec.path: content}, phase="code")

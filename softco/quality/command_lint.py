@@ -1,0 +1,153 @@
+"""A method the interface gives no return value must change the object, not return a result.
+
+``Cart.apply_discount(percent)`` is listed without ``-> type``: it is a
+command, and ``total()`` afterwards must see the discount. A small model
+often writes it as a query instead — it computes the discounted total,
+returns it and stores nothing — so every later ``total()`` is wrong while
+every call runs. The signature conforms, the tester's cases (written from
+the same misreading) may even pass; only reading the body tells. Said back to
+the author like any gate finding, and the workflow rewrites that method on
+its own (``workflows.unit_rewrite``).
+
+The check is conservative: a method that assigns or deletes anything on
+``self``, calls any method of ``self`` or of its attributes other than a
+known read-only one, or calls anything but a known pure builtin (``print``,
+``open``, ``json.dump`` count as effects) is left alone.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from softco.artifacts import FileSpec
+from softco.artifacts.stated import class_methods
+from softco.quality.placeholders import FunctionNode, is_placeholder
+
+# builtins that compute without touching anything outside their arguments
+PURE_BUILTINS = frozenset(
+    {
+        *("abs", "all", "any", "bool", "dict", "divmod", "enumerate", "filter", "float"),
+        *("format", "frozenset", "int", "isinstance", "len", "list", "map", "max", "min"),
+        *("pow", "range", "repr", "reversed", "round", "set", "sorted", "str", "sum"),
+        *("tuple", "zip"),
+    }
+)
+# methods of values (str, dict, list, set) that only read
+READ_ONLY_METHODS = frozenset(
+    {
+        *("copy", "count", "endswith", "find", "format", "get", "index", "isalnum"),
+        *("isalpha", "isdigit", "items", "join", "keys", "lower", "lstrip", "replace"),
+        *("rstrip", "split", "splitlines", "startswith", "strip", "title", "upper", "values"),
+    }
+)
+
+
+def stateless_command_problems(spec: FileSpec, tree: ast.Module) -> list[str]:
+    """Listed methods without a stated return type that return a value and change nothing."""
+    classes = {n.name: n for n in tree.body if isinstance(n, ast.ClassDef)}
+    problems = []
+    for fn in spec.interface:
+        node = classes.get(fn.name)
+        if node is None:
+            continue
+        own = {m.name: m for m in node.body if isinstance(m, FunctionNode)}
+        for signature in class_methods(fn):
+            name = signature.split("(", 1)[0].removeprefix("def ").strip()
+            method = own.get(name)
+            if (
+                method is None
+                or name.startswith("__")
+                or _states_a_return(signature)
+                or method.decorator_list
+                or is_placeholder(method)
+            ):
+                continue
+            if _returns_value(method) and not _has_effect(method):
+                problems.append(
+                    f"line {method.lineno}: {fn.name}.{name} returns a value but changes "
+                    f"nothing on the object: the interface gives `{signature}` no return "
+                    "value, so it must change the object's attributes (what the other "
+                    "methods read) instead of returning a result"
+                )
+    return problems
+
+
+def _states_a_return(signature: str) -> bool:
+    """``-> T`` for any T but None (a stated ``-> None`` is a command like no arrow)."""
+    try:
+        node = ast.parse(signature.strip().rstrip(":") + ": ...").body[0]
+    except SyntaxError:
+        return True  # unreadable: assume it may return something
+    if not isinstance(node, FunctionNode):
+        return True
+    returns = node.returns
+    return returns is not None and not (isinstance(returns, ast.Constant) and returns.value is None)
+
+
+def _own_nodes(fn: FunctionNode) -> list[ast.AST]:
+    """Nodes of ``fn``'s body, not descending into nested functions, lambdas or classes."""
+    found: list[ast.AST] = []
+    todo: list[ast.AST] = list(fn.body)
+    while todo:
+        node = todo.pop()
+        found.append(node)
+        if isinstance(node, FunctionNode | ast.Lambda | ast.ClassDef):
+            continue
+        todo.extend(ast.iter_child_nodes(node))
+    return found
+
+
+def _returns_value(fn: FunctionNode) -> bool:
+    return any(
+        isinstance(n, ast.Return)
+        and n.value is not None
+        and not (isinstance(n.value, ast.Constant) and n.value.value is None)
+        for n in _own_nodes(fn)
+    )
+
+
+def _root(node: ast.expr) -> ast.expr:
+    """``self`` for ``self.items[k].x``: the name an attribute/subscript chain starts at."""
+    while isinstance(node, ast.Attribute | ast.Subscript):
+        node = node.value
+    return node
+
+
+def _is_self(node: ast.expr, self_name: str) -> bool:
+    root = _root(node)
+    return isinstance(root, ast.Name) and root.id == self_name
+
+
+def _has_effect(fn: FunctionNode) -> bool:
+    """Whether ``fn`` may change its object or the world (see the module docstring)."""
+    args = fn.args.posonlyargs + fn.args.args
+    self_name = args[0].arg if args else "self"
+    nodes = _own_nodes(fn)
+    raised = {id(n.exc) for n in nodes if isinstance(n, ast.Raise) and n.exc is not None}
+    for node in nodes:
+        if isinstance(node, ast.Global | ast.Nonlocal | ast.Yield | ast.YieldFrom):
+            return True
+        targets: list[ast.expr] = []
+        if isinstance(node, ast.Assign):
+            targets = node.targets
+        elif isinstance(node, ast.AugAssign | ast.AnnAssign):
+            targets = [node.target]
+        elif isinstance(node, ast.Delete):
+            targets = node.targets
+        chains = [
+            t
+            for target in targets
+            for t in ast.walk(target)
+            if isinstance(t, ast.Attribute | ast.Subscript)
+        ]
+        if any(_is_self(t, self_name) for t in chains):
+            return True
+        if isinstance(node, ast.Call) and id(node) not in raised:  # raise ValueError(...)
+            func = node.func
+            if isinstance(func, ast.Name) and func.id not in PURE_BUILTINS:
+                return True
+            if isinstance(func, ast.Attribute) and func.attr not in READ_ONLY_METHODS:
+                return True
+            if not isinstance(func, ast.Name | ast.Attribute):
+                return True
+    return False

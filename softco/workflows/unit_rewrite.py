@@ -1,0 +1,129 @@
+"""Rewrite one function or method the gate says ignores part of the interface.
+
+Two gate findings say a unit cannot be right whatever the tests say:
+``convert never uses its parameter 'dst'`` and ``Cart.apply_discount
+returns a value but changes nothing on the object``. The whole-file re-ask
+(``gating.gated``) rarely clears them: shown its own file, a 1.5B model
+returns it unchanged (unitconv's re-ask and both repair rounds did, byte for
+byte). So the flagged unit is written again on its own, without the old
+text, with the finding as one more rule, sampled up to ``unit_samples``
+times at a temperature above 0; the first rewrite that clears its finding,
+leaves fewer findings and breaks nothing new (``gates.new_breakage``) is
+kept. Clearing the finding does not prove the unit right — it removes one
+way of being certainly wrong, and the tests and repair rounds judge the rest.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from softco.artifacts import PRD, Design, FileSpec
+from softco.artifacts.stated import class_methods
+from softco.errors import ArtifactInvalid
+from softco.quality import gates
+from softco.quality.edits import without_method
+from softco.quality.reshape import add_function, add_method, class_source
+from softco.roles import coder
+from softco.workflows.runtime import Runtime
+
+_UNUSED = re.compile(r"(\w+(?:\.\w+)?) (?:never uses|only checks) its parameter '(\w+)'")
+_STATELESS = re.compile(r"(\w+)\.(\w+) returns a value but changes nothing on the object")
+TEMPERATURE = 0.7
+
+
+def flagged_units(problems: list[str]) -> dict[str, str]:
+    """``{unit: hint}`` for each function (``name``) or method (``Cls.name``) a finding flags."""
+    ignored: dict[str, list[str]] = {}
+    stateless: set[str] = set()
+    for problem in problems:
+        if m := _UNUSED.search(problem):
+            ignored.setdefault(m.group(1), []).append(m.group(2))
+        elif m := _STATELESS.search(problem):
+            stateless.add(f"{m.group(1)}.{m.group(2)}")
+    hints = {
+        unit: "Every parameter matters: the result must depend on "
+        + ", ".join(dict.fromkeys(params))
+        + " (a previous version ignored it)."
+        for unit, params in ignored.items()
+    }
+    for unit in stateless:
+        name = unit.split(".", 1)[1]
+        hint = (
+            f"{name} returns nothing: it changes the object's attributes, which the other "
+            "methods read, instead of returning a result."
+        )
+        hints[unit] = f"{hints[unit]} {hint}" if unit in hints else hint
+    return hints
+
+
+def rewrite_flagged_units(
+    rt: Runtime, ctx: Any, spec: FileSpec, design: Design, prd: PRD, content: str
+) -> str:
+    """``content`` with each flagged unit replaced by its first acceptable rewrite."""
+    samples = rt.settings.workflow.unit_samples
+    problems = gates.check_module(spec, content, design)
+    for unit, hint in flagged_units(problems).items():
+        for attempt in range(samples):
+            merged = _sample(ctx, spec, design, prd, content, unit, hint, attempt)
+            if merged is None:
+                continue
+            found = gates.check_module(spec, merged, design)
+            if (
+                unit not in flagged_units(found)
+                and len(found) < len(problems)
+                and not gates.new_breakage(problems, found)
+            ):
+                content, problems = merged, found
+                rt.say("coder", f"{spec.path}: wrote {unit}() again on its own: {hint}", "code")
+                break
+    return content
+
+
+def _sample(
+    ctx: Any,
+    spec: FileSpec,
+    design: Design,
+    prd: PRD,
+    content: str,
+    unit: str,
+    hint: str,
+    attempt: int,
+) -> str | None:
+    """One rewrite of ``unit`` spliced into ``content``; None if unusable."""
+    seed = 101 + attempt
+    try:
+        if "." not in unit:
+            if not any(fn.name == unit for fn in spec.interface):
+                return None
+            code = coder.write_function(
+                ctx, spec, unit, design, prd, temperature=TEMPERATURE, seed=seed, hint=hint
+            ).content
+            return add_function(content, code, unit)
+        cls, name = unit.split(".", 1)
+        stated = next((fn for fn in spec.interface if fn.name == cls), None)
+        signature = next(
+            (
+                s
+                for s in (class_methods(stated) if stated else [])
+                if s.removeprefix("def ").startswith(f"{name}(")
+            ),
+            None,
+        )
+        rest = without_method(content, cls, name)
+        if signature is None or rest is None:
+            return None
+        code = coder.write_method(
+            ctx,
+            spec,
+            cls,
+            signature,
+            class_source(rest, cls),
+            design,
+            temperature=TEMPERATURE,
+            seed=seed,
+            hint=hint,
+        ).content
+        return add_method(rest, cls, code, name)
+    except ArtifactInvalid:
+        return None
