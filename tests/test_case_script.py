@@ -192,3 +192,28 @@ def test_what_a_step_needed_comes_with_it_and_unfit_or_repeated_commands_do_not(
     ]
     alone, _ = script_setup(calls(case("len(cart)", "0")), spec("cart.py"))
     assert alone[0].setup == []  # cart is no receiver here: nothing is made for it
+
+
+def test_calls_qualified_with_the_module_name_are_kept_as_plain_calls():
+    spec = FileSpec(
+        path="unitconv.py",
+        responsibility="convert",
+        interface=[{"signature": "def convert(value: float, src: str, dst: str) -> float"}],
+    )
+    cases = TestCases(
+        cases=[
+            CallCase(behaviour="km to m", call="unitconv.convert(2, 'km', 'm')", expected=2000.0),
+            CallCase(
+                behaviour="bad unit",
+                setup=["unit = 'parsec'"],
+                call="unitconv.convert(1, unit, 'm')",
+                expected="raises ValueError",
+            ),
+            # another module's attribute is not this module's name: still undefined
+            CallCase(behaviour="other", call="math.floor(convert(1, 'm', 'm'))", expected=1),
+        ]
+    )
+    suite = case_tests(cases, spec)
+    assert "assert convert(2, 'km', 'm') == pytest.approx(2000.0)" in suite.content
+    assert "convert(1, unit, 'm')" in suite.content and "unitconv.convert" not in suite.content
+    assert any("uses undefined math" in note for note in suite.dropped)

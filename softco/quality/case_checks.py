@@ -16,7 +16,7 @@ import builtins
 import re
 from typing import Any
 
-from softco.artifacts import FileSpec
+from softco.artifacts import FileSpec, module_name
 from softco.artifacts.cases import CallCase, CliCase, CliStep, TestCases
 from softco.quality.oracle import computed
 
@@ -285,3 +285,43 @@ def main_call(case: CallCase) -> CliCase | None:
 
 def main_calls(cases: TestCases) -> list[CliCase]:
     return [c for c in (main_call(case) for case in cases.cases) if c is not None]
+
+
+def unqualified(case: CallCase, spec: FileSpec) -> CallCase:
+    """``case`` with ``unitconv.convert(...)`` written ``convert(...)`` (this module's names).
+
+    A small tester often calls the module it tests by its module name; the
+    test file imports the names, so every such case was dropped as "uses
+    undefined unitconv" — 12 of unitconv's 17 cases in one run. Only the
+    module's own dotted name (or its last part) before a name it offers is
+    taken off; the case is unchanged where nothing is qualified or it does
+    not parse.
+    """
+    full = module_name(spec.path)
+    prefixes = {f"{full}.", f"{full.rsplit('.', 1)[-1]}."}
+    offered = {fn.name for fn in spec.interface}
+
+    def strip(text: str) -> str:
+        if not any(p in text for p in prefixes):
+            return text
+        try:
+            tree = ast.parse(text.strip())
+        except (SyntaxError, ValueError):
+            return text
+        changed = _Unqualify(prefixes, offered).visit(tree)
+        return ast.unparse(changed)
+
+    call, setup = strip(case.call), [strip(line) for line in case.setup]
+    if call == case.call and setup == case.setup:
+        return case
+    return case.model_copy(update={"call": call, "setup": setup})
+
+
+class _Unqualify(ast.NodeTransformer):
+    def __init__(self, prefixes: set[str], offered: set[str]) -> None:
+        self.prefixes, self.offered = prefixes, offered
+
+    def visit_Attribute(self, node: ast.Attribute) -> ast.AST:
+        if node.attr in self.offered and f"{ast.unparse(node.value)}." in self.prefixes:
+            return ast.copy_location(ast.Name(id=node.attr, ctx=node.ctx), node)
+        return self.generic_visit(node)

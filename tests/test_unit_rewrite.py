@@ -1,0 +1,182 @@
+"""A unit the gate says ignores the interface is written again on its own until it does not."""
+
+from __future__ import annotations
+
+import pytest
+
+from softco.artifacts import CodeFile, Design, FileSpec
+from softco.config import Settings
+from softco.quality import check_module
+from softco.quality.edits import without_method
+from softco.workflows import unit_rewrite
+from softco.workflows.design_check import stated_design
+
+CART = (
+    "cart.py: class Cart with add(item: str, price: float) (adds), "
+    "apply_discount(percent: float) (0..100), total() -> float (rounded)."
+)
+QUERY_DISCOUNT = (
+    "class Cart:\n"
+    "    def __init__(self):\n        self.items = {}\n        self.discount = 0.0\n\n"
+    "    def add(self, item: str, price: float):\n        self.items[item] = price\n\n"
+    "    def apply_discount(self, percent: float):\n"
+    "        if percent < 0:\n            raise ValueError(percent)\n"
+    "        return round(sum(self.items.values()) * (1 - percent / 100), 2)\n\n"
+    "    def total(self) -> float:\n"
+    "        return round(sum(self.items.values()) * (1 - self.discount / 100), 2)\n"
+)
+STORING_DISCOUNT = "def apply_discount(self, percent: float):\n    self.discount = percent\n"
+
+
+def cart_design() -> tuple[FileSpec, Design]:
+    design = stated_design(CART)
+    assert design is not None
+    return design.files[0], design
+
+
+class FakeRuntime:
+    def __init__(self, unit_samples: int = 3) -> None:
+        self.settings = Settings.model_validate({"workflow": {"unit_samples": unit_samples}})
+        self.said: list[str] = []
+
+    def say(self, role: str, text: str, phase: str) -> None:
+        self.said.append(text)
+
+
+def test_a_command_that_returns_its_result_and_changes_nothing_is_a_finding():
+    spec, design = cart_design()
+    found = check_module(spec, QUERY_DISCOUNT, design)
+    assert found == [
+        "line 9: Cart.apply_discount returns a value but changes nothing on the object: the "
+        "interface gives `def apply_discount(self, percent: float)` no return value, so it "
+        "must change the object's attributes (what the other methods read) instead of "
+        "returning a result"
+    ]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "self.discount = percent\n        return self.discount",  # stores, then answers
+        "self.history.append(percent)\n        return len(self.history)",  # mutates an attribute
+        "self._save(percent)\n        return percent",  # another method may store it
+        "print(percent)\n        return percent",  # output is an effect
+        "return None",  # returns nothing
+    ],
+)
+def test_a_command_with_any_effect_or_no_result_is_left_alone(body):
+    spec, design = cart_design()
+    code = QUERY_DISCOUNT.replace(
+        "        if percent < 0:\n            raise ValueError(percent)\n"
+        "        return round(sum(self.items.values()) * (1 - percent / 100), 2)",
+        f"        {body}",
+    )
+    assert not any("changes nothing" in f for f in check_module(spec, code, design))
+
+
+def test_a_method_the_interface_gives_a_return_type_may_be_a_pure_query():
+    design = stated_design(
+        "cart.py: class Cart with add(item: str, price: float) (adds), "
+        "discounted(percent: float) -> float (the total after the discount)."
+    )
+    assert design is not None
+    code = QUERY_DISCOUNT.replace("apply_discount", "discounted").replace(
+        "def discounted(self, percent: float):", "def discounted(self, percent: float) -> float:"
+    )
+    assert check_module(design.files[0], code, design) == []
+
+
+def test_without_method_drops_one_method_and_refuses_what_it_cannot_find():
+    rest = without_method(QUERY_DISCOUNT, "Cart", "apply_discount")
+    assert rest is not None and "apply_discount" not in rest and "def total" in rest
+    assert without_method(QUERY_DISCOUNT, "Cart", "missing") is None
+    assert without_method(QUERY_DISCOUNT, "Basket", "add") is None
+    assert without_method("class A:\n    def f(self):\n        return 1\n", "A", "f") is None
+
+
+def test_a_flagged_method_is_rewritten_alone_until_a_sample_clears_its_finding(monkeypatch):
+    spec, design = cart_design()
+    answers = iter(
+        [
+            # the first sample repeats the mistake; the second stores the discount
+            "def apply_discount(self, percent: float):\n    return percent * 2\n",
+            STORING_DISCOUNT,
+        ]
+    )
+    asked = []
+
+    def write_method(ctx, spec, cls, signature, source, design, temperature, seed, hint):
+        asked.append((source, temperature, seed, hint))
+        return CodeFile(path=spec.path, content=next(answers))
+
+    monkeypatch.setattr(unit_rewrite.coder, "write_method", write_method)
+    rt = FakeRuntime()
+    fixed = unit_rewrite.rewrite_flagged_units(rt, None, spec, design, None, QUERY_DISCOUNT)
+    assert check_module(spec, fixed, design) == []
+    namespace: dict = {}
+    exec(fixed, namespace)
+    cart = namespace["Cart"]()
+    cart.add("book", 20.0)
+    cart.apply_discount(15)
+    assert cart.total() == 17.0
+    # the old body is not shown (a small model returns it unchanged); samples differ
+    assert len(asked) == 2 and all("apply_discount" not in source for source, *_ in asked)
+    assert asked[0][2] != asked[1][2] and asked[0][1] > 0
+    assert "changes the object's attributes" in asked[0][3]
+    assert rt.said == [f"cart.py: wrote Cart.apply_discount() again on its own: {asked[0][3]}"]
+
+
+def test_a_function_ignoring_a_parameter_is_rewritten_and_a_breaking_rewrite_refused(
+    monkeypatch,
+):
+    design = stated_design(
+        "unitconv.py: convert(value: float, src: str, dst: str) -> float (for m and km)."
+    )
+    assert design is not None
+    spec = design.files[0]
+    ignores = (
+        "FACTORS = {'m': 1.0, 'km': 1000.0}\n\n\n"
+        "def convert(value: float, src: str, dst: str) -> float:\n"
+        "    return value * FACTORS[src]\n"
+    )
+    answers = iter(
+        [
+            # uses dst, but through a name nothing defines: breaks the module
+            "def convert(value: float, src: str, dst: str) -> float:\n"
+            "    return value * TABLE[src] / TABLE[dst]\n",
+            "def convert(value: float, src: str, dst: str) -> float:\n"
+            "    return value * FACTORS[src] / FACTORS[dst]\n",
+        ]
+    )
+    hints = []
+
+    def write_function(ctx, spec, name, design, prd, temperature, seed, hint):
+        hints.append(hint)
+        return CodeFile(path=spec.path, content=next(answers))
+
+    monkeypatch.setattr(unit_rewrite.coder, "write_function", write_function)
+    fixed = unit_rewrite.rewrite_flagged_units(FakeRuntime(), None, spec, design, None, ignores)
+    namespace: dict = {}
+    exec(fixed, namespace)
+    assert namespace["convert"](2, "km", "m") == 2000.0
+    assert hints[0] == (
+        "Every parameter matters: the result must depend on dst (a previous version ignored it)."
+    )
+
+
+def test_no_sample_clears_the_finding_the_unit_stays_and_zero_samples_ask_nothing(monkeypatch):
+    spec, design = cart_design()
+    calls = []
+
+    def write_method(ctx, spec, cls, signature, source, design, temperature, seed, hint):
+        calls.append(seed)
+        return CodeFile(path=spec.path, content="def apply_discount(self, percent):\n    return 1")
+
+    monkeypatch.setattr(unit_rewrite.coder, "write_method", write_method)
+    same = unit_rewrite.rewrite_flagged_units(
+        FakeRuntime(2), None, spec, design, None, QUERY_DISCOUNT
+    )
+    assert same == QUERY_DISCOUNT and len(calls) == 2
+    calls.clear()
+    unit_rewrite.rewrite_flagged_units(FakeRuntime(0), None, spec, design, None, QUERY_DISCOUNT)
+    assert calls == []
