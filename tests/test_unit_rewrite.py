@@ -180,3 +180,31 @@ def test_no_sample_clears_the_finding_the_unit_stays_and_zero_samples_ask_nothin
     calls.clear()
     unit_rewrite.rewrite_flagged_units(FakeRuntime(0), None, spec, design, None, QUERY_DISCOUNT)
     assert calls == []
+
+
+def test_storing_a_value_over_a_method_breaks_the_module_and_is_refused(monkeypatch):
+    spec, design = cart_design()
+    shadows = STORING_DISCOUNT.replace("self.discount = percent", "self.total = percent")
+    rest = without_method(QUERY_DISCOUNT, "Cart", "apply_discount")
+    assert rest is not None
+    from softco.quality.reshape import add_method
+
+    broken = add_method(rest, "Cart", shadows, "apply_discount")
+    found = check_module(spec, broken, design)
+    assert (
+        "line 14: Cart.apply_discount assigns self.total, which replaces the method total() "
+        "on the object: store the value under another attribute name" in found
+    )
+    assert unit_rewrite.flagged_units(found)["Cart.apply_discount"].startswith(
+        "Never assign self.total: total() is a method of the class"
+    )
+    answers = iter([shadows, STORING_DISCOUNT])
+
+    def write_method(ctx, spec, cls, signature, source, design, temperature, seed, hint):
+        return CodeFile(path=spec.path, content=next(answers))
+
+    monkeypatch.setattr(unit_rewrite.coder, "write_method", write_method)
+    fixed = unit_rewrite.rewrite_flagged_units(
+        FakeRuntime(), None, spec, design, None, QUERY_DISCOUNT
+    )
+    assert "self.discount = percent" in fixed and "self.total =" not in fixed

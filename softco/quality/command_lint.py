@@ -72,6 +72,44 @@ def stateless_command_problems(spec: FileSpec, tree: ast.Module) -> list[str]:
     return problems
 
 
+def shadowed_method_problems(tree: ast.Module) -> list[str]:
+    """Assignments to ``self.total`` in a class whose method is ``total``.
+
+    Told to store the discount instead of returning it, a small model wrote
+    ``self.total = round(...)``: the next ``cart.total()`` calls a float.
+    """
+    problems = []
+    for cls in (n for n in tree.body if isinstance(n, ast.ClassDef)):
+        methods = {m.name for m in cls.body if isinstance(m, FunctionNode)}
+        for method in (m for m in cls.body if isinstance(m, FunctionNode)):
+            args = method.args.posonlyargs + method.args.args
+            if not args or method.decorator_list:
+                continue
+            self_name = args[0].arg
+            for node in _own_nodes(method):
+                targets = (
+                    node.targets
+                    if isinstance(node, ast.Assign)
+                    else [node.target]
+                    if isinstance(node, ast.AugAssign | ast.AnnAssign)
+                    else []
+                )
+                for target in targets:
+                    if (
+                        isinstance(target, ast.Attribute)
+                        and isinstance(target.value, ast.Name)
+                        and target.value.id == self_name
+                        and target.attr in methods
+                    ):
+                        problems.append(
+                            f"line {target.lineno}: {cls.name}.{method.name} assigns "
+                            f"{self_name}.{target.attr}, which replaces the method "
+                            f"{target.attr}() on the object: store the value under another "
+                            "attribute name"
+                        )
+    return problems
+
+
 def _states_a_return(signature: str) -> bool:
     """``-> T`` for any T but None (a stated ``-> None`` is a command like no arrow)."""
     try:

@@ -28,7 +28,7 @@ from collections.abc import Iterable
 
 from softco.artifacts import Design, FileSpec, module_name
 from softco.quality.analysis import import_problems, parse, undefined_names
-from softco.quality.command_lint import stateless_command_problems
+from softco.quality.command_lint import shadowed_method_problems, stateless_command_problems
 from softco.quality.module_lint import (
     argv_problems,
     import_time_problems,
@@ -61,7 +61,8 @@ TEST_PACKAGES = frozenset({"pytest"})
 _BREAKING = re.compile(
     r"^(?:syntax error|the file cannot be parsed|undefined name |missing (?:function|class) "
     r"|imports '[^']+', which is not (?:a module of the design|available)"
-    r"|'[^']+' is not in the interface of |\S+ imports from itself)"
+    r"|'[^']+' is not in the interface of |\S+ imports from itself"
+    r"|\S+ assigns \S+, which replaces the method )"
 )
 _LINE = re.compile(r"^line \d+: ")
 
@@ -93,6 +94,7 @@ def check_module(spec: FileSpec, content: str, design: Design) -> list[str]:
     problems += interface_problems(spec, tree)
     problems += unused_parameter_problems(spec, tree)
     problems += stateless_command_problems(spec, tree)
+    problems += shadowed_method_problems(tree)
     problems += placeholder_problems(tree, content)
     problems += import_time_problems(tree)
     problems += argv_problems(tree)

@@ -29,32 +29,35 @@ from softco.workflows.runtime import Runtime
 
 _UNUSED = re.compile(r"(\w+(?:\.\w+)?) (?:never uses|only checks) its parameter '(\w+)'")
 _STATELESS = re.compile(r"(\w+)\.(\w+) returns a value but changes nothing on the object")
+_SHADOWS = re.compile(r"(\w+)\.(\w+) assigns \w+\.(\w+), which replaces the method")
 TEMPERATURE = 0.7
 
 
 def flagged_units(problems: list[str]) -> dict[str, str]:
     """``{unit: hint}`` for each function (``name``) or method (``Cls.name``) a finding flags."""
     ignored: dict[str, list[str]] = {}
-    stateless: set[str] = set()
+    hints: dict[str, list[str]] = {}
     for problem in problems:
         if m := _UNUSED.search(problem):
             ignored.setdefault(m.group(1), []).append(m.group(2))
         elif m := _STATELESS.search(problem):
-            stateless.add(f"{m.group(1)}.{m.group(2)}")
-    hints = {
-        unit: "Every parameter matters: the result must depend on "
-        + ", ".join(dict.fromkeys(params))
-        + " (a previous version ignored it)."
-        for unit, params in ignored.items()
-    }
-    for unit in stateless:
-        name = unit.split(".", 1)[1]
-        hint = (
-            f"{name} returns nothing: it changes the object's attributes, which the other "
-            "methods read, instead of returning a result."
+            hints.setdefault(f"{m.group(1)}.{m.group(2)}", []).append(
+                f"{m.group(2)} returns nothing: it changes the object's attributes, which the "
+                "other methods read, instead of returning a result."
+            )
+        elif m := _SHADOWS.search(problem):
+            hints.setdefault(f"{m.group(1)}.{m.group(2)}", []).append(
+                f"Never assign self.{m.group(3)}: {m.group(3)}() is a method of the class; "
+                "store values under another attribute name."
+            )
+    for unit, params in ignored.items():
+        hints.setdefault(unit, []).insert(
+            0,
+            "Every parameter matters: the result must depend on "
+            + ", ".join(dict.fromkeys(params))
+            + " (a previous version ignored it).",
         )
-        hints[unit] = f"{hints[unit]} {hint}" if unit in hints else hint
-    return hints
+    return {unit: " ".join(dict.fromkeys(said)) for unit, said in hints.items()}
 
 
 def rewrite_flagged_units(
