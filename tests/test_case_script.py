@@ -217,3 +217,28 @@ def test_calls_qualified_with_the_module_name_are_kept_as_plain_calls():
     assert "assert convert(2, 'km', 'm') == pytest.approx(2000.0)" in suite.content
     assert "convert(1, unit, 'm')" in suite.content and "unitconv.convert" not in suite.content
     assert any("uses undefined math" in note for note in suite.dropped)
+
+
+def test_qualified_main_calls_become_cli_checks_and_module_named_variables_stay():
+    spec = FileSpec(
+        path="textstats/cli.py",
+        responsibility="cli",
+        interface=[
+            {"signature": "def main(argv: list[str] | None = None) -> int"},
+            {"signature": "def count(text: str) -> int"},
+        ],
+    )
+    cases = TestCases(
+        cases=[
+            CallCase(behaviour="missing file", call="cli.main(['missing.txt'])", expected=1),
+            # a variable named like the module is the case's own, not the module
+            CallCase(behaviour="own", setup=["cli = Helper()"], call="cli.count('x')", expected=1),
+            # too deep for the parser: dropped, never a crash
+            CallCase(behaviour="deep", call="cli.count(" + "1+" * 3000 + "1)", expected=1),
+        ]
+    )
+    suite = case_tests(cases, spec)
+    assert suite.content is not None and "_exit_code(main, ['missing.txt']) == 1" in suite.content
+    assert "cli.main" not in suite.content
+    # kept as written (and dropped for its own undefined Helper), not turned into count('x')
+    assert any("cli.count('x')" in n and "uses undefined Helper" in n for n in suite.dropped)

@@ -58,6 +58,7 @@ USER_TEMPLATES: dict[str, dict] = {
         "deps": "",
         "others": "def sub(a: int, b: int) -> int",
         "libraries": "Use the Python standard library only.",
+        "hint": "Every parameter matters: the result must depend on b.",
     },
     "coder.method": {
         "path": "cart.py",
@@ -68,6 +69,7 @@ USER_TEMPLATES: dict[str, dict] = {
         "signature": "def total(self) -> float",
         "name": "total",
         "libraries": "Use the Python standard library only.",
+        "hint": "",
     },
     "tester.write": {
         "test_path": "tests/test_ops.py",

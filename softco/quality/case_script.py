@@ -42,7 +42,7 @@ from typing import Any
 from softco.artifacts import FileSpec, FunctionSpec
 from softco.artifacts.cases import CallCase
 from softco.artifacts.stated import class_methods
-from softco.quality.case_checks import called_name, check_call, unqualified
+from softco.quality.case_checks import called_name, check_call
 
 _BUILTIN_NAMES = frozenset(dir(builtins)) | {"tmp_path"}
 _RAISES = re.compile(r"^\s*(?:raises?\b|pytest\.raises|[A-Z]\w*(?:Error|Exception)\b)")
@@ -152,7 +152,6 @@ def script_setup(cases: list[CallCase], spec: FileSpec) -> tuple[list[CallCase],
     kept: list[CallCase] = []
     notes: list[str] = []
     for case in cases:
-        case = unqualified(case, spec)
         try:
             scripted, note = _script_case(case, script)
         except Exception:  # model output: the case goes on as written, to the checks

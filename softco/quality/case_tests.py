@@ -43,6 +43,7 @@ from softco.quality.case_checks import (
     path_valued,
     required_options,
     stated_signatures,
+    unqualified,
 )
 from softco.quality.case_script import method_returns, script_setup
 
@@ -310,6 +311,8 @@ def takes_argv(spec: FileSpec) -> bool:
 def case_tests(cases: TestCases, spec: FileSpec) -> CaseSuite:
     """The pytest file for ``spec`` written from ``cases`` (see the module docstring)."""
     signatures = stated_signatures(spec)
+    # ``unitconv.convert(...)``, ``cli.main([...])``: the module's own names, unqualified
+    cases = cases.model_copy(update={"cases": [unqualified(c, spec) for c in cases.cases]})
     seen: set[tuple[tuple[str, ...], str]] = set()
     per_name: dict[str, int] = {}
     kept: list[_Checked] = []

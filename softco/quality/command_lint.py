@@ -9,15 +9,22 @@ the same misreading) may even pass; only reading the body tells. Said back to
 the author like any gate finding, and the workflow rewrites that method on
 its own (``workflows.unit_rewrite``).
 
-The check is conservative: a method that assigns or deletes anything on
-``self``, calls any method of ``self`` or of its attributes other than a
-known read-only one, or calls anything but a known pure builtin (``print``,
-``open``, ``json.dump`` count as effects) is left alone.
+The check is conservative, because a false finding has right code rewritten:
+it applies only where the brief states a return type for some other method
+of the class, skips methods named like questions (``is_empty``, ``peek``);
+and a method that stores into any attribute or item (``self.x``,
+``task.done``, ``items[k]``), calls a method other than a known read-only
+one, or calls anything but a known pure builtin (``print``, ``open``,
+``json.dump`` count as effects) is left alone.
+
+:func:`shadowed_method_problems` is the other half: ``self.total = ...`` in a
+class whose method is ``total`` (a property and its setter excepted).
 """
 
 from __future__ import annotations
 
 import ast
+import re
 
 from softco.artifacts import FileSpec
 from softco.artifacts.stated import class_methods
@@ -42,8 +49,22 @@ READ_ONLY_METHODS = frozenset(
 )
 
 
+# names that read as questions: a brief may list them without an arrow (``peek()``)
+_QUERY_NAME = re.compile(
+    r"^(?:is|has|can|should|get|peek|pop|find|search|lookup|count|size|len|length|to|as"
+    r"|total|sum|list|show|render|describe|summary|read|load)(?:_|$)"
+)
+
+
 def stateless_command_problems(spec: FileSpec, tree: ast.Module) -> list[str]:
-    """Listed methods without a stated return type that return a value and change nothing."""
+    """Listed methods without a stated return type that return a value and change nothing.
+
+    Only in a class whose listing states a return type for some other method
+    (``count() -> int``, ``total() -> float``): there the brief marks results,
+    so a method without one is a command. A method named like a question
+    (``is_empty``, ``peek``, ``get_x``) or whose line says "return" is left
+    alone.
+    """
     classes = {n.name: n for n in tree.body if isinstance(n, ast.ClassDef)}
     problems = []
     for fn in spec.interface:
@@ -51,12 +72,17 @@ def stateless_command_problems(spec: FileSpec, tree: ast.Module) -> list[str]:
         if node is None:
             continue
         own = {m.name: m for m in node.body if isinstance(m, FunctionNode)}
-        for signature in class_methods(fn):
+        listed = class_methods(fn)
+        if not any(_states_a_return(signature) for signature in listed):
+            continue  # the brief states no result anywhere: a missing arrow says nothing
+        for signature in listed:
             name = signature.split("(", 1)[0].removeprefix("def ").strip()
             method = own.get(name)
             if (
                 method is None
                 or name.startswith("__")
+                or _QUERY_NAME.match(name)
+                or "return" in _method_doc(fn.docstring, name).lower()
                 or _states_a_return(signature)
                 or method.decorator_list
                 or is_placeholder(method)
@@ -80,7 +106,11 @@ def shadowed_method_problems(tree: ast.Module) -> list[str]:
     """
     problems = []
     for cls in (n for n in tree.body if isinstance(n, ast.ClassDef)):
-        methods = {m.name for m in cls.body if isinstance(m, FunctionNode)}
+        defs = [m for m in cls.body if isinstance(m, FunctionNode)]
+        # a property (or its setter) is meant to be assigned through
+        methods = {m.name for m in defs if not m.decorator_list} - {
+            m.name for m in defs if m.decorator_list
+        }
         for method in (m for m in cls.body if isinstance(m, FunctionNode)):
             args = method.args.posonlyargs + method.args.args
             if not args or method.decorator_list:
@@ -108,6 +138,14 @@ def shadowed_method_problems(tree: ast.Module) -> list[str]:
                             "attribute name"
                         )
     return problems
+
+
+def _method_doc(class_doc: str, name: str) -> str:
+    """The text after ``name(...)`` on its line of a class spec's ``Methods:`` block."""
+    for line in class_doc.splitlines():
+        if line.strip().startswith(f"{name}("):
+            return line.split(")", 1)[-1]
+    return ""
 
 
 def _states_a_return(signature: str) -> bool:
@@ -144,22 +182,13 @@ def _returns_value(fn: FunctionNode) -> bool:
     )
 
 
-def _root(node: ast.expr) -> ast.expr:
-    """``self`` for ``self.items[k].x``: the name an attribute/subscript chain starts at."""
-    while isinstance(node, ast.Attribute | ast.Subscript):
-        node = node.value
-    return node
-
-
-def _is_self(node: ast.expr, self_name: str) -> bool:
-    root = _root(node)
-    return isinstance(root, ast.Name) and root.id == self_name
-
-
 def _has_effect(fn: FunctionNode) -> bool:
-    """Whether ``fn`` may change its object or the world (see the module docstring)."""
-    args = fn.args.posonlyargs + fn.args.args
-    self_name = args[0].arg if args else "self"
+    """Whether ``fn`` may change its object or the world (see the module docstring).
+
+    Any store into an attribute or an item counts, whatever object it goes
+    to, and so does any call not known to be read-only: a false "changes
+    nothing" would have right code rewritten.
+    """
     nodes = _own_nodes(fn)
     raised = {id(n.exc) for n in nodes if isinstance(n, ast.Raise) and n.exc is not None}
     for node in nodes:
@@ -172,13 +201,13 @@ def _has_effect(fn: FunctionNode) -> bool:
             targets = [node.target]
         elif isinstance(node, ast.Delete):
             targets = node.targets
-        chains = [
-            t
+        # task.done = True through a loop variable, items[k] = v through an alias,
+        # REGISTRY[k] = v: any store into an object may be the effect, not only self's
+        if any(
+            isinstance(t, ast.Attribute | ast.Subscript)
             for target in targets
             for t in ast.walk(target)
-            if isinstance(t, ast.Attribute | ast.Subscript)
-        ]
-        if any(_is_self(t, self_name) for t in chains):
+        ):
             return True
         if isinstance(node, ast.Call) and id(node) not in raised:  # raise ValueError(...)
             func = node.func
