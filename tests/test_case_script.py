@@ -242,3 +242,38 @@ def test_qualified_main_calls_become_cli_checks_and_module_named_variables_stay(
     assert "cli.main" not in suite.content
     # kept as written (and dropped for its own undefined Helper), not turned into count('x')
     assert any("cli.count('x')" in n and "uses undefined Helper" in n for n in suite.dropped)
+
+
+def test_module_prefixes_are_cut_from_the_text_and_bound_names_are_left():
+    from softco.quality.case_checks import unqualified
+
+    spec = FileSpec(
+        path="cart.py",
+        responsibility="cart",
+        interface=[
+            {"signature": "class Cart", "docstring": "Methods:\n  total() -> float: sum"},
+            {"signature": "def total(x: int) -> int"},
+        ],
+    )
+    block = CallCase(
+        behaviour="block",
+        setup=["carts = []", "for i in range(2):", "    carts.append(cart.Cart())"],
+        call="len(carts)",
+        expected=2,
+    )
+    assert unqualified(block, spec).setup == [
+        "carts = []",
+        "for i in range(2):",
+        "    carts.append(Cart())",
+    ]
+    loop = CallCase(
+        behaviour="loop",
+        setup=["for cart in [Cart()]:", "    x = cart.total()"],
+        call='cart.total() + cart.total(x)  # "cart.total"',
+        expected=0,
+    )
+    assert unqualified(loop, spec) == loop  # ``cart`` is the case's own variable here
+    comprehension = CallCase(
+        behaviour="c", call="[cart.total() for cart in [Cart()]]", expected=[0.0]
+    )
+    assert unqualified(comprehension, spec) == comprehension

@@ -13,7 +13,12 @@ import sys
 import pytest
 
 from softco.artifacts import Design, FileSpec, FunctionSpec
-from softco.quality.cli_argparse import pass_argv, rename_parsed_attributes, return_parse_errors
+from softco.quality.cli_argparse import (
+    pass_argv,
+    rename_parsed_attributes,
+    return_parse_errors,
+    unknown_namespace_problems,
+)
 from softco.quality.cli_argv import guard_argv, program_name_shift, wire_main
 from softco.quality.contracts import documented_errors, promised_error
 
@@ -124,6 +129,20 @@ def test_an_attribute_that_could_mean_two_options_is_not_renamed():
     assert rename_parsed_attributes(two) == two
     extra = ARGPARSE_CLI.replace("args.path, args.text", "args.path, args.other")
     assert rename_parsed_attributes(extra) == extra
+
+
+def test_an_attribute_no_option_defines_is_a_finding_unless_the_code_guards_it():
+    two = ARGPARSE_CLI.replace(
+        'add.add_argument("text")', 'add.add_argument("text")\n    add.add_argument("--tag")'
+    )
+    assert unknown_namespace_problems(two) == [
+        "line 13: main reads args.path, which the parser never defines (it defines command, "
+        "file, tag, text): the call fails with AttributeError"
+    ]
+    # once renamed (exactly one option unread), nothing is left to find
+    assert unknown_namespace_problems(rename_parsed_attributes(ARGPARSE_CLI)) == []
+    guarded = two.replace("print(args.path,", "print(hasattr(args, 'path') and args.path,")
+    assert unknown_namespace_problems(guarded) == []
 
 
 CLI_SPEC = FileSpec(

@@ -217,13 +217,16 @@ def test_storing_a_value_over_a_method_breaks_the_module_and_is_refused(monkeypa
     "listing, body",
     [
         # the brief states no return type anywhere: a missing arrow says nothing
-        ("push(item: int), peek() (the top item)", "return self.items[-1]"),
-        # a question-like name, or a line saying what it returns
-        ("push(item: int), size() -> int, peek()", "return self.items[-1]"),
-        ("push(item: int), size() -> int, top() (returns the top item)", "return self.items[-1]"),
+        ("push(item: int), apply_top() (the top item)", "return self.items[-1]"),
+        # a noun may be a query the brief left bare; a line saying what it returns
+        ("push(item: int), size() -> int, balance()", "return self.items[-1]"),
+        (
+            "push(item: int), size() -> int, set_top() (returns the top item)",
+            "return self.items[-1]",
+        ),
         # stores through a loop variable: an effect on the object's parts
         (
-            "push(item: int), size() -> int, top()",
+            "push(item: int), size() -> int, mark_all()",
             "n = 0\n        for t in self.items:\n            t.done = True\n"
             "            n += 1\n        return n",
         ),
@@ -253,3 +256,22 @@ def test_a_property_setter_is_assigned_through_not_shadowed():
         "    def f(self) -> float:\n        return self.celsius * 9 / 5 + 32\n"
     )
     assert check_module(design.files[0], code, design) == []
+
+
+def test_a_line_saying_it_returns_nothing_does_not_hide_the_finding():
+    design = stated_design(CART.replace("(0..100)", "(0..100; returns nothing)"))
+    assert design is not None
+    found = check_module(design.files[0], QUERY_DISCOUNT, design)
+    assert any("Cart.apply_discount returns a value but changes nothing" in f for f in found)
+
+
+def test_assigning_a_read_only_property_is_a_finding():
+    spec, design = cart_design()
+    code = QUERY_DISCOUNT.replace(
+        "    def total(self) -> float:", "    @property\n    def total(self) -> float:"
+    ).replace(
+        "        return round(sum(self.items.values()) * (1 - percent / 100), 2)",
+        "        self.total = round(sum(self.items.values()) * (1 - percent / 100), 2)",
+    )
+    found = check_module(spec, code, design)
+    assert any("assigns self.total, which replaces the method total()" in f for f in found)

@@ -293,44 +293,54 @@ def unqualified(case: CallCase, spec: FileSpec) -> CallCase:
     A small tester often calls the module it tests by its module name; the
     test file imports the names, so every such case was dropped as "uses
     undefined unitconv" — 12 of unitconv's 17 cases in one run. Only the
-    module's own dotted name (or its last part) before a name it offers is
-    taken off, and not where the case's setup binds that name itself; a line
-    naming the module is re-written by ``ast.unparse`` (quotes may change), and
-    one that does not parse is left as it is.
+    module's own dotted name (or its last part) right before a name it offers
+    is cut out of the text, and not where the case binds that name itself
+    (``core = Counter()``, ``for cart in ...``, a comprehension's variable);
+    everything else, indentation included, stays as written. A setup or call
+    that does not parse (or parses too deep) is left to the checks as it is.
     """
     full = module_name(spec.path)
-    prefixes = {f"{full}.", f"{full.rsplit('.', 1)[-1]}."}
+    modules = {full, full.rsplit(".", 1)[-1]}
     offered = {fn.name for fn in spec.interface}
-    # a variable of the case named like the module (``core = Counter()``) is not the module
-    for line in case.setup:
-        try:
-            tree = ast.parse(line.strip())
-        except Exception:  # model output: such a line goes to the checks as written
-            continue
-        stored = {
-            n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
-        }
-        prefixes -= {f"{name}." for name in stored}
-
-    def strip(text: str) -> str:
-        if not any(p in text for p in prefixes):
-            return text
-        try:
-            return ast.unparse(_Unqualify(prefixes, offered).visit(ast.parse(text.strip())))
-        except Exception:  # deep nesting (RecursionError), odd text: leave it to the checks
-            return text
-
-    call, setup = strip(case.call), [strip(line) for line in case.setup]
-    if call == case.call and setup == case.setup:
+    setup = "\n".join(case.setup)
+    if not any(f"{m}." in text for m in modules for text in (setup, case.call)):
         return case
-    return case.model_copy(update={"call": call, "setup": setup})
+    try:
+        trees = [ast.parse(setup), ast.parse(case.call.strip())]
+        bound = {
+            n.id if isinstance(n, ast.Name) else n.arg
+            for tree in trees
+            for n in ast.walk(tree)
+            if (isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load))
+            or isinstance(n, ast.arg)
+        }
+        cut = modules - bound
+        new_setup = _cut_prefixes(setup, trees[0], cut, offered)
+        call = _cut_prefixes(case.call.strip(), trees[1], cut, offered)
+    except Exception:  # deep nesting (RecursionError), odd text: leave it to the checks
+        return case
+    if call == case.call.strip() and new_setup == setup:
+        return case
+    lines = new_setup.split("\n") if case.setup else []
+    return case.model_copy(update={"call": call, "setup": lines})
 
 
-class _Unqualify(ast.NodeTransformer):
-    def __init__(self, prefixes: set[str], offered: set[str]) -> None:
-        self.prefixes, self.offered = prefixes, offered
-
-    def visit_Attribute(self, node: ast.Attribute) -> ast.AST:
-        if node.attr in self.offered and f"{ast.unparse(node.value)}." in self.prefixes:
-            return ast.copy_location(ast.Name(id=node.attr, ctx=node.ctx), node)
-        return self.generic_visit(node)
+def _cut_prefixes(text: str, tree: ast.AST, modules: set[str], offered: set[str]) -> str:
+    """``text`` without the ``module.`` before each offered name (by ``ast`` byte offsets)."""
+    lines = [line.encode() for line in text.split("\n")]
+    spans = sorted(
+        {
+            (n.value.lineno, n.value.col_offset, n.value.end_col_offset or 0)
+            for n in ast.walk(tree)
+            if isinstance(n, ast.Attribute)
+            and n.attr in offered
+            and n.value.lineno == n.value.end_lineno
+            and ast.unparse(n.value) in modules
+        },
+        reverse=True,
+    )
+    for line, start, end in spans:
+        raw = lines[line - 1]
+        if raw[end : end + 1] == b".":  # ``unitconv . convert`` is left alone
+            lines[line - 1] = raw[:start] + raw[end + 1 :]
+    return "\n".join(raw.decode() for raw in lines)

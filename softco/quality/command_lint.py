@@ -11,14 +11,14 @@ its own (``workflows.unit_rewrite``).
 
 The check is conservative, because a false finding has right code rewritten:
 it applies only where the brief states a return type for some other method
-of the class, skips methods named like questions (``is_empty``, ``peek``);
-and a method that stores into any attribute or item (``self.x``,
+of the class and to methods named by a command verb (``apply_``, ``add``,
+``set_``); and a method that stores into any attribute or item (``self.x``,
 ``task.done``, ``items[k]``), calls a method other than a known read-only
 one, or calls anything but a known pure builtin (``print``, ``open``,
 ``json.dump`` count as effects) is left alone.
 
 :func:`shadowed_method_problems` is the other half: ``self.total = ...`` in a
-class whose method is ``total`` (a property and its setter excepted).
+class whose method is ``total`` (a property with a setter excepted).
 """
 
 from __future__ import annotations
@@ -49,11 +49,14 @@ READ_ONLY_METHODS = frozenset(
 )
 
 
-# names that read as questions: a brief may list them without an arrow (``peek()``)
-_QUERY_NAME = re.compile(
-    r"^(?:is|has|can|should|get|peek|pop|find|search|lookup|count|size|len|length|to|as"
-    r"|total|sum|list|show|render|describe|summary|read|load)(?:_|$)"
+# verbs that name a command: only these are read as commands when the listing has no
+# arrow; a noun (``balance()``, ``perimeter()``) may well be a query the brief left bare
+_COMMAND_NAME = re.compile(
+    r"^(?:apply|set|add|remove|update|reset|clear|push|insert|delete|put|increment"
+    r"|decrement|move|play|record|register|enqueue|mark|toggle|deposit|change|assign"
+    r"|store|save|append|extend|discard|rename|advance|enable|disable)(?:_|$)"
 )
+_SAYS_RETURN = re.compile(r"\breturns?\b(?!\s+(?:nothing|none)\b)", re.I)
 
 
 def stateless_command_problems(spec: FileSpec, tree: ast.Module) -> list[str]:
@@ -61,9 +64,10 @@ def stateless_command_problems(spec: FileSpec, tree: ast.Module) -> list[str]:
 
     Only in a class whose listing states a return type for some other method
     (``count() -> int``, ``total() -> float``): there the brief marks results,
-    so a method without one is a command. A method named like a question
-    (``is_empty``, ``peek``, ``get_x``) or whose line says "return" is left
-    alone.
+    so a method without one may be a command; and only for a method named by a
+    command verb (``apply_discount``, ``add``, ``set_x``) whose line does not
+    say it returns something. ``balance()`` or ``perimeter()`` without an
+    arrow may be a query the brief left bare, and is left alone.
     """
     classes = {n.name: n for n in tree.body if isinstance(n, ast.ClassDef)}
     problems = []
@@ -81,8 +85,8 @@ def stateless_command_problems(spec: FileSpec, tree: ast.Module) -> list[str]:
             if (
                 method is None
                 or name.startswith("__")
-                or _QUERY_NAME.match(name)
-                or "return" in _method_doc(fn.docstring, name).lower()
+                or not _COMMAND_NAME.match(name)
+                or _SAYS_RETURN.search(_method_doc(fn.docstring, name))
                 or _states_a_return(signature)
                 or method.decorator_list
                 or is_placeholder(method)
@@ -107,10 +111,16 @@ def shadowed_method_problems(tree: ast.Module) -> list[str]:
     problems = []
     for cls in (n for n in tree.body if isinstance(n, ast.ClassDef)):
         defs = [m for m in cls.body if isinstance(m, FunctionNode)]
-        # a property (or its setter) is meant to be assigned through
-        methods = {m.name for m in defs if not m.decorator_list} - {
-            m.name for m in defs if m.decorator_list
+        # a property with a setter is meant to be assigned through; one without is not
+        setters = {
+            d.value.id
+            for m in defs
+            for d in m.decorator_list
+            if isinstance(d, ast.Attribute)
+            and d.attr in {"setter", "deleter"}
+            and isinstance(d.value, ast.Name)
         }
+        methods = {m.name for m in defs} - setters
         for method in (m for m in cls.body if isinstance(m, FunctionNode)):
             args = method.args.posonlyargs + method.args.args
             if not args or method.decorator_list:
