@@ -140,7 +140,7 @@ class WorkflowSettings(_Section):
         ge=0,
         le=8,
         description="Rewrites sampled for a function or method the gate says ignores a "
-        "parameter or returns instead of changing its object (0: off).",
+        "parameter, returns instead of changing its object, or assigns over a method (0: off).",
     )
     compute_examples: bool = Field(
         True,

@@ -1,8 +1,9 @@
 """Rewrite one function or method the gate says ignores part of the interface.
 
-Two gate findings say a unit cannot be right whatever the tests say:
-``convert never uses its parameter 'dst'`` and ``Cart.apply_discount
-returns a value but changes nothing on the object``. The whole-file re-ask
+Three gate findings say a unit cannot be right whatever the tests say:
+``convert never uses its parameter 'dst'``, ``Cart.apply_discount returns
+a value but changes nothing on the object`` and ``Cart.apply_discount
+assigns self.total, which replaces the method total()``. The whole-file re-ask
 (``gating.gated``) rarely clears them: shown its own file, a 1.5B model
 returns it unchanged (unitconv's re-ask and both repair rounds did, byte for
 byte). So the flagged unit is written again on its own, without the old
