@@ -496,3 +496,31 @@ def test_a_rewrite_that_trades_a_finding_for_a_name_error_is_not_better():
     findings = {"old": before, "new": moved_table}
     kept = gated(rt, "coder", "unitconv.py", "old", findings.get, lambda f, text: "new")
     assert kept == "old" and said  # fewer findings, but one of them stops the module running
+
+
+def test_a_pathlib_method_on_a_str_parameter_breaks_the_module_unless_the_code_checks_its_type():
+    from softco.quality.gates import new_breakage
+
+    spec = FileSpec(
+        path="todo.py",
+        responsibility="tasks",
+        interface=[{"signature": "def list_items(path: str) -> list[dict]"}],
+    )
+    design = Design.model_validate({"summary": "s", "files": [spec.model_dump()]})
+    wrong = (
+        "import json\n\n\ndef list_items(path: str) -> list[dict]:\n"
+        "    if not path.exists():\n        return []\n"
+        "    with open(path) as f:\n        return json.load(f)\n"
+    )
+    found = check_module(spec, wrong, design)
+    assert found == [
+        "line 5: list_items reads path.exists, but path is a str (the signature says so) and "
+        "a str has no attribute 'exists': the call fails with AttributeError"
+    ]
+    assert new_breakage([], found) == found  # a rewrite bringing it in is refused
+    converted = wrong.replace("    if not path", "    path = Path(path)\n    if not path")
+    assert check_module(spec, "from pathlib import Path\n" + converted, design) == []
+    checked = wrong.replace("if not path.exists()", "if isinstance(path, str) or not path.exists()")
+    assert check_module(spec, checked, design) == []
+    fine = wrong.replace("path.exists()", "path.endswith('.json')")
+    assert check_module(spec, fine, design) == []

@@ -228,3 +228,62 @@ def _has_effect(fn: FunctionNode) -> bool:
             if not isinstance(func, ast.Name | ast.Attribute):
                 return True
     return False
+
+
+_BUILTIN_TYPES: dict[str, type] = {
+    "str": str,
+    "int": int,
+    "float": float,
+    "bool": bool,
+    "list": list,
+    "dict": dict,
+    "tuple": tuple,
+    "set": set,
+}
+
+
+def typed_parameter_problems(tree: ast.Module) -> list[str]:
+    """``path.exists()`` where the signature says ``path: str``: an AttributeError on every call.
+
+    A small model that half-remembers ``pathlib`` writes ``path.exists()`` on
+    the ``str`` the interface promises; no name is undefined, so nothing else
+    sees it, and a repair that trades ``args.args`` for it looks better.
+    Left alone where the function rebinds the parameter or tests its type
+    (``isinstance(path, Path)``).
+    """
+    problems = []
+    for fn in (n for n in ast.walk(tree) if isinstance(n, FunctionNode)):
+        params = {
+            a.arg: _BUILTIN_TYPES[a.annotation.id]
+            for a in [*fn.args.posonlyargs, *fn.args.args, *fn.args.kwonlyargs]
+            if isinstance(a.annotation, ast.Name) and a.annotation.id in _BUILTIN_TYPES
+        }
+        nodes = _own_nodes(fn)
+        for node in nodes:
+            if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+                params.pop(node.id, None)  # rebound: its type is no longer the stated one
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id in {"isinstance", "hasattr", "getattr", "type"}
+            ):
+                for arg in node.args[:1]:
+                    if isinstance(arg, ast.Name):
+                        params.pop(arg.id, None)
+        seen: set[tuple[str, str]] = set()
+        for node in nodes:
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id in params
+                and not hasattr(params[node.value.id], node.attr)
+                and (node.value.id, node.attr) not in seen
+            ):
+                seen.add((node.value.id, node.attr))
+                kind = params[node.value.id].__name__
+                problems.append(
+                    f"line {node.lineno}: {fn.name} reads {node.value.id}.{node.attr}, but "
+                    f"{node.value.id} is a {kind} (the signature says so) and a {kind} has "
+                    f"no attribute {node.attr!r}: the call fails with AttributeError"
+                )
+    return problems

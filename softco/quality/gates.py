@@ -29,7 +29,11 @@ from collections.abc import Iterable
 from softco.artifacts import Design, FileSpec, module_name
 from softco.quality.analysis import import_problems, parse, undefined_names
 from softco.quality.cli_argparse import unknown_namespace_problems
-from softco.quality.command_lint import shadowed_method_problems, stateless_command_problems
+from softco.quality.command_lint import (
+    shadowed_method_problems,
+    stateless_command_problems,
+    typed_parameter_problems,
+)
 from softco.quality.module_lint import (
     argv_problems,
     import_time_problems,
@@ -63,7 +67,8 @@ _BREAKING = re.compile(
     r"^(?:syntax error|the file cannot be parsed|undefined name |missing (?:function|class) "
     r"|imports '[^']+', which is not (?:a module of the design|available)"
     r"|'[^']+' is not in the interface of |\S+ imports from itself"
-    r"|\S+ assigns \S+, which replaces the method |main reads \S+, which the parser never)"
+    r"|\S+ assigns \S+, which replaces the method |main reads \S+, which the parser never"
+    r"|\S+ reads \S+, but \S+ is an? \w+ \(the signature says so\))"
 )
 _LINE = re.compile(r"^line \d+: ")
 
@@ -96,6 +101,7 @@ def check_module(spec: FileSpec, content: str, design: Design) -> list[str]:
     problems += unused_parameter_problems(spec, tree)
     problems += stateless_command_problems(spec, tree)
     problems += shadowed_method_problems(tree)
+    problems += typed_parameter_problems(tree)
     problems += placeholder_problems(tree, content)
     problems += import_time_problems(tree)
     problems += argv_problems(tree)
