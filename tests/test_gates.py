@@ -501,12 +501,7 @@ def test_a_rewrite_that_trades_a_finding_for_a_name_error_is_not_better():
 def test_a_pathlib_method_on_a_str_parameter_breaks_the_module_unless_the_code_checks_its_type():
     from softco.quality.gates import new_breakage
 
-    spec = FileSpec(
-        path="todo.py",
-        responsibility="tasks",
-        interface=[{"signature": "def list_items(path: str) -> list[dict]"}],
-    )
-    design = Design.model_validate({"summary": "s", "files": [spec.model_dump()]})
+    spec, design = one_file("todo.py: list_items(path: str) -> list[dict] (the items).")
     wrong = (
         "import json\n\n\ndef list_items(path: str) -> list[dict]:\n"
         "    if not path.exists():\n        return []\n"

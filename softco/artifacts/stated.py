@@ -209,6 +209,11 @@ def stated_interface(brief: str) -> dict[str, list[FunctionSpec]]:
 _METHOD_LINE = re.compile(r"^\s+([A-Za-z_]\w*)\(")
 
 
+def signature_name(signature: str) -> str:
+    """``total`` for ``def total(self) -> float`` (a :func:`class_methods` entry)."""
+    return signature.split("(", 1)[0].removeprefix("def ").strip()
+
+
 def class_methods(spec: FunctionSpec) -> list[str]:
     """``def name(self, ...) -> type`` for each method a class spec's docstring lists.
 

@@ -167,6 +167,31 @@ def _parser_built_here(fn: ast.FunctionDef) -> bool:
     return bool(made) and not any(k.arg == "parents" for n in made for k in n.keywords)
 
 
+def _namespace_uses(
+    content: str,
+) -> tuple[ast.FunctionDef, str, set[str], list[ast.Attribute]] | None:
+    """``main``, its parsed namespace's name, the attributes its parser sets, and every
+    ``ns.x`` in ``main``; None unless exactly one ``parse_args`` result is named and
+    ``main`` builds the parser itself (only then are its attributes known)."""
+    found = parsed_main(content)
+    if found is None:
+        return None
+    fn = found[1]
+    names = {
+        t.id for stmt in _parse_args_statements(fn) for t in stmt.targets if isinstance(t, ast.Name)
+    }
+    dests = _dests(fn)
+    if len(names) != 1 or not dests or not _parser_built_here(fn):
+        return None
+    (ns,) = names
+    uses = [
+        n
+        for n in ast.walk(fn)
+        if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id == ns
+    ]
+    return fn, ns, dests, uses
+
+
 def rename_parsed_attributes(content: str) -> str:
     """``args.path`` where the parser defines only ``--file`` reads ``args.file``.
 
@@ -174,22 +199,10 @@ def rename_parsed_attributes(content: str) -> str:
     argument and exactly one argument is never read: the read can only mean
     that argument (otherwise it is an ``AttributeError`` on every call).
     """
-    found = parsed_main(content)
-    if found is None:
+    namespace = _namespace_uses(content)
+    if namespace is None:
         return content
-    fn = found[1]
-    names = {
-        t.id for stmt in _parse_args_statements(fn) for t in stmt.targets if isinstance(t, ast.Name)
-    }
-    dests = _dests(fn)
-    if len(names) != 1 or not dests or not _parser_built_here(fn):
-        return content
-    (ns,) = names
-    uses = [
-        n
-        for n in ast.walk(fn)
-        if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id == ns
-    ]
+    _, _, dests, uses = namespace
     reads = [n for n in uses if isinstance(n.ctx, ast.Load)]
     unknown = {n.attr for n in reads} - dests - {n.attr for n in uses if n not in reads}
     unread = dests - {n.attr for n in reads}
@@ -217,22 +230,10 @@ def unknown_namespace_problems(content: str) -> list[str]:
     and ``item_id``), every such call is an ``AttributeError``: a gate finding
     for the author, which also refuses a rewrite that brings one in.
     """
-    found = parsed_main(content)
-    if found is None:
+    namespace = _namespace_uses(content)
+    if namespace is None:
         return []
-    fn = found[1]
-    names = {
-        t.id for stmt in _parse_args_statements(fn) for t in stmt.targets if isinstance(t, ast.Name)
-    }
-    dests = _dests(fn)
-    if len(names) != 1 or not dests or not _parser_built_here(fn):
-        return []
-    (ns,) = names
-    uses = [
-        n
-        for n in ast.walk(fn)
-        if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id == ns
-    ]
+    fn, ns, dests, uses = namespace
     stored = {n.attr for n in uses if not isinstance(n.ctx, ast.Load)}
     # ``hasattr(args, "x") and args.x``: a read the code guards itself
     stored |= {

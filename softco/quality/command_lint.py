@@ -27,7 +27,8 @@ import ast
 import re
 
 from softco.artifacts import FileSpec
-from softco.artifacts.stated import class_methods
+from softco.artifacts.stated import class_methods, signature_name
+from softco.quality.edits import own_nodes
 from softco.quality.placeholders import FunctionNode, is_placeholder
 
 # builtins that compute without touching anything outside their arguments
@@ -80,7 +81,7 @@ def stateless_command_problems(spec: FileSpec, tree: ast.Module) -> list[str]:
         if not any(_states_a_return(signature) for signature in listed):
             continue  # the brief states no result anywhere: a missing arrow says nothing
         for signature in listed:
-            name = signature.split("(", 1)[0].removeprefix("def ").strip()
+            name = signature_name(signature)
             method = own.get(name)
             if (
                 method is None
@@ -126,15 +127,8 @@ def shadowed_method_problems(tree: ast.Module) -> list[str]:
             if not args or method.decorator_list:
                 continue
             self_name = args[0].arg
-            for node in _own_nodes(method):
-                targets = (
-                    node.targets
-                    if isinstance(node, ast.Assign)
-                    else [node.target]
-                    if isinstance(node, ast.AugAssign | ast.AnnAssign)
-                    else []
-                )
-                for target in targets:
+            for node in own_nodes(method):
+                for target in _assigned(node):
                     if (
                         isinstance(target, ast.Attribute)
                         and isinstance(target.value, ast.Name)
@@ -170,17 +164,13 @@ def _states_a_return(signature: str) -> bool:
     return returns is not None and not (isinstance(returns, ast.Constant) and returns.value is None)
 
 
-def _own_nodes(fn: FunctionNode) -> list[ast.AST]:
-    """Nodes of ``fn``'s body, not descending into nested functions, lambdas or classes."""
-    found: list[ast.AST] = []
-    todo: list[ast.AST] = list(fn.body)
-    while todo:
-        node = todo.pop()
-        found.append(node)
-        if isinstance(node, FunctionNode | ast.Lambda | ast.ClassDef):
-            continue
-        todo.extend(ast.iter_child_nodes(node))
-    return found
+def _assigned(node: ast.AST) -> list[ast.expr]:
+    """The targets ``node`` assigns to (``=``, ``+=``, an annotated assignment), else []."""
+    if isinstance(node, ast.Assign):
+        return node.targets
+    if isinstance(node, ast.AugAssign | ast.AnnAssign):
+        return [node.target]
+    return []
 
 
 def _returns_value(fn: FunctionNode) -> bool:
@@ -188,7 +178,7 @@ def _returns_value(fn: FunctionNode) -> bool:
         isinstance(n, ast.Return)
         and n.value is not None
         and not (isinstance(n.value, ast.Constant) and n.value.value is None)
-        for n in _own_nodes(fn)
+        for n in own_nodes(fn)
     )
 
 
@@ -199,18 +189,12 @@ def _has_effect(fn: FunctionNode) -> bool:
     to, and so does any call not known to be read-only: a false "changes
     nothing" would have right code rewritten.
     """
-    nodes = _own_nodes(fn)
+    nodes = own_nodes(fn)
     raised = {id(n.exc) for n in nodes if isinstance(n, ast.Raise) and n.exc is not None}
     for node in nodes:
         if isinstance(node, ast.Global | ast.Nonlocal | ast.Yield | ast.YieldFrom):
             return True
-        targets: list[ast.expr] = []
-        if isinstance(node, ast.Assign):
-            targets = node.targets
-        elif isinstance(node, ast.AugAssign | ast.AnnAssign):
-            targets = [node.target]
-        elif isinstance(node, ast.Delete):
-            targets = node.targets
+        targets = node.targets if isinstance(node, ast.Delete) else _assigned(node)
         # task.done = True through a loop variable, items[k] = v through an alias,
         # REGISTRY[k] = v: any store into an object may be the effect, not only self's
         if any(
@@ -258,7 +242,7 @@ def typed_parameter_problems(tree: ast.Module) -> list[str]:
             for a in [*fn.args.posonlyargs, *fn.args.args, *fn.args.kwonlyargs]
             if isinstance(a.annotation, ast.Name) and a.annotation.id in _BUILTIN_TYPES
         }
-        nodes = _own_nodes(fn)
+        nodes = own_nodes(fn)
         for node in nodes:
             if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
                 params.pop(node.id, None)  # rebound: its type is no longer the stated one

@@ -55,7 +55,7 @@ def span(node: ast.AST, text: str) -> Edit:
     return (node.lineno, node.col_offset, node.end_col_offset or node.col_offset, text)
 
 
-def own_nodes(fn: ast.FunctionDef) -> list[ast.AST]:
+def own_nodes(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.AST]:
     """The nodes of ``fn``'s body, not those of functions, lambdas or classes nested in it.
 
     A ``return`` added for ``main`` must land in ``main``, not in a helper

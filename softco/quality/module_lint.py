@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 
 from softco.artifacts import FileSpec, FunctionSpec
-from softco.artifacts.stated import class_methods
+from softco.artifacts.stated import class_methods, signature_name
 from softco.quality.edits import parents_of
 from softco.quality.placeholders import FunctionNode, is_placeholder, marker_comments
 from softco.quality.reshape import is_static
@@ -154,7 +154,7 @@ def unused_parameter_problems(spec: FileSpec, tree: ast.Module) -> list[str]:
         elif isinstance(node, ast.ClassDef):
             own = {m.name: m for m in node.body if isinstance(m, FunctionNode)}
             for signature in class_methods(fn):
-                name = signature.split("(", 1)[0].removeprefix("def ")
+                name = signature_name(signature)
                 if name in own:
                     checked.append((f"{fn.name}.{name}", signature, own[name]))
     problems = []

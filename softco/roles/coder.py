@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from softco.artifacts import PRD, CodeFile, Design, FileSpec
 from softco.artifacts.depgraph import interface_context
+from softco.artifacts.stated import signature_name
 from softco.roles.base import RoleContext, ask
 from softco.roles.briefing import format_spec, stories_for, trim
 from softco.roles.schemas import CodeOnly
@@ -151,7 +152,7 @@ def write_method(
     ``hint`` the method is being rewritten: ``class_source`` is the class
     without it, and the hint says what the last version got wrong.
     """
-    name = signature.split("(", 1)[0].removeprefix("def ").strip()
+    name = signature_name(signature)
     cls = next((f for f in spec.interface if f.name == class_name), None)
     reply = ask(
         ctx,

@@ -20,7 +20,7 @@ import re
 from typing import Any
 
 from softco.artifacts import PRD, Design, FileSpec
-from softco.artifacts.stated import class_methods
+from softco.artifacts.stated import class_methods, signature_name
 from softco.errors import ArtifactInvalid
 from softco.quality import gates
 from softco.quality.edits import without_method
@@ -107,11 +107,7 @@ def _sample(
         cls, name = unit.split(".", 1)
         stated = next((fn for fn in spec.interface if fn.name == cls), None)
         signature = next(
-            (
-                s
-                for s in (class_methods(stated) if stated else [])
-                if s.removeprefix("def ").startswith(f"{name}(")
-            ),
+            (s for s in (class_methods(stated) if stated else []) if signature_name(s) == name),
             None,
         )
         rest = without_method(content, cls, name)
