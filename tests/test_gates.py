@@ -519,3 +519,34 @@ def test_a_pathlib_method_on_a_str_parameter_breaks_the_module_unless_the_code_c
     assert check_module(spec, checked, design) == []
     fine = wrong.replace("path.exists()", "path.endswith('.json')")
     assert check_module(spec, fine, design) == []
+
+
+def test_pathlib_calls_on_a_str_parameter_are_made_on_a_path_and_the_functions_then_work(
+    tmp_path,
+):
+    """todo's re-run: the re-ask kept ``path.exists()`` in all three functions."""
+    from softco.quality.repairs import tidy
+    from softco.quality.str_paths import as_paths
+
+    spec, design = one_file("todo.py: list_items(path: str) -> list[dict] (the items).")
+    wrong = (
+        '"""To-do items."""\nimport json\n\n\ndef list_items(path: str) -> list[dict]:\n'
+        "    if not path.exists():\n        return []\n"
+        "    return json.loads(path.read_text())  # the items\n\n\n"
+        "def label(path: str) -> str:\n    return path.upper() + path.nonsense\n"
+    )
+    fixed = tidy(spec, wrong, design)
+    assert "if not pathlib.Path(path).exists():" in fixed
+    assert "json.loads(pathlib.Path(path).read_text())  # the items" in fixed
+    assert fixed.splitlines()[1:3] == ["import json", "import pathlib"]
+    assert "path.upper() + path.nonsense" in fixed  # no Path attribute: left to the gate
+    namespace: dict[str, object] = {}
+    exec(compile(fixed, "todo.py", "exec"), namespace)
+    store = tmp_path / "todo.json"
+    assert namespace["list_items"](str(store)) == []
+    store.write_text('[{"id": 1}]')
+    assert namespace["list_items"](str(store)) == [{"id": 1}]
+    assert [p for p in check_module(spec, fixed, design) if "exists" in p] == []
+    rebound = wrong.replace("    if not path", "    path = pathlib.Path(path)\n    if not path")
+    assert as_paths(rebound) == rebound  # the function made it a Path itself
+    assert as_paths("def f(:\n") == "def f(:\n"

@@ -226,16 +226,15 @@ _BUILTIN_TYPES: dict[str, type] = {
 }
 
 
-def typed_parameter_problems(tree: ast.Module) -> list[str]:
-    """``path.exists()`` where the signature says ``path: str``: an AttributeError on every call.
+def typed_parameter_misuses(
+    tree: ast.Module,
+) -> list[tuple[FunctionNode, ast.Attribute, type]]:
+    """``(function, attribute node, type)`` where a parameter's stated builtin type lacks it.
 
-    A small model that half-remembers ``pathlib`` writes ``path.exists()`` on
-    the ``str`` the interface promises; no name is undefined, so nothing else
-    sees it, and a repair that trades ``args.args`` for it looks better.
     Left alone where the function rebinds the parameter or tests its type
-    (``isinstance(path, Path)``).
+    (``isinstance(path, Path)``); each (parameter, attribute) pair once per function.
     """
-    problems = []
+    found = []
     for fn in (n for n in ast.walk(tree) if isinstance(n, FunctionNode)):
         params = {
             a.arg: _BUILTIN_TYPES[a.annotation.id]
@@ -254,20 +253,36 @@ def typed_parameter_problems(tree: ast.Module) -> list[str]:
                 for arg in node.args[:1]:
                     if isinstance(arg, ast.Name):
                         params.pop(arg.id, None)
-        seen: set[tuple[str, str]] = set()
         for node in nodes:
             if (
                 isinstance(node, ast.Attribute)
                 and isinstance(node.value, ast.Name)
                 and node.value.id in params
                 and not hasattr(params[node.value.id], node.attr)
-                and (node.value.id, node.attr) not in seen
             ):
-                seen.add((node.value.id, node.attr))
-                kind = params[node.value.id].__name__
-                problems.append(
-                    f"line {node.lineno}: {fn.name} reads {node.value.id}.{node.attr}, but "
-                    f"{node.value.id} is a {kind} (the signature says so) and a {kind} has "
-                    f"no attribute {node.attr!r}: the call fails with AttributeError"
-                )
+                found.append((fn, node, params[node.value.id]))
+    return found
+
+
+def typed_parameter_problems(tree: ast.Module) -> list[str]:
+    """``path.exists()`` where the signature says ``path: str``: an AttributeError on every call.
+
+    A small model that half-remembers ``pathlib`` writes ``path.exists()`` on
+    the ``str`` the interface promises; no name is undefined, so nothing else
+    sees it, and a repair that trades ``args.args`` for it looks better.
+    ``quality.str_paths.as_paths`` repairs the ``pathlib`` ones; this finding
+    names the rest.
+    """
+    problems = []
+    seen: set[tuple[int, str, str]] = set()
+    for fn, node, kind in typed_parameter_misuses(tree):
+        name = node.value.id  # type: ignore[attr-defined]
+        if (id(fn), name, node.attr) in seen:
+            continue
+        seen.add((id(fn), name, node.attr))
+        problems.append(
+            f"line {node.lineno}: {fn.name} reads {name}.{node.attr}, but "
+            f"{name} is a {kind.__name__} (the signature says so) and a {kind.__name__} has "
+            f"no attribute {node.attr!r}: the call fails with AttributeError"
+        )
     return problems

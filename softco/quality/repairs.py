@@ -20,6 +20,7 @@ from softco.quality.contracts import documented_errors
 from softco.quality.edits import without_lines
 from softco.quality.entry import drop_library_script, return_exit_code
 from softco.quality.reshape import after_preamble, lift_methods, source_lines
+from softco.quality.str_paths import as_paths
 
 
 def _providers(spec: FileSpec, design: Design) -> dict[str, str]:
@@ -235,8 +236,9 @@ def tidy(spec: FileSpec, content: str, design: Design) -> str:
     runs as a script (``cli_argv.wire_main``) and returns its exit code, a
     library module's own script block goes (``entry``), a failed lookup raises the
     exception the interface promises (``contracts``), a file name handed to a
-    function wanting the text is read first (``cli_files``), and forgotten
-    imports are added.
+    function wanting the text is read first (``cli_files``), a ``pathlib``
+    call on a ``str`` parameter is made on ``pathlib.Path`` (``str_paths``),
+    and forgotten imports are added.
     """
     steps: list[Callable[[str], str]] = [
         explicit_star_imports,
@@ -249,6 +251,7 @@ def tidy(spec: FileSpec, content: str, design: Design) -> str:
         lambda t: return_exit_code(spec, t),
         lambda t: documented_errors(spec, t),
         lambda t: read_file_arguments(spec, t, design),
+        as_paths,
         lambda t: import_missing(spec, t, design),
     ]
     text = content
