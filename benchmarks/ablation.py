@@ -44,6 +44,7 @@ ROWS: dict[str, dict[str, Any]] = {
     "no-agreed-values": {"agreed_values": False},
     "no-repair": {"test_rounds": 0},
     "no-unit-rewrite": {"unit_samples": 0},
+    "no-unit-repair": {"repair_units": 0},
     "baseline": {
         "pin_interface": False,
         "compute_examples": False,
@@ -52,6 +53,7 @@ ROWS: dict[str, dict[str, Any]] = {
         "best_of": 1,
         "agreed_values": False,
         "unit_samples": 0,
+        "repair_units": 0,
     },
 }
 

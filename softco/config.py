@@ -135,6 +135,14 @@ class WorkflowSettings(_Section):
     max_files: int = Field(12, ge=1, le=200, description="Largest design accepted.")
     approve: list[Literal["prd", "design", "sprint"]] = Field(default_factory=list)
     static_gates: bool = Field(True, description="Lint generated code/tests before running.")
+    repair_units: int = Field(
+        4,
+        ge=0,
+        le=8,
+        description="Fresh samples, per repair round, of each of the (at most two) functions "
+        "or methods the failing tests call, each tried as a candidate with only that unit "
+        "replaced (0: off).",
+    )
     unit_samples: int = Field(
         3,
         ge=0,

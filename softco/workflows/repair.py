@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from typing import Any, Literal
 
 from softco.artifacts import PRD, Design, FileSpec, TestReport
@@ -35,6 +35,7 @@ from softco.workflows.build import design_of, prd_of, testable, write_module
 from softco.workflows.gating import drop_tests
 from softco.workflows.runtime import Runtime
 from softco.workflows.state import RunState
+from softco.workflows.unit_repair import unit_candidates
 
 _TEST_SIDE = re.compile(
     r"fixture '\w+' not found|NameError|SyntaxError|IndentationError|ImportError|"
@@ -109,6 +110,24 @@ def try_fix(
     first = rt.run_suite()
     contents, passes = [previous], [passes_of(first)]
     reports, values = [first], [probe_values(rt, spec, design, first)]
+    scopes: list[frozenset[str] | None] = [None]  # the tests a candidate is an opinion on
+
+    def consider(candidate: str, scope: frozenset[str] | None = None) -> None:
+        """Run a distinct candidate the static gate does not call worse, and record it."""
+        if candidate in contents:
+            return  # an echo is not a second opinion
+        found = gates.check_module(spec, candidate, design)
+        if len(found) > known_findings or gates.new_breakage(findings, found):
+            return  # the static gate already says this rewrite is worse
+        rt.workspace.write(spec.path, candidate)
+        report = rt.run_suite()
+        said = probe_values(rt, spec, design, report)
+        contents.append(candidate)
+        passes.append(passes_of(report))
+        reports.append(report)
+        values.append(said if scope is None else [v for v in said if v.split("\t")[0] in scope])
+        scopes.append(scope)
+
     for n in range(samples or rt.settings.workflow.best_of):
         # one repair with the failure, then fresh samples: a repair mostly echoes its input
         repair = accept_equal or n == 0
@@ -128,17 +147,20 @@ def try_fix(
         except ArtifactInvalid as exc:  # one unusable sample is not worth the run
             rt.say("coder", f"{spec.path}: a candidate was unusable ({str(exc)[:120]})", "test")
             continue
-        candidate = rt.workspace.read(spec.path)
-        if candidate in contents:
-            continue  # an echo is not a second opinion
-        found = gates.check_module(spec, candidate, design)
-        if len(found) > known_findings or gates.new_breakage(findings, found):
-            continue  # the static gate already says this rewrite is worse
-        report = rt.run_suite()
-        contents.append(candidate)
-        passes.append(passes_of(report))
-        reports.append(report)
-        values.append(probe_values(rt, spec, design, report))
+        consider(rt.workspace.read(spec.path))
+    if rt.settings.workflow.repair_units and not (accept_equal or samples):
+        ctx = rt.ctx("test", state.get("sprint"))
+        round_no = state.get("test_round", 0)
+        tried: Counter[str] = Counter()
+        for unit, candidate, scope in unit_candidates(
+            rt, ctx, spec, design, prd, previous, first, round_no
+        ):
+            before = len(contents)
+            consider(candidate, scope)
+            tried[unit] += len(contents) - before
+        if tried:
+            said = ", ".join(f"{unit}() {n}x" for unit, n in tried.items())
+            rt.say("coder", f"{spec.path}: candidates with one unit written afresh: {said}", "test")
     spliced = spliced_candidate(rt, spec, contents, passes)
     if spliced is not None and spliced not in contents:
         rt.workspace.write(spec.path, spliced)
@@ -149,6 +171,7 @@ def try_fix(
             passes.append(passes_of(report))
             reports.append(report)
             values.append([])  # a splice is built from the others: not an opinion of its own
+            scopes.append(frozenset())
     pick = agreement_pick(passes)
     if accept_equal and pick == 0 and len(contents) > 1:
         same = [i for i in range(1, len(contents)) if _score(reports[i]) >= _score(first)]
@@ -168,11 +191,12 @@ def try_fix(
         else f"kept as it was ({len(contents) - 1} distinct rewrites did not beat it)"
     )
     rt.say("coder", f"{spec.path}: {verdict}", "test")
-    for text, report, said in zip(contents, reports, values, strict=True):
+    for text, report, said, scope in zip(contents, reports, values, scopes, strict=True):
         if report.cases and text != spliced:  # a splice is built from the others
+            ran = [c for c in report.cases if scope is None or c.name in scope]
             history[_digest(text)] = [
-                sorted(c.name for c in report.cases if c.outcome == "passed"),
-                sorted(c.name for c in report.cases),
+                sorted(c.name for c in ran if c.outcome == "passed"),
+                sorted(c.name for c in ran),
                 said,
             ]
     runs = [(frozenset(entry[0]), frozenset(entry[1])) for entry in history.values()]

@@ -69,7 +69,7 @@ def rewrite_flagged_units(
     problems = gates.check_module(spec, content, design)
     for unit, hint in flagged_units(problems).items():
         for attempt in range(samples):
-            merged = _sample(ctx, spec, design, prd, content, unit, hint, attempt)
+            merged = sample_unit(ctx, spec, design, prd, content, unit, hint, 101 + attempt)
             if merged is None:
                 continue
             found = gates.check_module(spec, merged, design)
@@ -84,7 +84,7 @@ def rewrite_flagged_units(
     return content
 
 
-def _sample(
+def sample_unit(
     ctx: Any,
     spec: FileSpec,
     design: Design,
@@ -92,10 +92,13 @@ def _sample(
     content: str,
     unit: str,
     hint: str,
-    attempt: int,
+    seed: int,
 ) -> str | None:
-    """One rewrite of ``unit`` spliced into ``content``; None if unusable."""
-    seed = 101 + attempt
+    """One rewrite of ``unit`` (``name`` or ``Class.name``) spliced into ``content``.
+
+    None if the unit is not one the brief states or the answer is unusable.
+    Also the sampler of ``unit_repair``'s candidates (with no ``hint``).
+    """
     try:
         if "." not in unit:
             if not any(fn.name == unit for fn in spec.interface):

@@ -1,0 +1,133 @@
+"""Repair candidates one unit at a time: each function or method a failing test calls, afresh.
+
+A whole-file candidate must get every function right at once, costs a
+20-40 s answer from the embedded model and, shown the failure, mostly echoes
+its input. A single function written on its own (``coder.write_function``,
+no old text) answers in 5-10 s, and each sample is one more independent
+chance at the one function that is wrong: logstats' ``parse_line`` was right
+in about 1 of 6 samples, and all three whole-file candidates of its repair
+round failed the tester's (right) test on a valid line, so the test was
+dropped as "every implementation fails it". Each unit candidate is the
+current file with that one unit replaced; ``repair.try_fix`` runs it against
+the suite like any candidate, and agreement with the tests picks.
+
+A unit candidate is evidence only about the tests that call the unit it
+replaced (its ``scope``): for a test of ``count_levels`` a rewritten
+``errors_per_hour`` is the same program as before, not a second opinion.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+
+from softco.artifacts import PRD, Design, FileSpec, TestReport
+from softco.artifacts.reports import module_of_test
+from softco.artifacts.stated import class_methods, signature_name
+from softco.quality import gates
+from softco.quality.repairs import tidy
+from softco.workflows.runtime import Runtime
+from softco.workflows.unit_rewrite import flagged_units, sample_unit
+
+MAX_UNITS = 2  # per module and repair round: the units most failing tests call
+
+
+def stated_units(spec: FileSpec) -> dict[str, tuple[str, str]]:
+    """``{unit: (class or "", name)}`` for the functions and listed methods the brief fixed."""
+    units: dict[str, tuple[str, str]] = {}
+    for fn in spec.interface:
+        if fn.signature.startswith("def "):
+            units[fn.name] = ("", fn.name)
+        for method in class_methods(fn):
+            name = signature_name(method)
+            if name != "__init__":
+                units[f"{fn.name}.{name}"] = (fn.name, name)
+    return units
+
+
+def units_called(test_source: str, spec: FileSpec) -> dict[str, set[str]]:
+    """``{test function: units of spec it calls}`` for one test file.
+
+    A function counts where the test names it; a method where the test names
+    its class and reads an attribute of that name (``g = GuessGame(7)`` …
+    ``g.is_over()``).
+    """
+    try:
+        tree = ast.parse(test_source)
+    except SyntaxError:
+        return {}
+    units = stated_units(spec)
+    found: dict[str, set[str]] = {}
+    for node in tree.body:
+        if not (isinstance(node, ast.FunctionDef) and node.name.startswith("test")):
+            continue
+        names = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+        attrs = {n.attr for n in ast.walk(node) if isinstance(n, ast.Attribute)}
+        found[node.name] = {
+            unit
+            for unit, (cls, name) in units.items()
+            if (not cls and name in names) or (cls in names and name in attrs)
+        }
+    return found
+
+
+def _case_key(case: str) -> str:
+    """``tests.test_x::test_y`` of a reported case (parameters and classes cut)."""
+    module, _, rest = case.partition("::")
+    return f"{module}::{rest.split('::')[-1].split('[', 1)[0]}"
+
+
+def unit_scopes(rt: Runtime, spec: FileSpec, report: TestReport) -> dict[str, frozenset[str]]:
+    """``{unit: the reported cases calling it}``, for the units failing cases call, most first.
+
+    At most ``MAX_UNITS`` units; a unit no failing case calls is not worth a sample.
+    """
+    calls: dict[str, set[str]] = {}
+    for path in rt.workspace.list_files():
+        if path.startswith("tests/") and path.endswith(".py"):
+            module = module_of_test(path)
+            for test, units in units_called(rt.workspace.read(path), spec).items():
+                calls[f"{module}::{test}"] = units
+    failing = Counter(
+        unit
+        for case in report.cases
+        if case.outcome in ("failed", "error")
+        for unit in calls.get(_case_key(case.name), set())
+    )
+    return {
+        unit: frozenset(c.name for c in report.cases if unit in calls.get(_case_key(c.name), set()))
+        for unit, _ in failing.most_common(MAX_UNITS)
+    }
+
+
+def unit_candidates(
+    rt: Runtime,
+    ctx: Any,
+    spec: FileSpec,
+    design: Design,
+    prd: PRD,
+    content: str,
+    report: TestReport,
+    round_no: int,
+) -> Iterator[tuple[str, str, frozenset[str]]]:
+    """``(unit, candidate file, scope)`` for each usable fresh sample of each unit under test.
+
+    ``workflow.repair_units`` samples per unit, at temperature 0.7 with a seed
+    of their own per round; a unit the gate flags (``unit_rewrite.flagged_units``:
+    csvsummary's ``summarize`` that only checks ``column``) gets the finding as
+    a rule. Each goes through the same mechanical repairs as a whole file
+    (``tidy``). Unusable answers are skipped.
+    """
+    samples = rt.settings.workflow.repair_units
+    hints = flagged_units(gates.check_module(spec, content, design))
+    for k, (unit, scope) in enumerate(unit_scopes(rt, spec, report).items()):
+        for attempt in range(samples):
+            seed = 1000 * round_no + 300 + 10 * k + attempt
+            merged = sample_unit(ctx, spec, design, prd, content, unit, hints.get(unit, ""), seed)
+            if merged is None:
+                continue
+            if rt.settings.workflow.static_gates:
+                merged = tidy(spec, merged, design)
+            yield unit, merged, scope

@@ -1,0 +1,134 @@
+"""A repair round also tries each function the failing tests call, written afresh on its own."""
+
+from __future__ import annotations
+
+import pytest
+
+from softco import Company, Settings
+from softco.artifacts import TestCase, TestReport
+from softco.demo_script import BRIEF, CODE, demo_transport
+from softco.workflows.design_check import stated_design
+from softco.workflows.unit_repair import stated_units, unit_scopes, units_called
+
+GOOD = CODE["textstats/core.py"]
+WRONG = GOOD.replace("return len(text.split())", "return len(text)")
+
+
+def _run(tmp_path, repair_units: int, wrong: str = WRONG, **workflow):
+    """Whole-file answers for core.py get word_count wrong; a one-function answer is right."""
+    transport = demo_transport()
+    inner = transport.default
+    units: list[str] = []
+
+    def answer(request):
+        prompt = request.messages[-1]["content"]
+        if request.role == "coder" and "textstats/core.py" in prompt.split("\n", 1)[0]:
+            if prompt.startswith("Write one function"):
+                units.append(prompt)
+                return {"content": GOOD}
+            return {"content": wrong}
+        return inner(request)
+
+    transport.default = answer
+    workflow = {"test_rounds": 1, "repair_units": repair_units, **workflow}
+    settings = Settings.load(memory={"enabled": False}, workflow=workflow)
+    return Company(settings, transport=transport).run(BRIEF, run_dir=tmp_path / "r"), units
+
+
+def test_a_function_every_whole_file_sample_gets_wrong_is_fixed_by_a_sample_of_it_alone(
+    tmp_path,
+):
+    result, units = _run(tmp_path, repair_units=2)
+    core = (result.workspace / "textstats/core.py").read_text()
+    assert "return len(text.split())" in core
+    assert result.report.tests_passed == result.report.tests_total == 7
+    assert result.report.tests_dropped == []  # the right test was not blamed
+    asked = {u.split("\n\n", 2)[1].split("(", 1)[0] for u in units}
+    assert asked == {"def word_count"}  # only the unit the failing tests call
+    assert not any("Every parameter matters" in u for u in units)
+    chat = (result.run_dir / "events.jsonl").read_text()
+    assert "candidates with one unit written afresh: word_count() 1x" in chat
+
+
+def test_a_unit_the_gate_flags_is_sampled_with_the_finding_as_a_rule(tmp_path):
+    ignores_text = GOOD.replace("return len(text.split())", "return 3")
+    result, units = _run(tmp_path, repair_units=2, wrong=ignores_text, unit_samples=0)
+    assert "return len(text.split())" in (result.workspace / "textstats/core.py").read_text()
+    assert result.report.tests_passed == result.report.tests_total == 7
+    assert units and all("result must depend on text" in u for u in units)
+
+
+def test_without_unit_samples_the_same_run_keeps_the_wrong_function(tmp_path):
+    result, units = _run(tmp_path, repair_units=0)
+    assert "return len(text)\n" in (result.workspace / "textstats/core.py").read_text()
+    assert result.report.tests_passed < result.report.tests_total
+    assert units == []
+
+
+GAME = (
+    "guess.py: class GuessGame(secret: int) with guess(n: int) -> str ('higher', 'lower' "
+    "or 'correct'), is_over() -> bool; attributes tries: int and won: bool. "
+    "score(tries: int) -> int (points)."
+)
+GAME_TESTS = (
+    "from guess import GuessGame, score\n\n\n"
+    "def test_win():\n    g = GuessGame(7)\n    g.guess(7)\n    assert g.is_over()\n\n\n"
+    "def test_points():\n    assert score(3) == 7\n\n\n"
+    "def test_hint():\n    assert GuessGame(5).guess(1) == 'higher'\n\n\n"
+    "def test_nothing():\n    assert True\n"
+)
+
+
+@pytest.fixture
+def game():
+    design = stated_design(GAME)
+    assert design is not None
+    return design.files[0]
+
+
+def test_methods_count_where_the_test_names_their_class_and_functions_where_named(game):
+    assert set(stated_units(game)) == {"GuessGame.guess", "GuessGame.is_over", "score"}
+    assert units_called(GAME_TESTS, game) == {
+        "test_win": {"GuessGame.guess", "GuessGame.is_over"},
+        "test_points": {"score"},
+        "test_hint": {"GuessGame.guess"},
+        "test_nothing": set(),
+    }
+    assert units_called("def test_(:\n", game) == {}
+
+
+class _Workspace:
+    def __init__(self, files: dict[str, str]) -> None:
+        self.files = files
+
+    def list_files(self) -> list[str]:
+        return sorted(self.files)
+
+    def read(self, path: str) -> str:
+        return self.files[path]
+
+
+class _Runtime:
+    def __init__(self, files: dict[str, str]) -> None:
+        self.workspace = _Workspace(files)
+
+
+def test_the_units_failing_tests_call_most_come_first_with_every_case_calling_them(game):
+    rt = _Runtime({"tests/test_guess.py": GAME_TESTS, "guess.py": ""})
+
+    def case(name: str, outcome: str) -> TestCase:
+        return TestCase(name=f"tests.test_guess::{name}", outcome=outcome)
+
+    report = TestReport(
+        cases=[
+            case("test_win", "failed"),
+            case("test_points", "passed"),
+            case("test_hint", "failed"),
+            case("test_nothing", "failed"),
+        ]
+    )
+    scopes = unit_scopes(rt, game, report)  # type: ignore[arg-type]
+    assert list(scopes) == ["GuessGame.guess", "GuessGame.is_over"]  # score's test passes
+    win, hint = "tests.test_guess::test_win", "tests.test_guess::test_hint"
+    assert scopes["GuessGame.guess"] == {win, hint}
+    assert scopes["GuessGame.is_over"] == {"tests.test_guess::test_win"}
