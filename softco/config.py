@@ -136,7 +136,7 @@ class WorkflowSettings(_Section):
     approve: list[Literal["prd", "design", "sprint"]] = Field(default_factory=list)
     static_gates: bool = Field(True, description="Lint generated code/tests before running.")
     repair_units: int = Field(
-        4,
+        6,
         ge=0,
         le=8,
         description="Fresh samples, per repair round, of each of the (at most two) functions "

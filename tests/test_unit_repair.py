@@ -113,22 +113,56 @@ class _Runtime:
         self.workspace = _Workspace(files)
 
 
+GAME_CODE = (
+    "class GuessGame:\n    def __init__(self, secret):\n        self.secret = secret\n\n"
+    "    def guess(self, n):\n        if self.is_over():\n            raise RuntimeError\n"
+    "        return 'higher' if n < self.secret else 'lower'\n\n"
+    "    def is_over(self):\n        return False\n\n\n"
+    "def score(tries):\n    return 10 - tries\n"
+)
+
+
+def test_a_unit_reaches_the_units_its_own_code_calls(game):
+    from softco.workflows.unit_repair import unit_callees
+
+    assert unit_callees(GAME_CODE, game) == {
+        "GuessGame.__init__": set(),
+        "GuessGame.guess": {"GuessGame.is_over"},
+        "GuessGame.is_over": set(),
+        "score": set(),
+    }
+    chained = (
+        "def a():\n    return b()\n\n\ndef b():\n    return c()\n\n\ndef c():\n    return a()\n"
+    )
+    abc = stated_design("m.py: a() -> int (x); b() -> int (y); c() -> int (z).")
+    assert abc is not None
+    assert unit_callees(chained, abc.files[0]) == {
+        "a": {"b", "c"},
+        "b": {"a", "c"},
+        "c": {"a", "b"},
+    }  # a cycle ends
+    assert unit_callees("def (:\n", game) == {}
+
+
 def test_the_units_failing_tests_call_most_come_first_with_every_case_calling_them(game):
-    rt = _Runtime({"tests/test_guess.py": GAME_TESTS, "guess.py": ""})
+    rt = _Runtime({"tests/test_guess.py": GAME_TESTS, "guess.py": GAME_CODE})
 
     def case(name: str, outcome: str) -> TestCase:
         return TestCase(name=f"tests.test_guess::{name}", outcome=outcome)
 
     report = TestReport(
         cases=[
-            case("test_win", "failed"),
+            case("test_win", "passed"),
             case("test_points", "passed"),
             case("test_hint", "failed"),
             case("test_nothing", "failed"),
         ]
     )
-    scopes = unit_scopes(rt, game, report)  # type: ignore[arg-type]
+    scopes = unit_scopes(rt, game, GAME_CODE, report)  # type: ignore[arg-type]
+    # test_hint calls guess, and guess calls is_over: both may be the wrong one
     assert list(scopes) == ["GuessGame.guess", "GuessGame.is_over"]  # score's test passes
     win, hint = "tests.test_guess::test_win", "tests.test_guess::test_hint"
-    assert scopes["GuessGame.guess"] == {win, hint}
-    assert scopes["GuessGame.is_over"] == {"tests.test_guess::test_win"}
+    assert scopes["GuessGame.guess"] == scopes["GuessGame.is_over"] == {win, hint}
+    report.cases[2] = case("test_hint", "passed")
+    report.cases[1] = case("test_points", "failed")
+    assert list(unit_scopes(rt, game, GAME_CODE, report)) == ["score"]  # type: ignore[arg-type]

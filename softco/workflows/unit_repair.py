@@ -79,22 +79,74 @@ def _case_key(case: str) -> str:
     return f"{module}::{rest.split('::')[-1].split('[', 1)[0]}"
 
 
-def unit_scopes(rt: Runtime, spec: FileSpec, report: TestReport) -> dict[str, frozenset[str]]:
+def unit_callees(content: str, spec: FileSpec) -> dict[str, set[str]]:
+    """``{unit: stated units it calls, directly or through others}`` in the module's own code.
+
+    ``count_levels`` calling ``parse_line`` fails every test when ``parse_line``
+    is wrong, so a test of ``count_levels`` is evidence about both.
+    """
+    try:
+        tree = ast.parse(content)
+    except SyntaxError:
+        return {}
+    units = stated_units(spec)
+    bodies: dict[str, ast.AST] = {}
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name in units:
+            bodies[node.name] = node
+        if isinstance(node, ast.ClassDef):
+            for item in node.body:
+                if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef):
+                    bodies[f"{node.name}.{item.name}"] = item
+    direct: dict[str, set[str]] = {}
+    for unit, body in bodies.items():
+        cls = unit.split(".")[0] if "." in unit else ""
+        found = set()
+        for call in (n for n in ast.walk(body) if isinstance(n, ast.Call)):
+            if isinstance(call.func, ast.Name) and call.func.id in units:
+                found.add(call.func.id)
+            elif (
+                isinstance(call.func, ast.Attribute)
+                and isinstance(call.func.value, ast.Name)
+                and call.func.value.id == "self"
+                and f"{cls}.{call.func.attr}" in units
+            ):
+                found.add(f"{cls}.{call.func.attr}")
+        direct[unit] = found - {unit}
+    reach: dict[str, set[str]] = {}
+    for unit in direct:
+        seen: set[str] = set()
+        todo = list(direct[unit])
+        while todo:
+            callee = todo.pop()
+            if callee not in seen and callee != unit:
+                seen.add(callee)
+                todo.extend(direct.get(callee, ()))
+        reach[unit] = seen
+    return reach
+
+
+def unit_scopes(
+    rt: Runtime, spec: FileSpec, content: str, report: TestReport
+) -> dict[str, frozenset[str]]:
     """``{unit: the reported cases calling it}``, for the units failing cases call, most first.
 
-    At most ``MAX_UNITS`` units; a unit no failing case calls is not worth a sample.
+    A case calls a unit directly or through the module's own calls
+    (``unit_callees``); at most ``MAX_UNITS`` units, and a unit no failing
+    case calls is not worth a sample.
     """
+    reach = unit_callees(content, spec)
     calls: dict[str, set[str]] = {}
     for path in rt.workspace.list_files():
         if path.startswith("tests/") and path.endswith(".py"):
             module = module_of_test(path)
             for test, units in units_called(rt.workspace.read(path), spec).items():
-                calls[f"{module}::{test}"] = units
+                calls[f"{module}::{test}"] = units.union(*(reach.get(u, set()) for u in units))
     failing = Counter(
         unit
         for case in report.cases
         if case.outcome in ("failed", "error")
-        for unit in calls.get(_case_key(case.name), set())
+        for unit in sorted(calls.get(_case_key(case.name), set()))
     )
     return {
         unit: frozenset(c.name for c in report.cases if unit in calls.get(_case_key(c.name), set()))
@@ -122,7 +174,7 @@ def unit_candidates(
     """
     samples = rt.settings.workflow.repair_units
     hints = flagged_units(gates.check_module(spec, content, design))
-    for k, (unit, scope) in enumerate(unit_scopes(rt, spec, report).items()):
+    for k, (unit, scope) in enumerate(unit_scopes(rt, spec, content, report).items()):
         for attempt in range(samples):
             seed = 1000 * round_no + 300 + 10 * k + attempt
             merged = sample_unit(ctx, spec, design, prd, content, unit, hints.get(unit, ""), seed)
