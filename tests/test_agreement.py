@@ -28,6 +28,16 @@ def test_a_candidate_that_breaks_collection_never_wins():
     assert agreement_pick([None, frozenset()]) == 1
 
 
+def test_candidates_with_one_unit_rewritten_may_win_but_do_not_vote():
+    current, better = frozenset({A, B, C}), frozenset({A, B, "t::d", "t::e"})
+    unchanged = [current] * 6  # six unit samples that fixed nothing
+    passes = [current, better, *unchanged]
+    assert agreement_pick(passes) == 0  # as voters they would keep the current code
+    assert agreement_pick(passes, [True, True] + [False] * 6) == 1
+    fixed = frozenset({A, B, C, W})
+    assert agreement_pick([current, fixed], [True, False]) == 1  # a non-voter can win
+
+
 def test_a_test_is_suspect_only_when_three_programs_that_ran_it_all_fail_it():
     ran = frozenset({A, B, W})
     runs = [(frozenset({A, B}), ran), (frozenset({A}), ran), (frozenset({A, B}), ran)]

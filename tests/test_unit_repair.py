@@ -95,6 +95,8 @@ def test_methods_count_where_the_test_names_their_class_and_functions_where_name
         "test_nothing": set(),
     }
     assert units_called("def test_(:\n", game) == {}
+    qualified = "import guess\n\n\ndef test_q():\n    assert guess.score(1) == 9\n"
+    assert units_called(qualified, game) == {"test_q": {"score"}}
 
 
 class _Workspace:
@@ -142,6 +144,8 @@ def test_a_unit_reaches_the_units_its_own_code_calls(game):
         "c": {"a", "b"},
     }  # a cycle ends
     assert unit_callees("def (:\n", game) == {}
+    mapped = "def a():\n    return list(map(b, [1]))\n\n\ndef b(x):\n    return x\n"
+    assert unit_callees(mapped, abc.files[0])["a"] == {"b"}  # a reference is a use
 
 
 def test_the_units_failing_tests_call_most_come_first_with_every_case_calling_them(game):
@@ -162,7 +166,33 @@ def test_the_units_failing_tests_call_most_come_first_with_every_case_calling_th
     # test_hint calls guess, and guess calls is_over: both may be the wrong one
     assert list(scopes) == ["GuessGame.guess", "GuessGame.is_over"]  # score's test passes
     win, hint = "tests.test_guess::test_win", "tests.test_guess::test_hint"
-    assert scopes["GuessGame.guess"] == scopes["GuessGame.is_over"] == {win, hint}
+    # but a sample of is_over is evidence only on the test calling is_over itself
+    assert scopes["GuessGame.guess"] == {win, hint}
+    assert scopes["GuessGame.is_over"] == {win}
     report.cases[2] = case("test_hint", "passed")
     report.cases[1] = case("test_points", "failed")
     assert list(unit_scopes(rt, game, GAME_CODE, report)) == ["score"]  # type: ignore[arg-type]
+
+
+def test_a_one_unit_candidate_passing_a_test_clears_it_but_failing_one_counts_only_in_scope():
+    from softco.workflows.agreement import suspect_tests
+    from softco.workflows.repair import evidence
+
+    def report(passed: set[str]) -> TestReport:
+        names = ["t::parse", "t::count", "t::other"]
+        return TestReport(
+            cases=[TestCase(name=n, outcome="passed" if n in passed else "failed") for n in names]
+        )
+
+    def runs(entries):
+        return [(frozenset(p), frozenset(r)) for p, r, _ in entries]
+
+    whole = [evidence(report({"t::other"}), None, []) for _ in range(3)]
+    assert suspect_tests(runs(whole)) == {"t::parse", "t::count"}
+    parse_scope = frozenset({"t::parse"})
+    fixed = evidence(report({"t::parse", "t::count", "t::other"}), parse_scope, [])
+    assert suspect_tests(runs([*whole, fixed])) == set()  # its pass of t::count counts too
+    two = whole[:2]
+    unit_fails = [evidence(report({"t::other"}), parse_scope, []) for _ in range(3)]
+    # three parse_line samples failing count_levels' test are no opinion on it
+    assert suspect_tests(runs([*two, *unit_fails])) == {"t::parse"}

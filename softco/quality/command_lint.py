@@ -270,8 +270,8 @@ def typed_parameter_problems(tree: ast.Module) -> list[str]:
     A small model that half-remembers ``pathlib`` writes ``path.exists()`` on
     the ``str`` the interface promises; no name is undefined, so nothing else
     sees it, and a repair that trades ``args.args`` for it looks better.
-    ``quality.str_paths.as_paths`` repairs the ``pathlib`` ones; this finding
-    names the rest.
+    ``quality.str_paths.as_paths`` repairs the file-system ones in ``tidy``,
+    before the gate reads the file.
     """
     problems = []
     seen: set[tuple[int, str, str]] = set()

@@ -4,20 +4,29 @@ A 1.5B model half-remembers ``pathlib`` and calls ``Path`` methods on the
 ``str`` the interface promises; every call then fails with AttributeError.
 The gate names it (``command_lint.typed_parameter_problems``), but the
 whole-file re-ask returns the same calls: todo's re-run kept ``path.exists()``
-in all three functions after being told. The intent is certain from the
-attribute alone — ``exists``, ``read_text``, ``open`` are ``pathlib.Path``'s —
-so the receiver is wrapped instead of asking again. Attributes ``Path`` does
-not have either (``path.foo``) are left for the gate.
+in all three functions after being told. The intent is certain from a
+file-system method (``exists``, ``read_text``, ``open``: ``FILE_METHODS``), so
+the receiver is wrapped instead of asking again. Any other attribute
+(``path.foo``, ``text.match``) is left for the gate.
 """
 
 from __future__ import annotations
 
 import ast
-import pathlib
 
 from softco.quality.command_lint import typed_parameter_misuses
 from softco.quality.edits import apply_edits, span
 from softco.quality.reshape import after_preamble, source_lines
+
+# Path methods that touch the file system: nothing else on a str means that. Not
+# every Path attribute: ``text.match(...)`` or ``user.name`` on a str is some
+# other mistake, which the gate names instead.
+FILE_METHODS = frozenset(
+    {
+        *("exists", "is_file", "is_dir", "read_text", "write_text", "read_bytes"),
+        *("write_bytes", "open", "unlink", "mkdir", "touch", "iterdir", "stat", "rmdir"),
+    }
+)
 
 
 def as_paths(content: str) -> str:
@@ -29,7 +38,7 @@ def as_paths(content: str) -> str:
     receivers = {
         id(node.value): node.value
         for _, node, kind in typed_parameter_misuses(tree)
-        if kind is str and hasattr(pathlib.Path, node.attr)
+        if kind is str and node.attr in FILE_METHODS
     }
     if not receivers:
         return content

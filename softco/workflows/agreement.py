@@ -21,7 +21,7 @@ from softco.roles.briefing import test_path_for
 from softco.workflows.runtime import Runtime
 
 
-def agreement_pick(passes: list[frozenset[str] | None]) -> int:
+def agreement_pick(passes: list[frozenset[str] | None], voters: list[bool] | None = None) -> int:
     """Index of the candidate program to keep, by dual execution agreement (CodeT).
 
     ``passes[i]`` is the set of tests candidate ``i`` passes (None: the suite
@@ -32,14 +32,27 @@ def agreement_pick(passes: list[frozenset[str] | None]) -> int:
     wrong expectation and breaks right ones; a program that passes everything
     another passes and more is supported by it. Ties go to more passes, then
     to the earliest candidate (the current code). Callers pass distinct
-    programs only: an echoed copy is not a second opinion.
+    programs only: an echoed copy is not a second opinion. ``voters[i]``
+    False marks a candidate that may win but supports no other: one with a
+    single function rewritten (``unit_repair``) is the current program
+    everywhere else, so six such samples that fixed nothing would otherwise
+    outvote a better whole-file candidate for the current code. Such a
+    candidate passing exactly what a voter passes brings nothing new and is
+    not picked.
     """
+    votes = voters or [True] * len(passes)
 
     def score(i: int) -> tuple[int, int, int, int]:
         mine = passes[i]
         if mine is None:
             return (0, 0, 0, -i)
-        support = sum(1 for other in passes if other is not None and other <= mine)
+        if not votes[i] and any(votes[j] and passes[j] == mine for j in range(len(passes))):
+            return (0, 0, 0, -i)  # a voter already passes exactly these: nothing new
+        support = 1 + sum(
+            1
+            for j, other in enumerate(passes)
+            if j != i and votes[j] and other is not None and other <= mine
+        )
         return (1, support * len(mine), len(mine), -i)
 
     return max(range(len(passes)), key=score)
@@ -79,7 +92,11 @@ def passes_of(report: TestReport) -> frozenset[str] | None:
 
 
 def spliced_candidate(
-    rt: Runtime, spec: FileSpec, contents: list[str], passes: list[frozenset[str] | None]
+    rt: Runtime,
+    spec: FileSpec,
+    contents: list[str],
+    passes: list[frozenset[str] | None],
+    voters: list[bool] | None = None,
 ) -> str | None:
     """One more candidate, free of model calls: each function from the candidate best at it.
 
@@ -98,7 +115,7 @@ def spliced_candidate(
             module = module_of_test(path)
             found = functions_exercised(rt.workspace.read(path), names)
             exercised.update({f"{module}::{test}": used for test, used in found.items()})
-    base = agreement_pick(passes)
+    base = agreement_pick(passes, voters)
 
     def score(i: int, name: str) -> int:
         mine = passes[i]

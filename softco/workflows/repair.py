@@ -157,11 +157,13 @@ def try_fix(
         ):
             before = len(contents)
             consider(candidate, scope)
-            tried[unit] += len(contents) - before
+            if len(contents) > before:
+                tried[unit] += 1
         if tried:
             said = ", ".join(f"{unit}() {n}x" for unit, n in tried.items())
             rt.say("coder", f"{spec.path}: candidates with one unit written afresh: {said}", "test")
-    spliced = spliced_candidate(rt, spec, contents, passes)
+    voters = [scope is None for scope in scopes]
+    spliced = spliced_candidate(rt, spec, contents, passes, voters)
     if spliced is not None and spliced not in contents:
         rt.workspace.write(spec.path, spliced)
         found = gates.check_module(spec, spliced, design)
@@ -172,7 +174,8 @@ def try_fix(
             reports.append(report)
             values.append([])  # a splice is built from the others: not an opinion of its own
             scopes.append(frozenset())
-    pick = agreement_pick(passes)
+            voters.append(False)  # built from the others
+    pick = agreement_pick(passes, voters)
     if accept_equal and pick == 0 and len(contents) > 1:
         same = [i for i in range(1, len(contents)) if _score(reports[i]) >= _score(first)]
         pick = same[0] if same else 0
@@ -193,14 +196,22 @@ def try_fix(
     rt.say("coder", f"{spec.path}: {verdict}", "test")
     for text, report, said, scope in zip(contents, reports, values, scopes, strict=True):
         if report.cases and text != spliced:  # a splice is built from the others
-            ran = [c for c in report.cases if scope is None or c.name in scope]
-            history[_digest(text)] = [
-                sorted(c.name for c in ran if c.outcome == "passed"),
-                sorted(c.name for c in ran),
-                said,
-            ]
+            history[_digest(text)] = evidence(report, scope, said)
     runs = [(frozenset(entry[0]), frozenset(entry[1])) for entry in history.values()]
     return suspect_tests(runs)
+
+
+def evidence(report: TestReport, scope: frozenset[str] | None, said: list[str]) -> list[list[str]]:
+    """One program's entry in the repair history: ``[passed, ran, probed values]``.
+
+    A pass anywhere shows a test can be met; a failure counts only within
+    ``scope`` (None: everywhere), the tests a one-unit candidate is an opinion on.
+    """
+    return [
+        sorted(c.name for c in report.cases if c.outcome == "passed"),
+        sorted(c.name for c in report.cases if scope is None or c.name in scope),
+        said,
+    ]
 
 
 def _digest(text: str) -> str:

@@ -23,7 +23,7 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
-from softco.artifacts import PRD, Design, FileSpec, TestReport
+from softco.artifacts import PRD, Design, FileSpec, TestReport, module_name
 from softco.artifacts.reports import module_of_test
 from softco.artifacts.stated import class_methods, signature_name
 from softco.quality import gates
@@ -50,40 +50,51 @@ def stated_units(spec: FileSpec) -> dict[str, tuple[str, str]]:
 def units_called(test_source: str, spec: FileSpec) -> dict[str, set[str]]:
     """``{test function: units of spec it calls}`` for one test file.
 
-    A function counts where the test names it; a method where the test names
-    its class and reads an attribute of that name (``g = GuessGame(7)`` …
-    ``g.is_over()``).
+    A function counts where the test names it, bare or on its module
+    (``logstats.parse_line``); a method where the test names its class and
+    reads an attribute of that name (``g = GuessGame(7)`` … ``g.is_over()``).
+    Top-level test functions only.
     """
     try:
         tree = ast.parse(test_source)
     except SyntaxError:
         return {}
     units = stated_units(spec)
+    module = module_name(spec.path).rsplit(".", 1)[-1]
     found: dict[str, set[str]] = {}
     for node in tree.body:
         if not (isinstance(node, ast.FunctionDef) and node.name.startswith("test")):
             continue
         names = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
         attrs = {n.attr for n in ast.walk(node) if isinstance(n, ast.Attribute)}
+        qualified = {
+            n.attr
+            for n in ast.walk(node)
+            if isinstance(n, ast.Attribute)
+            and isinstance(n.value, ast.Name)
+            and n.value.id == module
+        }
         found[node.name] = {
             unit
             for unit, (cls, name) in units.items()
-            if (not cls and name in names) or (cls in names and name in attrs)
+            if (not cls and name in names | qualified)
+            or (cls in names | qualified and name in attrs)
         }
     return found
 
 
 def _case_key(case: str) -> str:
-    """``tests.test_x::test_y`` of a reported case (parameters and classes cut)."""
+    """``tests.test_x::test_y`` of a reported case (parameters cut)."""
     module, _, rest = case.partition("::")
     return f"{module}::{rest.split('::')[-1].split('[', 1)[0]}"
 
 
 def unit_callees(content: str, spec: FileSpec) -> dict[str, set[str]]:
-    """``{unit: stated units it calls, directly or through others}`` in the module's own code.
+    """``{unit: stated units it uses, directly or through others}`` in the module's own code.
 
     ``count_levels`` calling ``parse_line`` fails every test when ``parse_line``
-    is wrong, so a test of ``count_levels`` is evidence about both.
+    is wrong, so a failing test of ``count_levels`` points at both. A use is
+    any reference (``map(parse_line, lines)`` too), or ``self.m`` in a method.
     """
     try:
         tree = ast.parse(content)
@@ -102,16 +113,16 @@ def unit_callees(content: str, spec: FileSpec) -> dict[str, set[str]]:
     for unit, body in bodies.items():
         cls = unit.split(".")[0] if "." in unit else ""
         found = set()
-        for call in (n for n in ast.walk(body) if isinstance(n, ast.Call)):
-            if isinstance(call.func, ast.Name) and call.func.id in units:
-                found.add(call.func.id)
+        for node in ast.walk(body):
+            if isinstance(node, ast.Name) and node.id in units:
+                found.add(node.id)
             elif (
-                isinstance(call.func, ast.Attribute)
-                and isinstance(call.func.value, ast.Name)
-                and call.func.value.id == "self"
-                and f"{cls}.{call.func.attr}" in units
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id == "self"
+                and f"{cls}.{node.attr}" in units
             ):
-                found.add(f"{cls}.{call.func.attr}")
+                found.add(f"{cls}.{node.attr}")
         direct[unit] = found - {unit}
     reach: dict[str, set[str]] = {}
     for unit in direct:
@@ -129,11 +140,13 @@ def unit_callees(content: str, spec: FileSpec) -> dict[str, set[str]]:
 def unit_scopes(
     rt: Runtime, spec: FileSpec, content: str, report: TestReport
 ) -> dict[str, frozenset[str]]:
-    """``{unit: the reported cases calling it}``, for the units failing cases call, most first.
+    """``{unit: the reported cases calling it}``, for the units failing cases point at, most first.
 
-    A case calls a unit directly or through the module's own calls
-    (``unit_callees``); at most ``MAX_UNITS`` units, and a unit no failing
-    case calls is not worth a sample.
+    A failing case points at the units it calls and at those they use in the
+    module's own code (``unit_callees``); at most ``MAX_UNITS`` units, and a
+    unit no failing case points at is not worth a sample. The scope is the
+    cases calling the unit themselves: six samples of ``parse_line`` that all
+    fail a test of a wrong ``count_levels`` are not six opinions against it.
     """
     reach = unit_callees(content, spec)
     calls: dict[str, set[str]] = {}
@@ -141,12 +154,13 @@ def unit_scopes(
         if path.startswith("tests/") and path.endswith(".py"):
             module = module_of_test(path)
             for test, units in units_called(rt.workspace.read(path), spec).items():
-                calls[f"{module}::{test}"] = units.union(*(reach.get(u, set()) for u in units))
+                calls[f"{module}::{test}"] = units
     failing = Counter(
         unit
         for case in report.cases
         if case.outcome in ("failed", "error")
-        for unit in sorted(calls.get(_case_key(case.name), set()))
+        for called in [calls.get(_case_key(case.name), set())]
+        for unit in sorted(called.union(*(reach.get(u, set()) for u in called)))
     )
     return {
         unit: frozenset(c.name for c in report.cases if unit in calls.get(_case_key(c.name), set()))

@@ -97,7 +97,7 @@ def sample_unit(
     """One rewrite of ``unit`` (``name`` or ``Class.name``) spliced into ``content``.
 
     None if the unit is not one the brief states or the answer is unusable.
-    Also the sampler of ``unit_repair``'s candidates (with no ``hint``).
+    Also the sampler of ``unit_repair``'s candidates (with a hint only for a flagged unit).
     """
     try:
         if "." not in unit:
