@@ -148,7 +148,8 @@ class WorkflowSettings(_Section):
         ge=0,
         le=8,
         description="Rewrites sampled for a function or method the gate says ignores a "
-        "parameter, returns instead of changing its object, or assigns over a method (0: off).",
+        "parameter, returns instead of changing its object, or assigns over a method, or for "
+        "a main reading an argument its parser never defines (0: off).",
     )
     compute_examples: bool = Field(
         True,

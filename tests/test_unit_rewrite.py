@@ -275,3 +275,34 @@ def test_assigning_a_read_only_property_is_a_finding():
     )
     found = check_module(spec, code, design)
     assert any("assigns self.total, which replaces the method total()" in f for f in found)
+
+
+def test_a_main_reading_an_argument_its_parser_never_defines_is_written_again(monkeypatch):
+    design = stated_design(
+        "todo.py: add(path: str, text: str) -> int (new id); "
+        "main(argv: list[str] | None = None) -> int with `--file PATH add TEXT`."
+    )
+    assert design is not None
+    spec = design.files[0]
+    head = (
+        "import argparse\n\n\ndef add(path: str, text: str) -> int:\n"
+        "    with open(path, 'a') as f:\n        f.write(text)\n    return 1\n\n\n"
+    )
+    main = (
+        "def main(argv: list[str] | None = None) -> int:\n"
+        "    parser = argparse.ArgumentParser()\n    parser.add_argument('--file')\n"
+        "    parser.add_argument('text')\n    args = parser.parse_args(argv)\n"
+        "    add(args.file, *args.args)\n    return 0\n"
+    )
+    found = check_module(spec, head + main, design)
+    hint = unit_rewrite.flagged_units(found)["main"]
+    assert "a previous version read args.args" in hint
+    asked = []
+
+    def write_function(ctx, spec, name, design, prd, temperature, seed, hint):
+        asked.append((name, hint))
+        return CodeFile(path=spec.path, content=main.replace("*args.args", "args.text"))
+
+    monkeypatch.setattr(unit_rewrite.coder, "write_function", write_function)
+    fixed = unit_rewrite.rewrite_flagged_units(FakeRuntime(), None, spec, design, None, head + main)
+    assert "add(args.file, args.text)" in fixed and asked == [("main", hint)]

@@ -1,10 +1,11 @@
 """Rewrite one function or method the gate says ignores part of the interface.
 
-Three gate findings say a unit cannot be right whatever the tests say:
+Four gate findings say a unit cannot be right whatever the tests say:
 ``convert never uses its parameter 'dst'``, ``Cart.apply_discount returns
-a value but changes nothing on the object`` and ``Cart.apply_discount
-assigns self.total, which replaces the method total()``. The whole-file re-ask
-(``gating.gated``) rarely clears them: shown its own file, a 1.5B model
+a value but changes nothing on the object``, ``Cart.apply_discount
+assigns self.total, which replaces the method total()`` and ``main reads
+args.args, which the parser never defines`` (todo's re-ask kept it twice).
+The whole-file re-ask (``gating.gated``) rarely clears them: shown its own file, a 1.5B model
 returns it unchanged (unitconv's re-ask and both repair rounds did, byte for
 byte). So the flagged unit is written again on its own, without the old
 text, with the finding as one more rule, sampled up to ``unit_samples``
@@ -31,6 +32,7 @@ from softco.workflows.runtime import Runtime
 _UNUSED = re.compile(r"(\w+(?:\.\w+)?) (?:never uses|only checks) its parameter '(\w+)'")
 _STATELESS = re.compile(r"(\w+)\.(\w+) returns a value but changes nothing on the object")
 _SHADOWS = re.compile(r"(\w+)\.(\w+) assigns \w+\.(\w+), which replaces the method")
+_UNPARSED = re.compile(r"(main) reads (\w+)\.(\w+), which the parser never defines")
 TEMPERATURE = 0.7
 
 
@@ -50,6 +52,12 @@ def flagged_units(problems: list[str]) -> dict[str, str]:
             hints.setdefault(f"{m.group(1)}.{m.group(2)}", []).append(
                 f"Never assign self.{m.group(3)}: {m.group(3)}() is a method of the class; "
                 "store values under another attribute name."
+            )
+        elif m := _UNPARSED.search(problem):
+            hints.setdefault(m.group(1), []).append(
+                f"Read only the attributes of {m.group(2)} that its own parser defines with "
+                f"add_argument (a previous version read {m.group(2)}.{m.group(3)}, which none "
+                "defined, and failed with AttributeError)."
             )
     for unit, params in ignored.items():
         hints.setdefault(unit, []).insert(
