@@ -44,7 +44,7 @@ ROWS: dict[str, dict[str, Any]] = {
     "no-agreed-values": {"agreed_values": False},
     "no-repair": {"test_rounds": 0},
     "no-unit-rewrite": {"unit_samples": 0},
-    "no-unit-repair": {"repair_units": 0},
+    "unit-repair": {"repair_units": 6},
     "baseline": {
         "pin_interface": False,
         "compute_examples": False,
