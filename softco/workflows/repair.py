@@ -100,8 +100,12 @@ def try_fix(
     unless another scores higher (``agreement_pick``). ``accept_equal`` is for
     review fixes on a green suite: a rewrite that keeps every test passing is
     accepted, since the pass count cannot rise; ``samples`` overrides
-    ``best_of`` (review fixes take one). Returns the tests every
-    candidate failed when enough of them ran (``suspect_tests``).
+    ``best_of`` (review fixes take one). With ``repair_units`` > 0 (off by
+    default) the units the failing tests point at are also sampled on their
+    own (``unit_repair``): each such candidate, like the splice, may win but
+    does not vote, and its failures are evidence only within its scope
+    (``evidence``). Returns the tests every candidate failed when enough of
+    them ran (``suspect_tests``).
     """
     previous = rt.workspace.read(spec.path) if rt.workspace.exists(spec.path) else ""
     history = {} if history is None else history

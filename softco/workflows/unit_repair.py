@@ -11,9 +11,15 @@ dropped as "every implementation fails it". Each unit candidate is the
 current file with that one unit replaced; ``repair.try_fix`` runs it against
 the suite like any candidate, and agreement with the tests picks.
 
-A unit candidate is evidence only about the tests that call the unit it
-replaced (its ``scope``): for a test of ``count_levels`` a rewritten
+A unit candidate's failures are evidence only about the tests that call the
+unit it replaced (its ``scope``): for a test of ``count_levels`` a rewritten
 ``errors_per_hour`` is the same program as before, not a second opinion.
+
+Off by default (``workflow.repair_units`` 0): on the public briefs (session 7,
+6 samples per unit) it fixed nothing — 6 ``parse_line`` samples missed the 1 in
+8 that is right — and it made guess fit the tester's wrong tests (2/4 → 0/4
+acceptance), at +36 % tokens. More candidates fit wrong tests as readily as
+right ones; kept as a measured switch (ablation row ``unit-repair``).
 """
 
 from __future__ import annotations
