@@ -16,7 +16,6 @@ import ast
 
 from softco.quality.command_lint import typed_parameter_misuses
 from softco.quality.edits import apply_edits, span
-from softco.quality.reshape import after_preamble, source_lines
 
 # Path methods that touch the file system: nothing else on a str means that. Not
 # every Path attribute: ``text.match(...)`` or ``user.name`` on a str is some
@@ -30,26 +29,17 @@ FILE_METHODS = frozenset(
 
 
 def as_paths(content: str) -> str:
-    """``content`` with each ``pathlib`` call on a ``str`` parameter made on a ``Path``."""
+    """``content`` with each ``pathlib`` call on a ``str`` parameter made on a ``Path``.
+
+    ``repairs.import_missing``, the next step of ``tidy``, adds ``import pathlib``.
+    """
     try:
         tree = ast.parse(content)
     except SyntaxError:
         return content
-    receivers = {
-        id(node.value): node.value
+    edits = [
+        span(node.value, f"pathlib.Path({node.value.id})")  # type: ignore[attr-defined]
         for _, node, kind in typed_parameter_misuses(tree)
         if kind is str and node.attr in FILE_METHODS
-    }
-    if not receivers:
-        return content
-    edits = [span(name, f"pathlib.Path({name.id})") for name in receivers.values()]  # type: ignore[attr-defined]
-    text = apply_edits(content, edits)
-    imported = any(
-        isinstance(n, ast.Import) and any(a.name == "pathlib" and not a.asname for a in n.names)
-        for n in tree.body
-    )
-    if imported:
-        return text
-    at = after_preamble(tree)  # the edits changed no line count: the tree's lines still hold
-    lines = source_lines(text)
-    return "\n".join([*lines[:at], "import pathlib", *lines[at:]]).rstrip() + "\n"
+    ]
+    return apply_edits(content, edits) if edits else content
