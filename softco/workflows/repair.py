@@ -157,7 +157,7 @@ def try_fix(
         round_no = state.get("test_round", 0)
         tried: Counter[str] = Counter()
         for unit, candidate, scope in unit_candidates(
-            rt, ctx, spec, design, prd, previous, first, round_no
+            rt, ctx, spec, design, prd, previous, findings, first, round_no
         ):
             before = len(contents)
             consider(candidate, scope)

@@ -32,7 +32,6 @@ from typing import Any
 from softco.artifacts import PRD, Design, FileSpec, TestReport, module_name
 from softco.artifacts.reports import module_of_test
 from softco.artifacts.stated import class_methods, signature_name
-from softco.quality import gates
 from softco.quality.repairs import tidy
 from softco.workflows.runtime import Runtime
 from softco.workflows.unit_rewrite import flagged_units, sample_unit
@@ -181,6 +180,7 @@ def unit_candidates(
     design: Design,
     prd: PRD,
     content: str,
+    findings: list[str],
     report: TestReport,
     round_no: int,
 ) -> Iterator[tuple[str, str, frozenset[str]]]:
@@ -188,12 +188,13 @@ def unit_candidates(
 
     ``workflow.repair_units`` samples per unit, at temperature 0.7 with a seed
     of their own per round; a unit the gate flags (``unit_rewrite.flagged_units``:
-    csvsummary's ``summarize`` that only checks ``column``) gets the finding as
-    a rule. Each goes through the same mechanical repairs as a whole file
-    (``tidy``). Unusable answers are skipped.
+    csvsummary's ``summarize`` that only checks ``column``; ``findings`` are the
+    gate's on ``content``) gets the finding as a rule. Each goes through the
+    same mechanical repairs as a whole file (``tidy``). Unusable answers are
+    skipped.
     """
     samples = rt.settings.workflow.repair_units
-    hints = flagged_units(gates.check_module(spec, content, design))
+    hints = flagged_units(findings)
     for k, (unit, scope) in enumerate(unit_scopes(rt, spec, content, report).items()):
         for attempt in range(samples):
             seed = 1000 * round_no + 300 + 10 * k + attempt
