@@ -113,6 +113,20 @@ def return_parse_errors(content: str) -> str:
     return "".join(lines)
 
 
+def argument_dest(call: ast.Call) -> str | None:
+    """The attribute ``add_argument(...)`` sets on the namespace; None when it cannot be known."""
+    kwargs = {k.arg: k.value for k in call.keywords}
+    dest = kwargs.get("dest")
+    if dest is not None:
+        return str(dest.value) if isinstance(dest, ast.Constant) else None
+    flags = [a.value for a in call.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+    if len(flags) != len(call.args) or not flags:
+        return None
+    longs = [f for f in flags if f.startswith("--")]
+    pick = longs[0] if longs else flags[0]
+    return pick.lstrip("-").replace("-", "_")
+
+
 def _dests(fn: ast.FunctionDef) -> set[str] | None:
     """The attribute names ``parse_args`` will set; None when they cannot be known."""
     dests: set[str] = set()
@@ -127,25 +141,11 @@ def _dests(fn: ast.FunctionDef) -> set[str] | None:
         elif node.func.attr == "add_subparsers":
             if isinstance(kwargs.get("dest"), ast.Constant):
                 dests.add(str(kwargs["dest"].value))  # type: ignore[union-attr]
-        elif node.func.attr in {"add_argument", "add_mutually_exclusive_group"}:
-            if node.func.attr != "add_argument":
-                continue
-            dest = kwargs.get("dest")
-            if dest is not None:
-                if not isinstance(dest, ast.Constant):
-                    return None
-                dests.add(str(dest.value))
-                continue
-            flags = [
-                a.value
-                for a in node.args
-                if isinstance(a, ast.Constant) and isinstance(a.value, str)
-            ]
-            if len(flags) != len(node.args) or not flags:
+        elif node.func.attr == "add_argument":
+            dest = argument_dest(node)
+            if dest is None:
                 return None
-            longs = [f for f in flags if f.startswith("--")]
-            pick = longs[0] if longs else flags[0]
-            dests.add(pick.lstrip("-").replace("-", "_"))
+            dests.add(dest)
     return dests
 
 
@@ -167,7 +167,7 @@ def _parser_built_here(fn: ast.FunctionDef) -> bool:
     return bool(made) and not any(k.arg == "parents" for n in made for k in n.keywords)
 
 
-def _namespace_uses(
+def namespace_uses(
     content: str,
 ) -> tuple[ast.FunctionDef, str, set[str], list[ast.Attribute]] | None:
     """``main``, its parsed namespace's name, the attributes its parser sets, and every
@@ -199,7 +199,7 @@ def rename_parsed_attributes(content: str) -> str:
     argument and exactly one argument is never read: the read can only mean
     that argument (otherwise it is an ``AttributeError`` on every call).
     """
-    namespace = _namespace_uses(content)
+    namespace = namespace_uses(content)
     if namespace is None:
         return content
     _, _, dests, uses = namespace
@@ -222,21 +222,9 @@ def rename_parsed_attributes(content: str) -> str:
     return apply_edits(content, edits)
 
 
-def unknown_namespace_problems(content: str) -> list[str]:
-    """Reads of ``args.x`` that no argument of ``main``'s own parser defines.
-
-    Where :func:`rename_parsed_attributes` cannot tell which argument was
-    meant (todo's ``args.func(args.file, *args.args[1:])`` beside ``text``
-    and ``item_id``), every such call is an ``AttributeError``: a gate finding
-    for the author, which also refuses a rewrite that brings one in.
-    """
-    namespace = _namespace_uses(content)
-    if namespace is None:
-        return []
-    fn, ns, dests, uses = namespace
-    stored = {n.attr for n in uses if not isinstance(n.ctx, ast.Load)}
-    # ``hasattr(args, "x") and args.x``: a read the code guards itself
-    stored |= {
+def guarded_names(fn: ast.FunctionDef) -> set[str]:
+    """Names ``hasattr(args, "x")`` / ``getattr(args, "x", ...)`` look up: reads the code guards."""
+    return {
         a.value
         for n in ast.walk(fn)
         if isinstance(n, ast.Call)
@@ -245,6 +233,21 @@ def unknown_namespace_problems(content: str) -> list[str]:
         for a in n.args[1:2]
         if isinstance(a, ast.Constant) and isinstance(a.value, str)
     }
+
+
+def unknown_namespace_problems(content: str) -> list[str]:
+    """Reads of ``args.x`` that no argument of ``main``'s own parser defines.
+
+    Where :func:`rename_parsed_attributes` cannot tell which argument was
+    meant (todo's ``args.func(args.file, *args.args[1:])`` beside ``text``
+    and ``item_id``), every such call is an ``AttributeError``: a gate finding
+    for the author, which also refuses a rewrite that brings one in.
+    """
+    namespace = namespace_uses(content)
+    if namespace is None:
+        return []
+    fn, ns, dests, uses = namespace
+    stored = {n.attr for n in uses if not isinstance(n.ctx, ast.Load)} | guarded_names(fn)
     problems = []
     for attr in sorted({n.attr for n in uses if isinstance(n.ctx, ast.Load)} - dests - stored):
         if attr.startswith("_"):

@@ -18,6 +18,7 @@ import re
 
 from softco.artifacts import FileSpec
 from softco.quality.cli_argparse import pass_argv, rename_parsed_attributes, return_parse_errors
+from softco.quality.cli_subcommands import specialise_dispatch
 from softco.quality.edits import Edit, apply_edits, main_function, parents_of, parsed_main, span
 from softco.quality.reshape import source_lines
 
@@ -308,7 +309,9 @@ def help_flag(content: str) -> str:
 
 
 def wire_main(spec: FileSpec, content: str) -> str:
-    """All of the above, in order: what ``main`` reads, and how the script calls it."""
+    """All of the above, in order: what ``main`` reads, and how the script calls it
+    (``cli_subcommands.specialise_dispatch``: a dispatch that reads another
+    command's argument is written out per command)."""
     text = help_flag(program_name_shift(argv_default(content)))
-    text = rename_parsed_attributes(return_parse_errors(pass_argv(text)))
+    text = specialise_dispatch(rename_parsed_attributes(return_parse_errors(pass_argv(text))))
     return main_guard(spec, guard_exit_code(guard_argv(text)))

@@ -29,6 +29,7 @@ from collections.abc import Iterable
 from softco.artifacts import Design, FileSpec, module_name
 from softco.quality.analysis import import_problems, parse, undefined_names
 from softco.quality.cli_argparse import unknown_namespace_problems
+from softco.quality.cli_subcommands import subcommand_scope_problems
 from softco.quality.command_lint import (
     shadowed_method_problems,
     stateless_command_problems,
@@ -106,6 +107,7 @@ def check_module(spec: FileSpec, content: str, design: Design) -> list[str]:
     problems += import_time_problems(tree)
     problems += argv_problems(tree)
     problems += unknown_namespace_problems(content)
+    problems += subcommand_scope_problems(content)
     return list(dict.fromkeys(problems))
 
 

@@ -1,10 +1,12 @@
 """Rewrite one function or method the gate says ignores part of the interface.
 
-Four gate findings say a unit cannot be right whatever the tests say:
+Five gate findings say a unit cannot be right whatever the tests say:
 ``convert never uses its parameter 'dst'``, ``Cart.apply_discount returns
 a value but changes nothing on the object``, ``Cart.apply_discount
-assigns self.total, which replaces the method total()`` and ``main reads
-args.args, which the parser never defines`` (todo's re-ask kept it twice).
+assigns self.total, which replaces the method total()``, ``main reads
+args.args, which the parser never defines`` (todo's re-ask kept it twice)
+and ``main reads args.item_id, which only the done subcommand defines,
+where the command can also be list``.
 The whole-file re-ask (``gating.gated``) rarely clears them: shown its own file, a 1.5B model
 returns it unchanged (unitconv's re-ask and both repair rounds did, byte for
 byte). So the flagged unit is written again on its own, without the old
@@ -33,6 +35,10 @@ _UNUSED = re.compile(r"(\w+(?:\.\w+)?) (?:never uses|only checks) its parameter 
 _STATELESS = re.compile(r"(\w+)\.(\w+) returns a value but changes nothing on the object")
 _SHADOWS = re.compile(r"(\w+)\.(\w+) assigns \w+\.(\w+), which replaces the method")
 _UNPARSED = re.compile(r"(main) reads (\w+)\.(\w+), which the parser never defines")
+_SCOPED = re.compile(
+    r"(main) reads (\w+)\.(\w+), which only the ([\w, -]+?) subcommand defines, "
+    r"where the command can also be ([\w, -]+?):"
+)
 TEMPERATURE = 0.7
 
 
@@ -58,6 +64,14 @@ def flagged_units(problems: list[str]) -> dict[str, str]:
                 f"Read only the attributes of {m.group(2)} that its own parser defines with "
                 f"add_argument (a previous version read {m.group(2)}.{m.group(3)}, which none "
                 "defined, and failed with AttributeError)."
+            )
+        elif m := _SCOPED.search(problem):
+            ns, attr, owners, others = m.group(2), m.group(3), m.group(4), m.group(5)
+            hints.setdefault(m.group(1), []).append(
+                f"Read {ns}.{attr} only in the branch that handles the {owners} command: "
+                f"the parser of {others} does not define {attr}, so a previous version failed "
+                f"with AttributeError for {others}. Handle each command in its own if/elif "
+                "branch."
             )
     for unit, params in ignored.items():
         hints.setdefault(unit, []).insert(

@@ -1,0 +1,444 @@
+"""Reads of a subcommand's own argument where another subcommand may be running.
+
+``add_parser("done").add_argument("item_id")`` sets ``args.item_id`` only when
+the command is ``done``. A 1.5B coder's dispatch often reads it anyway, e.g.
+todo's ``args.func(args.file, args.text if args.command == "add" else
+args.item_id)``: right for ``add`` and ``done``, an ``AttributeError`` for
+``list``. ``unknown_namespace_problems`` cannot see it (``item_id`` *is*
+defined, by one subparser), and the tester's function-level cases never run
+``main`` with ``list``, so the bug reaches the user. This module follows the
+branches of ``main`` that test the command (``==``, ``!=``, ``in``, ``not in``,
+``match``, early ``return``) and reports each read that some possible command
+leaves undefined: a gate finding the coder's rewrite of ``main`` must clear.
+
+Where a branch tests the namespace some other way (``args.func is add``) the
+possible commands are unknown and nothing under it is reported: a finding
+must be certain.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from softco.quality.cli_argparse import argument_dest, guarded_names, namespace_uses
+
+Commands = frozenset[str] | None  # None: the branch tests the namespace in a way not followed
+
+
+@dataclass(frozen=True)
+class _Subcommands:
+    namespace: str
+    dest: str | None  # add_subparsers(dest=...): the attribute naming the command
+    commands: frozenset[str]
+    defines: dict[str, frozenset[str]]  # attribute -> the commands whose parser sets it
+    dispatch: frozenset[str]  # set_defaults(func=...) names: testing them names a command
+    handlers: dict[str, dict[str, str]]  # set_defaults name -> {command: function it names}
+
+
+def _subcommands(content: str) -> tuple[ast.FunctionDef, _Subcommands] | None:
+    namespace = namespace_uses(content)
+    if namespace is None:
+        return None
+    fn, ns, _, _ = namespace
+    groups: dict[str, str | None] = {}  # name bound to add_subparsers(...) -> its dest
+    parsers: dict[str, str] = {}  # name bound to add_parser("cmd") -> "cmd"
+    for node in ast.walk(fn):
+        if not (
+            isinstance(node, ast.Assign)
+            and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Name)
+            and isinstance(node.value, ast.Call)
+            and isinstance(node.value.func, ast.Attribute)
+        ):
+            continue
+        call, name = node.value, node.targets[0].id
+        if call.func.attr == "add_subparsers":  # type: ignore[union-attr]
+            dest = next((k.value for k in call.keywords if k.arg == "dest"), None)
+            groups[name] = str(dest.value) if isinstance(dest, ast.Constant) else None
+        elif call.func.attr == "add_parser":  # type: ignore[union-attr]
+            first = call.args[0] if call.args else None
+            if not (isinstance(first, ast.Constant) and isinstance(first.value, str)):
+                return None
+            parsers[name] = first.value
+    if len(groups) != 1 or not parsers:
+        return None
+    defines: dict[str, set[str]] = {}
+    main_level: set[str] = set()
+    dispatch: set[str] = set()
+    handlers: dict[str, dict[str, str]] = {}
+    for node in ast.walk(fn):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            continue
+        owner = node.func.value
+        command = parsers.get(owner.id) if isinstance(owner, ast.Name) else None
+        if node.func.attr == "add_argument":
+            dest = argument_dest(node)
+            if dest is None:
+                return None
+            names = {dest}
+        elif node.func.attr == "set_defaults":
+            names = {k.arg for k in node.keywords if k.arg}
+            if command is not None:
+                dispatch |= names
+                for k in node.keywords:
+                    if k.arg and isinstance(k.value, ast.Name):
+                        handlers.setdefault(k.arg, {})[command] = k.value.id
+        else:
+            continue
+        if command is None:
+            main_level |= names
+        else:
+            for name in names:
+                defines.setdefault(name, set()).add(command)
+    commands = frozenset(parsers.values())
+    (dest,) = groups.values()
+    partial = {
+        name: frozenset(cmds)
+        for name, cmds in defines.items()
+        if name not in main_level and frozenset(cmds) != commands
+    }
+    return fn, _Subcommands(ns, dest, commands, partial, frozenset(dispatch), handlers)
+
+
+def _names_namespace(node: ast.AST, ns: str) -> bool:
+    return any(isinstance(n, ast.Name) and n.id == ns for n in ast.walk(node))
+
+
+def _constants(node: ast.AST) -> frozenset[str] | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return frozenset({node.value})
+    if isinstance(node, ast.Tuple | ast.List | ast.Set):
+        found = [e.value for e in node.elts if isinstance(e, ast.Constant)]
+        if len(found) == len(node.elts) and all(isinstance(v, str) for v in found):
+            return frozenset(found)
+    return None
+
+
+def _split(test: ast.expr, sub: _Subcommands) -> tuple[Commands, Commands] | None:
+    """The commands possible when ``test`` holds and when it fails.
+
+    None: ``test`` does not involve the namespace, so it narrows nothing.
+    """
+    if not _names_namespace(test, sub.namespace):
+        return None
+    unknown: tuple[Commands, Commands] = (None, None)
+    if (
+        isinstance(test, ast.Call)
+        and isinstance(test.func, ast.Name)
+        and test.func.id == "hasattr"
+        and len(test.args) == 2
+        and isinstance(test.args[0], ast.Name)
+        and test.args[0].id == sub.namespace
+        and isinstance(test.args[1], ast.Constant)
+    ):
+        by = sub.defines.get(str(test.args[1].value))
+        return None if by is None else (by, sub.commands - by)
+    reads = [
+        n
+        for n in ast.walk(test)
+        if isinstance(n, ast.Attribute)
+        and isinstance(n.value, ast.Name)
+        and n.value.id == sub.namespace
+    ]
+    names = sum(1 for n in ast.walk(test) if isinstance(n, ast.Name) and n.id == sub.namespace)
+    bare = names > len(reads)  # ``vars(args)``, ``"text" in args``: not followed
+    read = {n.attr for n in reads}
+    if not bare and not read & (sub.dispatch | {sub.dest}):
+        return None  # ``if args.verbose:``: says nothing about which command runs
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        inner = _split(test.operand, sub)
+        return None if inner is None else (inner[1], inner[0])
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
+        holds: Commands = sub.commands
+        for value in test.values:
+            part = _split(value, sub)
+            if part is not None:
+                holds = None if holds is None or part[0] is None else holds & part[0]
+        return (holds, None if holds is None else sub.commands)
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1):
+        return unknown
+    left, op, right = test.left, test.ops[0], test.comparators[0]
+
+    def is_command(node: ast.AST) -> bool:
+        return (
+            sub.dest is not None
+            and isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id == sub.namespace
+            and node.attr == sub.dest
+        )
+
+    if is_command(right) and isinstance(op, ast.Eq | ast.NotEq):
+        left, right = right, left
+    if not is_command(left):
+        return unknown
+    named = _constants(right)
+    if named is None:
+        return unknown
+    if isinstance(op, ast.Eq | ast.In | ast.Is):
+        return (sub.commands & named, sub.commands - named)
+    if isinstance(op, ast.NotEq | ast.NotIn | ast.IsNot):
+        return (sub.commands - named, sub.commands & named)
+    return unknown
+
+
+def _narrow(possible: Commands, by: Commands) -> Commands:
+    return None if possible is None or by is None else possible & by
+
+
+def _ends(body: list[ast.stmt]) -> bool:
+    """The block never falls through to the statement after its ``if``."""
+    last = body[-1] if body else None
+    if isinstance(last, ast.Return | ast.Raise | ast.Continue | ast.Break):
+        return True
+    return (
+        isinstance(last, ast.Expr)
+        and isinstance(last.value, ast.Call)
+        and ast.unparse(last.value.func) in {"sys.exit", "exit", "quit", "parser.exit"}
+    )
+
+
+def _reads_in_expr(node: ast.AST, possible: Commands, sub: _Subcommands) -> Iterator[tuple]:
+    """``(attribute node, commands possible there)`` for each read of the namespace."""
+    if isinstance(node, ast.Lambda | ast.FunctionDef | ast.ClassDef):
+        return  # runs later, under conditions this walk cannot see
+    if isinstance(node, ast.IfExp):
+        yield from _reads_in_expr(node.test, possible, sub)
+        split = _split(node.test, sub)
+        holds, fails = split if split is not None else (possible, possible)
+        yield from _reads_in_expr(node.body, _narrow(possible, holds), sub)
+        yield from _reads_in_expr(node.orelse, _narrow(possible, fails), sub)
+        return
+    if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.And):
+        here = possible
+        for value in node.values:
+            yield from _reads_in_expr(value, here, sub)
+            split = _split(value, sub)
+            if split is not None:
+                here = _narrow(here, split[0])
+        return
+    if (
+        isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id == sub.namespace
+        and isinstance(node.ctx, ast.Load)
+    ):
+        yield node, possible
+    for child in ast.iter_child_nodes(node):
+        yield from _reads_in_expr(child, possible, sub)
+
+
+def _reads_in_block(body: list[ast.stmt], possible: Commands, sub: _Subcommands) -> Iterator[tuple]:
+    for stmt in body:
+        if isinstance(stmt, ast.If):
+            yield from _reads_in_expr(stmt.test, possible, sub)
+            split = _split(stmt.test, sub)
+            holds, fails = split if split is not None else (possible, possible)
+            yield from _reads_in_block(stmt.body, _narrow(possible, holds), sub)
+            yield from _reads_in_block(stmt.orelse, _narrow(possible, fails), sub)
+            if _ends(stmt.body) and not _ends(stmt.orelse):
+                possible = _narrow(possible, fails)
+            elif _ends(stmt.orelse) and stmt.orelse and not _ends(stmt.body):
+                possible = _narrow(possible, holds)
+        elif isinstance(stmt, ast.Match):
+            yield from _reads_in_match(stmt, possible, sub)
+        elif isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            continue
+        else:
+            nested = [
+                getattr(stmt, field)
+                for field in ("body", "orelse", "finalbody")
+                if isinstance(getattr(stmt, field, None), list)
+            ]
+            handlers = getattr(stmt, "handlers", [])
+            for child in ast.iter_child_nodes(stmt):
+                if not isinstance(child, ast.stmt | ast.excepthandler):
+                    yield from _reads_in_expr(child, possible, sub)
+            for block in nested:
+                yield from _reads_in_block(block, possible, sub)
+            for handler in handlers:
+                yield from _reads_in_block(handler.body, possible, sub)
+
+
+def _reads_in_match(stmt: ast.Match, possible: Commands, sub: _Subcommands) -> Iterator[tuple]:
+    yield from _reads_in_expr(stmt.subject, possible, sub)
+    subject = ast.unparse(stmt.subject)
+    on_command = sub.dest is not None and subject == f"{sub.namespace}.{sub.dest}"
+    left = possible
+    for case in stmt.cases:
+        named: frozenset[str] | None = None
+        if on_command and case.guard is None:
+            values = (
+                case.pattern.patterns if isinstance(case.pattern, ast.MatchOr) else [case.pattern]
+            )
+            found = [
+                v.value.value
+                for v in values
+                if isinstance(v, ast.MatchValue)
+                and isinstance(v.value, ast.Constant)
+                and isinstance(v.value.value, str)
+            ]
+            if len(found) == len(values):
+                named = frozenset(found)
+        here = left if named is None else _narrow(left, named)
+        if named is None and not (
+            isinstance(case.pattern, ast.MatchAs) and case.pattern.pattern is None
+        ):
+            here = None  # a class or capture pattern: not followed
+        yield from _reads_in_block(case.body, here, sub)
+        if named is not None:
+            left = _narrow(left, sub.commands - named)
+
+
+def _unsafe_reads(fn: ast.FunctionDef, sub: _Subcommands) -> list[tuple[ast.Attribute, list[str]]]:
+    """Each read of a subcommand's own attribute, with the other commands possible there."""
+    guarded = guarded_names(fn)
+    found = []
+    for node, possible in _reads_in_block(fn.body, sub.commands, sub):
+        defined_by = sub.defines.get(node.attr)
+        if defined_by is None or possible is None or node.attr in guarded:
+            continue
+        missing = sorted(possible - defined_by)
+        if missing:
+            found.append((node, missing))
+    return found
+
+
+def subcommand_scope_problems(content: str) -> list[str]:
+    """``main`` reads an attribute only some subcommands define where another may be running."""
+    found = _subcommands(content)
+    if found is None:
+        return []
+    fn, sub = found
+    problems: dict[str, str] = {}
+    for node, missing in _unsafe_reads(fn, sub):
+        problems.setdefault(
+            node.attr,
+            f"line {node.lineno}: main reads {sub.namespace}.{node.attr}, which only the "
+            f"{', '.join(sorted(sub.defines[node.attr]))} subcommand defines, where the command "
+            f"can also be {', '.join(missing)}: that command fails with AttributeError",
+        )
+    return list(problems.values())
+
+
+class _Unfit(Exception):
+    """The dispatch cannot be written per command with certainty."""
+
+
+def _arity(tree: ast.Module, name: str) -> tuple[int, int]:
+    """``(required, most)`` positional arguments of the module's function ``name``."""
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and node.name == name:
+            a = node.args
+            if a.vararg or (a.kwonlyargs and any(d is None for d in a.kw_defaults)):
+                raise _Unfit(name)
+            most = len(a.posonlyargs) + len(a.args)
+            return most - len(a.defaults), most
+    raise _Unfit(name)
+
+
+class _PerCommand(ast.NodeTransformer):
+    """One statement as it runs for ``command``: its conditions on the command decided,
+    ``args.func(...)`` calling the function that command set, with the arguments it takes."""
+
+    def __init__(self, sub: _Subcommands, command: str, tree: ast.Module) -> None:
+        self.sub, self.command, self.tree = sub, command, tree
+
+    def visit_IfExp(self, node: ast.IfExp) -> ast.AST:
+        split = _split(node.test, self.sub)
+        if split is not None and split[0] is not None and split[1] is not None:
+            if self.command in split[0]:
+                return self.visit(node.body)
+            if self.command in split[1]:
+                return self.visit(node.orelse)
+        return self.generic_visit(node)
+
+    def visit_Call(self, node: ast.Call) -> ast.AST:
+        self.generic_visit(node)
+        func = node.func
+        if not (
+            isinstance(func, ast.Attribute)
+            and isinstance(func.value, ast.Name)
+            and func.value.id == self.sub.namespace
+            and func.attr in self.sub.handlers
+        ):
+            return node
+        target = self.sub.handlers[func.attr].get(self.command)
+        if target is None or node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
+            raise _Unfit(func.attr)
+        required, most = _arity(self.tree, target)
+        if len(node.args) < required:
+            raise _Unfit(target)
+        return ast.Call(
+            func=ast.Name(id=target, ctx=ast.Load()), args=node.args[:most], keywords=[]
+        )
+
+
+def _dispatches(node: ast.AST, sub: _Subcommands) -> bool:
+    return any(
+        isinstance(n, ast.Call)
+        and isinstance(n.func, ast.Attribute)
+        and isinstance(n.func.value, ast.Name)
+        and n.func.value.id == sub.namespace
+        and n.func.attr in sub.handlers
+        and set(sub.handlers[n.func.attr]) == sub.commands
+        for n in ast.walk(node)
+    )
+
+
+def specialise_dispatch(content: str) -> str:
+    """``args.func(args.file, args.text if args.command == "add" else args.item_id)``
+    becomes one call per command, each with only the arguments its function takes.
+
+    Applied to a statement of ``main`` that calls the function every subparser
+    set with ``set_defaults`` and reads an attribute some command leaves
+    undefined; each branch decides the conditions on the command, calls the
+    named function and drops arguments past its parameters. Kept only when no
+    such read is left; a missing command gets a usage message and exit code 2
+    instead of an AttributeError.
+    """
+    found = _subcommands(content)
+    if found is None or found[1].dest is None:
+        return content
+    fn, sub = found
+    unsafe = _unsafe_reads(fn, sub)
+    if not unsafe:
+        return content
+    tree = ast.parse(content)
+    statements = [
+        stmt
+        for stmt in ast.walk(fn)
+        if isinstance(stmt, ast.Assign | ast.AnnAssign | ast.Expr | ast.Return)
+        and _dispatches(stmt, sub)
+        and any(stmt.lineno <= n.lineno <= (stmt.end_lineno or stmt.lineno) for n, _ in unsafe)
+    ]
+    lines = content.splitlines(keepends=True)
+    for stmt in sorted(statements, key=lambda s: s.lineno, reverse=True):
+        first = lines[stmt.lineno - 1]
+        indent = first[: len(first) - len(first.lstrip())]
+        step = "\t" if "\t" in indent else "    "
+        commands = [c for c in next(iter(sub.handlers.values())) if c in sub.commands]
+        branches = []
+        try:
+            for i, command in enumerate(commands):
+                body = _PerCommand(sub, command, tree).visit(copy.deepcopy(stmt))
+                keyword = "if" if i == 0 else "elif"
+                branches.append(f"{indent}{keyword} {sub.namespace}.{sub.dest} == {command!r}:\n")
+                branches.append(f"{indent}{step}{ast.unparse(body)}\n")
+        except _Unfit:
+            return content
+        branches.append(f"{indent}else:\n")
+        branches.append(
+            f"{indent}{step}print('choose a command: {', '.join(commands)}', file=sys.stderr)\n"
+        )
+        branches.append(f"{indent}{step}return 2\n")
+        lines[stmt.lineno - 1 : stmt.end_lineno] = branches
+    fixed = "".join(lines)
+    try:
+        ast.parse(fixed)
+    except SyntaxError:
+        return content
+    return fixed if not subcommand_scope_problems(fixed) else content

@@ -1,0 +1,194 @@
+"""A subcommand's own argument read where another subcommand may be running.
+
+The first sample is todo's ``main`` as the 1.5B coder delivered it in three
+recorded runs: ``add`` and ``done`` work, ``list`` fails with AttributeError,
+and no function-level test notices.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from softco.artifacts import Design, FileSpec, FunctionSpec
+from softco.quality.cli_argv import wire_main
+from softco.quality.cli_subcommands import specialise_dispatch, subcommand_scope_problems
+from softco.quality.gates import check_module
+from softco.workflows.unit_rewrite import flagged_units
+
+HEAD = """\
+import argparse
+
+
+def add(path, text):
+    return 1
+
+
+def list_items(path):
+    return []
+
+
+def complete(path, item_id):
+    return True
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--file", required=True)
+    subparsers = parser.add_subparsers(dest="command")
+    add_parser = subparsers.add_parser("add")
+    add_parser.add_argument("text")
+    add_parser.set_defaults(func=add)
+    list_parser = subparsers.add_parser("list")
+    list_parser.set_defaults(func=list_items)
+    done_parser = subparsers.add_parser("done")
+    done_parser.add_argument("item_id", type=int)
+    done_parser.set_defaults(func=complete)
+    args = parser.parse_args(argv)
+"""
+
+DELIVERED = (
+    HEAD
+    + """\
+    result = args.func(args.file, args.text if args.command == "add" else args.item_id)
+    print(result)
+    return 0
+"""
+)
+
+BRANCHES = (
+    HEAD
+    + """\
+    if args.command == "add":
+        print(add(args.file, args.text))
+    elif args.command == "done":
+        print(complete(args.file, args.item_id))
+    else:
+        print(list_items(args.file))
+    return 0
+"""
+)
+
+
+def _run(content: str, argv: list[str]) -> None:
+    scope: dict = {}
+    exec(compile(content, "todo.py", "exec"), scope)
+    scope["main"](argv)
+
+
+def test_the_delivered_dispatch_is_found_and_really_fails_for_list(tmp_path):
+    assert subcommand_scope_problems(DELIVERED) == [
+        "line 29: main reads args.item_id, which only the done subcommand defines, where "
+        "the command can also be list: that command fails with AttributeError"
+    ]
+    _run(DELIVERED, ["--file", str(tmp_path / "t.json"), "add", "milk"])
+    with pytest.raises(AttributeError, match="item_id"):
+        _run(DELIVERED, ["--file", str(tmp_path / "t.json"), "list"])
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        BRANCHES[len(HEAD) :],
+        # an early return narrows what follows
+        """\
+    if args.command == "list":
+        print(list_items(args.file))
+        return 0
+    if args.command != "done":
+        print(add(args.file, args.text))
+        return 0
+    print(complete(args.file, args.item_id))
+    return 0
+""",
+        # the chained conditional expression of sessions 3 to 5
+        """\
+    result = args.func(args.file, args.text) if args.command == "add" else \\
+        args.func(args.file, args.item_id) if args.command in ("done",) else \\
+        args.func(args.file)
+    print(result)
+    return 0
+""",
+        """\
+    match args.command:
+        case "add":
+            print(add(args.file, args.text))
+        case "done" | "finish":
+            print(complete(args.file, args.item_id))
+        case _:
+            print(list_items(args.file))
+    return 0
+""",
+        # guarded by the code itself, or by a test this check does not follow
+        """\
+    print(hasattr(args, "item_id") and args.item_id)
+    if args.func is complete:
+        print(args.item_id)
+    return 0
+""",
+    ],
+)
+def test_reads_inside_their_own_command_s_branch_are_not_findings(tail, tmp_path):
+    content = HEAD + tail
+    assert subcommand_scope_problems(content) == []
+    for argv in (["add", "milk"], ["list"], ["done", "1"]):
+        _run(content, ["--file", str(tmp_path / "t.json"), *argv])
+
+
+def test_a_read_after_the_branch_that_owns_it_is_a_finding():
+    content = (
+        HEAD
+        + """\
+    if args.command == "add":
+        print(add(args.file, args.text))
+    print("added", args.text)
+    return 0
+"""
+    )
+    assert subcommand_scope_problems(content) == [
+        "line 31: main reads args.text, which only the add subcommand defines, where the "
+        "command can also be done, list: that command fails with AttributeError"
+    ]
+
+
+def test_the_finding_reaches_the_gate_and_asks_for_main_again():
+    spec = FileSpec(
+        path="todo.py",
+        responsibility="to-do list",
+        interface=[
+            FunctionSpec(name="add", signature="def add(path, text)"),
+            FunctionSpec(name="list_items", signature="def list_items(path)"),
+            FunctionSpec(name="complete", signature="def complete(path, item_id)"),
+            FunctionSpec(name="main", signature="def main(argv=None)"),
+        ],
+    )
+    problems = check_module(spec, DELIVERED, Design(summary="todo", files=[spec]))
+    assert any("only the done subcommand defines" in p for p in problems)
+    hint = flagged_units(problems)["main"]
+    assert "args.item_id only in the branch that handles the done command" in hint
+    assert not any(
+        "subcommand" in p
+        for p in check_module(spec, BRANCHES, Design(summary="todo", files=[spec]))
+    )
+
+
+def test_the_delivered_dispatch_is_written_out_per_command_and_every_command_runs(tmp_path, capsys):
+    spec = FileSpec(path="todo.py", responsibility="to-do list", interface=[])
+    fixed = wire_main(spec, "import sys\n" + DELIVERED)
+    assert "result = list_items(args.file)\n" in fixed
+    assert "result = complete(args.file, args.item_id)\n" in fixed
+    assert subcommand_scope_problems(fixed) == []
+    path = str(tmp_path / "t.json")
+    for argv in (["add", "milk"], ["list"], ["done", "1"]):
+        _run(fixed, ["--file", path, *argv])
+    assert capsys.readouterr().out.split() == ["1", "[]", "True"]
+    scope: dict = {}
+    exec(compile(fixed, "todo.py", "exec"), scope)
+    assert scope["main"](["--file", path]) == 2  # no command: usage, not AttributeError
+
+
+def test_a_dispatch_it_cannot_write_out_with_certainty_is_left_alone():
+    # list_items takes *rest: which arguments it wants is not certain
+    varargs = DELIVERED.replace("def list_items(path):", "def list_items(path, *rest):")
+    assert specialise_dispatch(varargs) == varargs
+    # the right shape is left as it is
+    assert specialise_dispatch(BRANCHES) == BRANCHES
