@@ -10,6 +10,7 @@ from softco.quality import check_module
 from softco.quality.edits import without_method
 from softco.workflows import unit_rewrite
 from softco.workflows.design_check import stated_design
+from softco.workflows.runtime import Runtime
 
 CART = (
     "cart.py: class Cart with add(item: str, price: float) (adds), "
@@ -38,6 +39,9 @@ class FakeRuntime:
     def __init__(self, unit_samples: int = 3) -> None:
         self.settings = Settings.model_validate({"workflow": {"unit_samples": unit_samples}})
         self.said: list[str] = []
+        self.draws: dict[str, int] = {}
+
+    seeds = Runtime.seeds
 
     def say(self, role: str, text: str, phase: str) -> None:
         self.said.append(text)
@@ -180,6 +184,11 @@ def test_no_sample_clears_the_finding_the_unit_stays_and_zero_samples_ask_nothin
         FakeRuntime(2), None, spec, design, None, QUERY_DISCOUNT
     )
     assert same == QUERY_DISCOUNT and len(calls) == 2
+    # asked again in the same run (the next gate pass), it draws new samples
+    rt = FakeRuntime(2)
+    for _ in range(2):
+        unit_rewrite.rewrite_flagged_units(rt, None, spec, design, None, QUERY_DISCOUNT)
+    assert calls[2:] == [101, 102, 103, 104]
     calls.clear()
     unit_rewrite.rewrite_flagged_units(FakeRuntime(0), None, spec, design, None, QUERY_DISCOUNT)
     assert calls == []

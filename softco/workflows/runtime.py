@@ -43,6 +43,15 @@ class Runtime:
     recall: Any | None = None
     approver: Approver = auto_approve
     started: float = field(default_factory=time.time)
+    # samples drawn so far per (file, unit): a unit written again on its own
+    # with the same prompt draws new seeds instead of the same samples again
+    draws: dict[str, int] = field(default_factory=dict)
+
+    def seeds(self, key: str, n: int, base: int = 101) -> list[int]:
+        """``n`` seeds for ``key`` that no earlier call for ``key`` in this run was given."""
+        start = self.draws.get(key, 0)
+        self.draws[key] = start + n
+        return [base + start + i for i in range(n)]
 
     def ctx(self, phase: str, sprint: int | None = None) -> RoleContext:
         return RoleContext(

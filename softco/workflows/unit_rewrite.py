@@ -13,7 +13,10 @@ byte). So the flagged unit is written again on its own, without the old
 text, with the finding as one more rule, sampled up to ``unit_samples``
 times at a temperature above 0; the first rewrite that clears its finding,
 leaves fewer findings and breaks nothing new (``gates.new_breakage``) is
-kept. Clearing the finding does not prove the unit right — it removes one
+kept. The prompt holds no old text, so the same unit asked again draws new
+seeds (``Runtime.seeds``): csvsummary's ``summarize`` was asked four times in
+one run and got the same three samples each time. Clearing the finding does
+not prove the unit right — it removes one
 way of being certainly wrong, and the tests and repair rounds judge the rest.
 """
 
@@ -90,8 +93,8 @@ def rewrite_flagged_units(
     samples = rt.settings.workflow.unit_samples
     problems = gates.check_module(spec, content, design)
     for unit, hint in flagged_units(problems).items():
-        for attempt in range(samples):
-            merged = sample_unit(ctx, spec, design, prd, content, unit, hint, 101 + attempt)
+        for seed in rt.seeds(f"{spec.path}:{unit}", samples):
+            merged = sample_unit(ctx, spec, design, prd, content, unit, hint, seed)
             if merged is None:
                 continue
             found = gates.check_module(spec, merged, design)
