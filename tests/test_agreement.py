@@ -10,6 +10,7 @@ from softco.workflows.agreement import agreement_pick, suspect_tests
 from softco.workflows.gating import drop_tests
 
 A, B, C, W = "t::a", "t::b", "t::c", "t::wrong"
+COUNT = "return len(text.split())"
 
 
 def test_programs_that_agree_outvote_one_that_bends_to_a_wrong_test():
@@ -58,8 +59,12 @@ def test_drop_tests_removes_functions_with_their_decorators():
     assert "test_a" not in out and "mark.x" not in out and "def test_b" in out
 
 
-def _made_up_case_run(tmp_path, **workflow):
-    """The demo build where the tester claims word_count('a b') == 3; every coder sample says 2."""
+def _made_up_case_run(tmp_path, same_code: bool = False, **workflow):
+    """The demo build where the tester claims word_count('a b') == 3; every coder sample says 2.
+
+    The samples differ in ``word_count``'s code (same behaviour) unless
+    ``same_code``: then they differ only in a comment.
+    """
     transport = demo_transport()
     inner = transport.default
     made_up = {"behaviour": "made up", "call": "word_count('a b')", "expected": "3"}
@@ -72,7 +77,10 @@ def _made_up_case_run(tmp_path, **workflow):
         reply = inner(request)
         if request.role == "coder":  # distinct programs, same behaviour
             coder_calls.append(request)
-            reply = {"content": reply["content"] + f"\n# variant {len(coder_calls)}\n"}
+            content, n = reply["content"], len(coder_calls)
+            if not same_code:
+                content = content.replace(COUNT, f"{COUNT} + 0 * {n}")
+            reply = {"content": content + f"\n# variant {n}\n"}
         return reply
 
     transport.default = answer
@@ -89,6 +97,23 @@ def test_a_wrong_generated_test_is_removed_after_every_candidate_fails_it(tmp_pa
     assert result.report.tests_passed == result.report.tests_total == 7
     assert "test_word_count_made_up" not in (result.workspace / "tests/test_core.py").read_text()
     assert "Removed as wrong" in (result.run_dir / "report.md").read_text()
+
+
+def test_three_samples_with_the_same_code_under_a_test_are_one_opinion_against_it(tmp_path):
+    result = _made_up_case_run(tmp_path, same_code=True)
+    assert result.report.tests_dropped == []  # neither dropped nor pinned: one opinion
+    tests = (result.workspace / "tests/test_core.py").read_text()
+    assert "word_count('a b') == 3" in tests
+    assert result.report.tests_passed == result.report.tests_total - 1 == 7
+
+
+def test_suspects_count_programs_alike_under_the_test_once():
+    ran = frozenset({A, B, W})
+    runs = [(frozenset({A, B}), ran), (frozenset({A}), ran), (frozenset({A, B}), ran)]
+    alike = [{W: "f1"}, {W: "f1"}, {W: "f1"}]
+    assert suspect_tests(runs, alike) == set()
+    assert suspect_tests(runs, [{W: "f1"}, {W: "f2"}, {}]) == {W}  # {}: counts on its own
+    assert suspect_tests(runs, [{W: "f1"}, {W: "f2"}, {W: "f3"}]) == {W}
 
 
 def test_a_wrong_expected_value_is_replaced_by_the_one_every_candidate_returns(tmp_path):

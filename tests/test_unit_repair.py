@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from softco import Company, Settings
-from softco.artifacts import TestCase, TestReport
+from softco.artifacts import FileSpec, FunctionSpec, TestCase, TestReport
 from softco.demo_script import BRIEF, CODE, demo_transport
 from softco.workflows.design_check import stated_design
 from softco.workflows.unit_repair import stated_units, unit_scopes, units_called
@@ -185,7 +185,7 @@ def test_a_one_unit_candidate_passing_a_test_clears_it_but_failing_one_counts_on
         )
 
     def runs(entries):
-        return [(frozenset(p), frozenset(r)) for p, r, _ in entries]
+        return [(frozenset(p), frozenset(r)) for p, r, *_ in entries]
 
     whole = [evidence(report({"t::other"}), None, []) for _ in range(3)]
     assert suspect_tests(runs(whole)) == {"t::parse", "t::count"}
@@ -196,3 +196,57 @@ def test_a_one_unit_candidate_passing_a_test_clears_it_but_failing_one_counts_on
     unit_fails = [evidence(report({"t::other"}), parse_scope, []) for _ in range(3)]
     # three parse_line samples failing count_levels' test are no opinion on it
     assert suspect_tests(runs([*two, *unit_fails])) == {"t::parse"}
+
+
+def test_opinions_fingerprint_the_code_a_test_reaches_and_nothing_else(tmp_path):
+    from softco.workflows.unit_repair import test_opinions
+
+    spec = FileSpec(
+        path="logstats.py",
+        responsibility="log statistics",
+        interface=[
+            FunctionSpec(name="parse_line", signature="def parse_line(line: str) -> dict | None"),
+            FunctionSpec(name="count_levels", signature="def count_levels(lines) -> dict"),
+            FunctionSpec(name="errors_per_hour", signature="def errors_per_hour(lines) -> dict"),
+        ],
+    )
+
+    class Tests:
+        def list_files(self):
+            return ["logstats.py", "tests/test_logstats.py"]
+
+        def read(self, path):
+            return (
+                "from logstats import count_levels, errors_per_hour, parse_line\n\n"
+                "def test_parse():\n    assert parse_line('x') is None\n\n"
+                "def test_count():\n    assert count_levels([]) == {}\n\n"
+                "def test_errors():\n    assert errors_per_hour([]) == {}\n"
+            )
+
+    rt = type("Rt", (), {"workspace": Tests()})()
+    base = (
+        "def parse_line(line):\n    return None\n\n"
+        "def count_levels(lines):\n    return {}\n\n"
+        "def errors_per_hour(lines):\n    out = {}\n    return out\n"
+    )
+    # layout, comments and a docstring change nothing; errors_per_hour's code changes its test
+    other = base.replace("def parse_line(line):\n", 'def parse_line(line):\n    """Doc."""\n')
+    other = other.replace("out = {}", "out = dict()  # spelled another way")
+
+    def fingerprints(content: str) -> dict[str, str]:
+        return dict(v.split("\t") for v in test_opinions(rt, spec, content))
+
+    first, second = fingerprints(base), fingerprints(other)
+    assert set(first) == {
+        "tests.test_logstats::test_parse",
+        "tests.test_logstats::test_count",
+        "tests.test_logstats::test_errors",
+    }
+    assert first["tests.test_logstats::test_parse"] == second["tests.test_logstats::test_parse"]
+    assert first["tests.test_logstats::test_count"] == second["tests.test_logstats::test_count"]
+    assert first["tests.test_logstats::test_errors"] != second["tests.test_logstats::test_errors"]
+    # count_levels using parse_line: a new parse_line is a new opinion on test_count too
+    uses = base.replace("    return {}\n", "    return {parse_line(x): 1 for x in lines}\n", 1)
+    third = fingerprints(uses.replace("return None", "return line or None"))
+    fourth = fingerprints(uses)
+    assert third["tests.test_logstats::test_count"] != fourth["tests.test_logstats::test_count"]

@@ -58,8 +58,26 @@ def agreement_pick(passes: list[frozenset[str] | None], voters: list[bool] | Non
     return max(range(len(passes)), key=score)
 
 
-def suspect_tests(runs: list[tuple[frozenset[str], frozenset[str]]]) -> set[str]:
-    """Tests no program passes, among the distinct programs that ran them (at least three).
+def opinions_of(entry: list[list[str]]) -> dict[str, str]:
+    """``{test: fingerprint}`` of one repair-history entry (``repair.evidence``)."""
+    return dict(v.split("\t", 1) for v in entry[3] if "\t" in v) if len(entry) > 3 else {}
+
+
+def _views(case: str, holders: list[tuple[int, dict[str, str]]]) -> int:
+    """How many distinct opinions on ``case`` the programs ``holders`` are.
+
+    Programs whose code under the test is the same (``unit_repair.test_opinions``)
+    are one opinion; a program without a fingerprint for it counts on its own.
+    """
+    key = case.split("[", 1)[0]
+    return len({said.get(key) or f"#{i}" for i, said in holders})
+
+
+def suspect_tests(
+    runs: list[tuple[frozenset[str], frozenset[str]]],
+    opinions: list[dict[str, str]] | None = None,
+) -> set[str]:
+    """Tests no program passes, among distinct programs that ran them (three distinct opinions).
 
     ``runs`` holds ``(passed, ran)`` per distinct program of one module, from
     this repair round and earlier ones. Three independently sampled programs
@@ -67,15 +85,19 @@ def suspect_tests(runs: list[tuple[frozenset[str], frozenset[str]]]) -> set[str]
     against the test (a fabricated expected value, a wrong reading of the
     interface), not against each of them. A file none of them passes anything
     of is left alone: that points at something they share (a broken
-    dependency, a wrong import).
+    dependency, a wrong import). ``opinions[i]`` fingerprints program ``i``'s
+    code under each test: programs alike there count once, since the same
+    wrong ``parse_line`` failing three times is one opinion against the test.
     """
+    said = opinions or [{} for _ in runs]
     passed = set().union(*(p for p, _ in runs)) if runs else set()
     files_passing = {c.split("::", 1)[0] for c in passed}
     suspects = set()
     for case in set().union(*(r for _, r in runs)) if runs else set():
         if case in passed or case.split("::", 1)[0] not in files_passing:
             continue
-        if sum(1 for _, ran in runs if case in ran) >= 3:
+        holders = [(i, said[i]) for i, (_, ran) in enumerate(runs) if case in ran]
+        if _views(case, holders) >= 3:
             suspects.add(case)
     # a parametrized test goes only when every one of its rows is suspect
     rows: dict[str, set[str]] = defaultdict(set)
@@ -168,8 +190,9 @@ def pin_agreed(
 ) -> set[str]:
     """Keep suspect tests whose call every sampled program answers alike, expecting that answer.
 
-    Needs at least three distinct programs that ran the test, each with a
-    probed value, all equal, and the pinned test must then pass under pytest.
+    Needs at least three distinct opinions (programs whose code under the test
+    differs, see ``suspect_tests``) that ran the test, each with a probed
+    value, all equal, and the pinned test must then pass under pytest.
     Returns the cases pinned (the rest may go).
     """
     mine = sorted(s for s in suspects if case_file(s) == module_of_test(test_path))
@@ -178,14 +201,15 @@ def pin_agreed(
     content = rt.workspace.read(test_path)
     pinned: set[str] = set()
     for case in mine:
-        said = []
-        for entry in history.values():
+        said, holders = [], []
+        for i, entry in enumerate(history.values()):
             if case not in entry[1]:
                 continue
             # a program recorded before values were probed is an opinion we do not know
             found = dict(v.split("\t", 1) for v in entry[2] if "\t" in v) if len(entry) > 2 else {}
             said.append(found.get(case))
-        if len(said) < 3 or None in said or len(set(said)) != 1:
+            holders.append((i, opinions_of(entry)))
+        if _views(case, holders) < 3 or None in said or len(set(said)) != 1:
             continue
         name = case.rsplit("::", 1)[-1]
         changed = pin_expected(content, name, str(said[0]), len(said))

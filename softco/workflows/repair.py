@@ -25,6 +25,7 @@ from softco.quality import gates
 from softco.roles.briefing import test_path_for
 from softco.workflows.agreement import (
     agreement_pick,
+    opinions_of,
     passes_of,
     pin_agreed,
     probe_values,
@@ -35,7 +36,7 @@ from softco.workflows.build import design_of, prd_of, testable, write_module
 from softco.workflows.gating import drop_tests
 from softco.workflows.runtime import Runtime
 from softco.workflows.state import RunState
-from softco.workflows.unit_repair import unit_candidates
+from softco.workflows.unit_repair import test_opinions, unit_candidates
 
 _TEST_SIDE = re.compile(
     r"fixture '\w+' not found|NameError|SyntaxError|IndentationError|ImportError|"
@@ -200,21 +201,29 @@ def try_fix(
     rt.say("coder", f"{spec.path}: {verdict}", "test")
     for text, report, said, scope in zip(contents, reports, values, scopes, strict=True):
         if report.cases and text != spliced:  # a splice is built from the others
-            history[_digest(text)] = evidence(report, scope, said)
+            history[_digest(text)] = evidence(report, scope, said, test_opinions(rt, spec, text))
     runs = [(frozenset(entry[0]), frozenset(entry[1])) for entry in history.values()]
-    return suspect_tests(runs)
+    return suspect_tests(runs, [opinions_of(entry) for entry in history.values()])
 
 
-def evidence(report: TestReport, scope: frozenset[str] | None, said: list[str]) -> list[list[str]]:
-    """One program's entry in the repair history: ``[passed, ran, probed values]``.
+def evidence(
+    report: TestReport,
+    scope: frozenset[str] | None,
+    said: list[str],
+    opinions: list[str] | None = None,
+) -> list[list[str]]:
+    """One program's entry in the repair history: ``[passed, ran, probed values, opinions]``.
 
     A pass anywhere shows a test can be met; a failure counts only within
-    ``scope`` (None: everywhere), the tests a one-unit candidate is an opinion on.
+    ``scope`` (None: everywhere), the tests a one-unit candidate is an opinion
+    on. ``opinions`` fingerprint the code under each test
+    (``unit_repair.test_opinions``).
     """
     return [
         sorted(c.name for c in report.cases if c.outcome == "passed"),
         sorted(c.name for c in report.cases if scope is None or c.name in scope),
         said,
+        opinions or [],
     ]
 
 

@@ -25,6 +25,8 @@ right ones; kept as a measured switch (ablation row ``unit-repair``).
 from __future__ import annotations
 
 import ast
+import copy
+import hashlib
 from collections import Counter
 from collections.abc import Iterator
 from typing import Any
@@ -140,6 +142,64 @@ def unit_callees(content: str, spec: FileSpec) -> dict[str, set[str]]:
                 todo.extend(direct.get(callee, ()))
         reach[unit] = seen
     return reach
+
+
+def _unit_nodes(content: str) -> dict[str, ast.AST]:
+    """``{unit: its def}`` for the module's top-level functions and its classes' methods."""
+    try:
+        tree = ast.parse(content)
+    except SyntaxError:
+        return {}
+    found: dict[str, ast.AST] = {}
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            found[node.name] = node
+        elif isinstance(node, ast.ClassDef):
+            for item in node.body:
+                if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef):
+                    found[f"{node.name}.{item.name}"] = item
+    return found
+
+
+def _code_of(node: ast.AST) -> str:
+    """The unit's code with layout, comments and its docstring left out."""
+    body = getattr(node, "body", [])
+    if (
+        body
+        and isinstance(body[0], ast.Expr)
+        and isinstance(body[0].value, ast.Constant)
+        and isinstance(body[0].value.value, str)
+    ):
+        node = copy.copy(node)
+        node.body = body[1:]  # type: ignore[attr-defined]
+    return ast.dump(node)
+
+
+def test_opinions(rt: Runtime, spec: FileSpec, content: str) -> list[str]:
+    """``case<TAB>fingerprint`` for each test of the suite calling a stated unit of ``spec``.
+
+    The fingerprint is the code of the units the test calls and of those they
+    use (``unit_callees``). Two programs that differ only elsewhere give the
+    same fingerprint: for that test they are one opinion, not two. A whole-file
+    candidate at temperature 0.7 mostly rewrites around the bug, so logstats'
+    three candidates that "all failed" the valid-line test of ``parse_line``
+    may have been one ``parse_line`` three times. A test whose units are not
+    all found gets no fingerprint (each program then counts on its own).
+    """
+    nodes = _unit_nodes(content)
+    reach = unit_callees(content, spec)
+    said = []
+    for path in rt.workspace.list_files():
+        if not (path.startswith("tests/") and path.endswith(".py")):
+            continue
+        module = module_of_test(path)
+        for test, called in units_called(rt.workspace.read(path), spec).items():
+            units = sorted(called.union(*(reach.get(u, set()) for u in called)))
+            if not units or any(u not in nodes for u in units):
+                continue
+            code = "\n".join(f"{u}:{_code_of(nodes[u])}" for u in units)
+            said.append(f"{module}::{test}\t{hashlib.sha1(code.encode()).hexdigest()[:12]}")
+    return sorted(said)
 
 
 def unit_scopes(
