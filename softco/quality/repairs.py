@@ -21,6 +21,7 @@ from softco.quality.edits import without_lines
 from softco.quality.entry import drop_library_script, return_exit_code
 from softco.quality.reshape import after_preamble, lift_methods, source_lines
 from softco.quality.str_paths import as_paths
+from softco.quality.unit_factors import exact_factors, unstated_rounding
 
 
 def _providers(spec: FileSpec, design: Design) -> dict[str, str]:
@@ -238,6 +239,8 @@ def tidy(spec: FileSpec, content: str, design: Design) -> str:
     exception the interface promises (``contracts``), a file name handed to a
     function wanting the text is read first (``cli_files``), a ``pathlib``
     call on a ``str`` parameter is made on ``pathlib.Path`` (``str_paths``),
+    an approximate unit conversion factor is made exact and a rounding only
+    another function's contract asks for is taken out (``unit_factors``),
     and forgotten imports are added.
     """
     steps: list[Callable[[str], str]] = [
@@ -252,6 +255,8 @@ def tidy(spec: FileSpec, content: str, design: Design) -> str:
         lambda t: documented_errors(spec, t),
         lambda t: read_file_arguments(spec, t, design),
         as_paths,
+        exact_factors,
+        lambda t: unstated_rounding(spec, t),
         lambda t: import_missing(spec, t, design),
     ]
     text = content
