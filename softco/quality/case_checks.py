@@ -91,6 +91,8 @@ def conform(value: Any, annotation: ast.expr | None) -> Any:
         return value if value is None else conform(value, inner)
     if name == "tuple" and isinstance(value, list):
         value = tuple(value)
+    if name == "list" and isinstance(value, tuple):
+        value = list(value)  # ``'a', 'b'`` written for a list reads as a tuple
     if name == "list" and isinstance(value, list) and inner is not None:
         return [conform(v, inner) for v in value]
     if name == "dict" and isinstance(value, dict) and isinstance(inner, ast.Tuple):

@@ -46,6 +46,7 @@ from softco.quality.case_checks import (
     unqualified,
 )
 from softco.quality.case_script import method_returns, script_setup
+from softco.quality.clauses import clause_violation
 
 # More values of one function pin more of its behaviour: roman's suite kept three
 # `to_roman` cases (2 of 10 mutants killed) and left out five good ones the model had
@@ -154,6 +155,10 @@ def _check_case(
         value = conform(value, returns)
         if not fits(value, returns):
             return None, f"expected {shown!r} does not fit -> {ast.unparse(returns)}"
+    if kind == "value" and isinstance(body, ast.Call):
+        broken = clause_violation(spec, body, value)
+        if broken:
+            return None, broken
     checked = _Checked(
         name=called_name(body) or "value",
         behaviour=case.behaviour,

@@ -7,7 +7,9 @@ literal value or ``raises SomeError`` — the assert is mechanical, so it is
 generated here: it cannot have a syntax error, redefine a fixture, or invent
 an expected value the PM did not state. Examples that are prose, touch files,
 drive a CLI or name something the module does not offer are left to the
-tester. A wrong example still makes a wrong test; the repair loop's
+tester. An example whose value breaks a property the interface states in
+words (``clauses``: "result at most width characters") is left out. A wrong
+example still makes a wrong test; the repair loop's
 agreement check (``workflows.repair.suspect_tests``) removes those.
 """
 
@@ -16,8 +18,11 @@ from __future__ import annotations
 import ast
 import builtins
 import re
+from typing import Any
 
 from softco.artifacts import PRD, FileSpec, module_name
+from softco.quality.case_checks import conform, stated_signatures
+from softco.quality.clauses import clause_violation
 
 _RAISES = re.compile(r"^\s*(?:raises\s+|raise\s+)?([A-Z]\w*(?:Error|Exception))\b")
 _FILE_LIKE = re.compile(r"\.(json|txt|csv|log|md|ini|ya?ml|db)\b|/")
@@ -59,9 +64,28 @@ def _expected(text: str) -> tuple[str, str] | None:
     return ("equals", repr(value))
 
 
+def _shaped(
+    expected: tuple[str, str], node: ast.Call, spec: FileSpec, signatures: dict[str, Any]
+) -> tuple[str, str] | None:
+    """The expected value shaped like the stated return type; None if it cannot be right.
+
+    ``'a', 'b'`` for a ``list[str]`` is a tuple as written and would never equal
+    the list; a value breaking a clause the interface states in words
+    (``clauses``: "result at most width characters") is wrong.
+    """
+    value = ast.literal_eval(expected[1])
+    fn = signatures.get(node.func.id) if isinstance(node.func, ast.Name) else None
+    returns = fn.returns if fn is not None else None
+    value = conform(value, returns)
+    if clause_violation(spec, node, value):
+        return None
+    return ("approx", repr(value)) if isinstance(value, float) else ("equals", repr(value))
+
+
 def example_tests(prd: PRD, spec: FileSpec) -> str | None:
     """A pytest file checking ``spec``'s functions against the PRD's examples, or None."""
     offered = {fn.name for fn in spec.interface if fn.signature.startswith("def ")}
+    signatures = stated_signatures(spec)
     if not offered:
         return None
     seen: set[str] = set()
@@ -74,6 +98,10 @@ def example_tests(prd: PRD, spec: FileSpec) -> str | None:
                 expected = _expected(ex.expected)
                 if node is None or expected is None:
                     continue
+                if expected[0] != "raises":
+                    expected = _shaped(expected, node, spec, signatures)
+                    if expected is None:
+                        continue
                 call = ast.unparse(node)
                 if call in seen:
                     continue

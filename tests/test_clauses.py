@@ -1,0 +1,126 @@
+"""The interface's own words as an oracle: expected values that break them never become tests.
+
+The examples are textkit's, as the 1.5B PM and tester wrote them in a
+recorded run (``truncate('Hello World!', 10) == 'Hello Worl...'``, 13
+characters where the interface says "result at most width characters").
+"""
+
+from __future__ import annotations
+
+import ast
+
+import pytest
+
+from softco.artifacts import FileSpec
+from softco.artifacts.cases import CallCase, TestCases
+from softco.quality.case_tests import case_tests
+from softco.quality.clauses import clause_violation, stated_clauses
+from softco.quality.example_tests import example_tests
+from tests.test_example_tests import _prd
+
+TEXTKIT = FileSpec.model_validate(
+    {
+        "path": "textkit.py",
+        "responsibility": "text utilities",
+        "interface": [
+            {
+                "signature": "def slugify(text: str) -> str",
+                "docstring": "lower case, runs of other characters become one '-', "
+                "no leading/trailing '-'",
+            },
+            {
+                "signature": "def truncate(text: str, width: int, suffix: str = '...') -> str",
+                "docstring": "result at most width characters",
+            },
+            {
+                "signature": "def word_wrap(text: str, width: int) -> list[str]",
+                "docstring": "greedy, words never split",
+            },
+            {
+                "signature": "def mean(values: list[float]) -> float",
+                "docstring": "rounded to 2 decimals",
+            },
+        ],
+    }
+)
+
+
+def _violation(call: str, result):
+    node = ast.parse(call, mode="eval").body
+    assert isinstance(node, ast.Call)
+    return clause_violation(TEXTKIT, node, result)
+
+
+@pytest.mark.parametrize(
+    ("call", "result", "broken"),
+    [
+        ("truncate('Hello World!', 10)", "Hello Worl...", "'at most width characters'"),
+        ("truncate('Hello World!', width=10, suffix='!')", "Hello Wor!!", "at most width"),
+        ("slugify('Hello World')", "Hello-world", "lower case"),
+        ("slugify('Hello World!')", "hello-world-", "no leading/trailing '-'"),
+        ("word_wrap('the quick fox', 5)", ["the", "qui", "ck", "fox"], "words never split"),
+        ("mean([1.0, 2.0, 2.0])", 1.6666666, "rounded to 2 decimals"),
+        ("word_wrap('This is a test.', 20)", ["This is", "a test."], "greedy"),
+        ("word_wrap('the quick brown fox', 9)", ["the quick brown", "fox"], "greedy"),
+    ],
+)
+def test_a_value_breaking_a_stated_clause_is_named(call, result, broken):
+    said = _violation(call, result)
+    assert said is not None and broken in said
+
+
+@pytest.mark.parametrize(
+    ("call", "result"),
+    [
+        ("truncate('abcdefghijkl', 8)", "abcde..."),
+        ("truncate('short', 10)", "short"),
+        ("slugify('  Hello, World! 2024 ')", "hello-world-2024"),
+        ("word_wrap('the quick brown fox jumps', 10)", ["the quick", "brown fox", "jumps"]),
+        ("mean([1.0, 2.0])", 1.5),
+        ("truncate(text, 8)", "far too long for eight"),  # not literal: no answer
+        ("undefined('x')", "anything"),
+    ],
+)
+def test_values_that_keep_the_clauses_or_cannot_be_judged_pass(call, result):
+    assert _violation(call, result) is None
+
+
+def test_only_certain_phrasings_are_read():
+    assert [c.text for c in stated_clauses("Returns at most n characters; sorted by count")] == [
+        "at most n characters"
+    ]
+    assert stated_clauses("The number of words in text.") == []
+
+
+def test_the_pm_s_contradicting_examples_are_left_out_of_the_example_tests():
+    prd = _prd(
+        [
+            ("truncate('Hello World!', 10)", "'Hello Worl...'"),
+            ("truncate('This is a test.', 20)", "'This is a test.'"),
+            ("word_wrap('This is a test.', 20)", "'This is', 'a test.'"),
+            ("word_wrap('Hello World!', 10)", "'Hello', 'World!'"),
+        ]
+    )
+    source = example_tests(prd, TEXTKIT)
+    assert source is not None
+    assert "Hello Worl..." not in source
+    # written as a tuple by the PM, compared as the list the signature returns
+    assert "assert word_wrap('Hello World!', 10) == ['Hello', 'World!']" in source
+    assert "assert truncate('This is a test.', 20) == 'This is a test.'" in source
+    # not greedy: 'This is a test.' fits in 20
+    assert "word_wrap('This is a test.', 20)" not in source
+
+
+def test_the_tester_s_contradicting_case_is_dropped_with_the_clause_as_reason():
+    cases = TestCases(
+        cases=[
+            CallCase(
+                behaviour="long", call="truncate('Hello World!', 10)", expected="Hello Worl..."
+            ),
+            CallCase(behaviour="fits", call="truncate('abcdefghijkl', 8)", expected="abcde..."),
+        ]
+    )
+    suite = case_tests(cases, TEXTKIT)
+    assert suite.content is not None and "abcde..." in suite.content
+    assert "Hello Worl..." not in suite.content
+    assert any("breaks the interface's 'at most width characters'" in d for d in suite.dropped)
