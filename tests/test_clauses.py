@@ -107,8 +107,8 @@ def test_the_pm_s_contradicting_examples_are_left_out_of_the_example_tests():
     # written as a tuple by the PM, compared as the list the signature returns
     assert "assert word_wrap('Hello World!', 10) == ['Hello', 'World!']" in source
     assert "assert truncate('This is a test.', 20) == 'This is a test.'" in source
-    # not greedy: 'This is a test.' fits in 20
-    assert "word_wrap('This is a test.', 20)" not in source
+    # not greedy: 'This is a test.' fits in 20 (its input stays, as a test of the clauses)
+    assert "assert word_wrap('This is a test.', 20) ==" not in source
 
 
 def test_the_tester_s_contradicting_case_is_dropped_with_the_clause_as_reason():
@@ -124,3 +124,71 @@ def test_the_tester_s_contradicting_case_is_dropped_with_the_clause_as_reason():
     assert suite.content is not None and "abcde..." in suite.content
     assert "Hello Worl..." not in suite.content
     assert any("breaks the interface's 'at most width characters'" in d for d in suite.dropped)
+
+
+DELIVERED = """\
+import re
+
+
+def slugify(text: str) -> str:
+    return re.sub(r'[^a-z0-9]+', '-', text.lower()).strip('-')
+
+
+def truncate(text: str, width: int, suffix: str = '...') -> str:
+    return text[:width] + (suffix if len(text) > width else '')
+
+
+def word_wrap(text: str, width: int) -> list[str]:
+    return text.split(' ', width)
+"""
+
+RIGHT = DELIVERED.replace(
+    "return text[:width] + (suffix if len(text) > width else '')",
+    "return text if len(text) <= width else text[: width - len(suffix)] + suffix",
+).replace(
+    "return text.split(' ', width)",
+    "lines = []\n"
+    "    for word in text.split():\n"
+    "        if lines and len(lines[-1]) + 1 + len(word) <= width:\n"
+    "            lines[-1] += ' ' + word\n"
+    "        else:\n"
+    "            lines.append(word)\n"
+    "    return lines",
+)
+
+
+def _failing(tests: str, module: str) -> list[str]:
+    scope: dict = {}
+    exec(compile(module, "textkit.py", "exec"), scope)
+    exec(compile(tests.split("\nfrom textkit import", 1)[1].split("\n", 1)[1], "t", "exec"), scope)
+    failing = []
+    for name in [n for n in scope if n.startswith("test_")]:
+        try:
+            scope[name]()
+        except AssertionError:
+            failing.append(name)
+    return sorted(failing)
+
+
+def test_what_the_interface_states_becomes_tests_on_the_examples_inputs(tmp_path):
+    from softco.artifacts import Design
+    from softco.quality import check_tests
+
+    prd = _prd(
+        [
+            ("truncate('Hello World!', 10)", "'Hello Worl...'"),  # wrong value, good input
+            ("word_wrap('This is a test.', 20)", "'This', 'is', 'a', 'test.'"),
+            ("slugify('Hello World!')", "'hello-world'"),
+        ]
+    )
+    source = example_tests(prd, TEXTKIT)
+    assert source is not None
+    assert "result = truncate('Hello World!', 10)\n    assert len(result) <= 10" in source
+    design = Design(summary="textkit", files=[TEXTKIT])
+    assert check_tests("tests/test_textkit_examples.py", source, design) == []
+    # the delivered code fits the PM's wrong truncate; the stated clauses catch both bugs
+    assert _failing(source, DELIVERED) == [
+        "test_truncate_as_stated_1",
+        "test_word_wrap_as_stated_1",
+    ]
+    assert _failing(source, RIGHT) == []

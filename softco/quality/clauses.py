@@ -36,6 +36,9 @@ class Clause:
 
     text: str
     holds: Callable[[Args, Any], bool | None]  # None: says nothing about this pair
+    # the clause as a Python condition on ``result`` for these arguments, given the
+    # stated return annotation; None where it cannot be written
+    assertion: Callable[[Args, str], str | None] = lambda args, returns: None
 
 
 def _bound(args: Args, word: str) -> int | None:
@@ -45,93 +48,147 @@ def _bound(args: Args, word: str) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def _at_most(word: str) -> Callable[[Args, Any], bool | None]:
+def _is(returns: str, *names: str) -> bool:
+    return any(returns == n or returns.startswith(f"{n}[") for n in names)
+
+
+def _at_most(m: re.Match[str]) -> Clause:
+    word = m.group(1)
+
     def holds(args: Args, result: Any) -> bool | None:
         limit = _bound(args, word)
         if limit is None or not isinstance(result, str):
             return None
         return len(result) <= limit
 
-    return holds
+    def assertion(args: Args, returns: str) -> str | None:
+        limit = _bound(args, word)
+        return f"len(result) <= {limit}" if limit is not None and returns == "str" else None
+
+    return Clause(m.group(0), holds, assertion)
 
 
-def _lower(args: Args, result: Any) -> bool | None:
-    return result == result.lower() if isinstance(result, str) else None
+def _lower(m: re.Match[str]) -> Clause:
+    def holds(args: Args, result: Any) -> bool | None:
+        return result == result.lower() if isinstance(result, str) else None
+
+    def assertion(args: Args, returns: str) -> str | None:
+        return "result == result.lower()" if returns == "str" else None
+
+    return Clause(m.group(0), holds, assertion)
 
 
-def _no_edge(char: str) -> Callable[[Args, Any], bool | None]:
+def _no_edge(m: re.Match[str]) -> Clause:
+    char = m.group(1)
+
     def holds(args: Args, result: Any) -> bool | None:
         if not isinstance(result, str) or not result:
             return None
         return not result.startswith(char) and not result.endswith(char)
 
-    return holds
+    def assertion(args: Args, returns: str) -> str | None:
+        if returns != "str":
+            return None
+        return f"not result.startswith({char!r}) and not result.endswith({char!r})"
+
+    return Clause(m.group(0), holds, assertion)
 
 
-def _rounded(places: int) -> Callable[[Args, Any], bool | None]:
+def _rounded(m: re.Match[str]) -> Clause:
+    places = int(m.group(1))
+
     def holds(args: Args, result: Any) -> bool | None:
         if isinstance(result, bool) or not isinstance(result, int | float):
             return None
         return round(result, places) == result
 
-    return holds
+    def assertion(args: Args, returns: str) -> str | None:
+        return f"round(result, {places}) == result" if returns == "float" else None
+
+    return Clause(m.group(0), holds, assertion)
 
 
-def _words_whole(args: Args, result: Any) -> bool | None:
+def _one_text(args: Args) -> str | None:
     texts = [v for v in args.values() if isinstance(v, str)]
-    if len(texts) != 1:
-        return None
-    lines = [result] if isinstance(result, str) else result
-    if not isinstance(lines, list | tuple) or not all(isinstance(x, str) for x in lines):
-        return None
-    words = set(texts[0].split())
-    return all(w in words for line in lines for w in line.split())
+    return texts[0] if len(texts) == 1 else None
 
 
-def _greedy_lines(args: Args, result: Any) -> bool | None:
-    """Greedy wrapping: no line could have taken the next line's first word."""
+def _words_whole(m: re.Match[str]) -> Clause:
+    def holds(args: Args, result: Any) -> bool | None:
+        text = _one_text(args)
+        lines = [result] if isinstance(result, str) else result
+        if text is None or not isinstance(lines, list | tuple):
+            return None
+        if not all(isinstance(x, str) for x in lines):
+            return None
+        words = set(text.split())
+        return all(w in words for line in lines for w in line.split())
+
+    def assertion(args: Args, returns: str) -> str | None:
+        text = _one_text(args)
+        if text is None or not (returns == "str" or _is(returns, "list")):
+            return None
+        words = sorted(set(text.split()))
+        lines = "[result]" if returns == "str" else "result"
+        return f"all(w in {words!r} for line in {lines} for w in line.split())"
+
+    return Clause(m.group(0), holds, assertion)
+
+
+def _width(args: Args) -> int | None:
     widths = [v for k, v in args.items() if "width" in k and isinstance(v, int)]
-    texts = [v for v in args.values() if isinstance(v, str)]
-    if len(widths) != 1 or len(texts) != 1 or not isinstance(result, list | tuple):
-        return None
-    if not all(isinstance(x, str) and x.split() for x in result):
-        return None
-    (width,) = widths
-    lines = list(result)
-    if any(len(line) > width and len(line.split()) > 1 for line in lines):
-        return False  # a line over the width that could have been broken
-    return all(
-        len(lines[i]) + 1 + len(lines[i + 1].split()[0]) > width for i in range(len(lines) - 1)
-    )
+    return widths[0] if len(widths) == 1 else None
 
 
-_RULES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], Callable[[Args, Any], Any]]]] = [
+def _greedy(m: re.Match[str]) -> Clause:
+    """Greedy wrapping to a ``width`` parameter: no line could have taken the next line's
+    first word, and no line is over the width unless it is one long word."""
+
+    def holds(args: Args, result: Any) -> bool | None:
+        width = _width(args)
+        if width is None or _one_text(args) is None or not isinstance(result, list | tuple):
+            return None
+        if not all(isinstance(x, str) and x.split() for x in result):
+            return None
+        lines = list(result)
+        if any(len(line) > width and len(line.split()) > 1 for line in lines):
+            return False
+        return all(
+            len(lines[i]) + 1 + len(lines[i + 1].split()[0]) > width for i in range(len(lines) - 1)
+        )
+
+    def assertion(args: Args, returns: str) -> str | None:
+        width = _width(args)
+        if width is None or _one_text(args) is None or not _is(returns, "list"):
+            return None
+        return (
+            f"all(len(a) + 1 + len(b.split()[0]) > {width} for a, b in zip(result, result[1:])) "
+            f"and all(len(line) <= {width} or len(line.split()) == 1 for line in result)"
+        )
+
+    return Clause(m.group(0), holds, assertion)
+
+
+_RULES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], Clause]]] = [
     (
         re.compile(
             r"\b(?:at most|no more than|not longer than|no longer than|up to) (\w+) "
             r"(?:characters|chars)\b",
             re.I,
         ),
-        lambda m: _at_most(m.group(1)),
+        _at_most,
     ),
-    (re.compile(r"\blower[- ]?case(?:d)?\b(?! letters? or)", re.I), lambda m: _lower),
-    (
-        re.compile(r"\bno leading(?: or |/| and | nor )trailing '(.)'", re.I),
-        lambda m: _no_edge(m.group(1)),
-    ),
-    (re.compile(r"\brounded to (\d) decimals?\b", re.I), lambda m: _rounded(int(m.group(1)))),
-    (re.compile(r"\bwords (?:are )?never split\b", re.I), lambda m: _words_whole),
-    (re.compile(r"\bgreedy\b", re.I), lambda m: _greedy_lines),
+    (re.compile(r"\blower[- ]?case(?:d)?\b(?! letters? or)", re.I), _lower),
+    (re.compile(r"\bno leading(?: or |/| and | nor )trailing '(.)'", re.I), _no_edge),
+    (re.compile(r"\brounded to (\d) decimals?\b", re.I), _rounded),
+    (re.compile(r"\bwords (?:are )?never split\b", re.I), _words_whole),
+    (re.compile(r"\bgreedy\b", re.I), _greedy),
 ]
 
 
 def stated_clauses(docstring: str) -> list[Clause]:
     """The checkable clauses of one function's stated contract."""
-    found = []
-    for pattern, make in _RULES:
-        for m in pattern.finditer(docstring or ""):
-            found.append(Clause(text=m.group(0), holds=make(m)))
-    return found
+    return [make(m) for pattern, make in _RULES for m in pattern.finditer(docstring or "")]
 
 
 def _arguments(call: ast.Call, fn: ast.FunctionDef | ast.AsyncFunctionDef) -> Args | None:
@@ -154,8 +211,8 @@ def _arguments(call: ast.Call, fn: ast.FunctionDef | ast.AsyncFunctionDef) -> Ar
     return bound
 
 
-def clause_violation(spec: FileSpec, call: ast.Call, result: Any) -> str | None:
-    """Which stated clause ``result``, expected of ``call``, breaks; None when none does."""
+def _stated_call(spec: FileSpec, call: ast.Call) -> tuple[list[Clause], Args, str] | None:
+    """The called function's clauses, the call's literal arguments and the stated return type."""
     if not isinstance(call.func, ast.Name):
         return None
     stated = next(
@@ -176,6 +233,15 @@ def clause_violation(spec: FileSpec, call: ast.Call, result: Any) -> str | None:
     args = _arguments(call, fn)
     if args is None:
         return None
+    return clauses, args, ast.unparse(fn.returns) if fn.returns is not None else ""
+
+
+def clause_violation(spec: FileSpec, call: ast.Call, result: Any) -> str | None:
+    """Which stated clause ``result``, expected of ``call``, breaks; None when none does."""
+    stated = _stated_call(spec, call)
+    if stated is None:
+        return None
+    clauses, args, _ = stated
     for clause in clauses:
         try:
             ok = clause.holds(args, result)
@@ -184,3 +250,25 @@ def clause_violation(spec: FileSpec, call: ast.Call, result: Any) -> str | None:
         if ok is False:
             return f"expected {result!r} breaks the interface's '{clause.text}'"
     return None
+
+
+def clause_checks(spec: FileSpec, call: ast.Call) -> list[tuple[str, str]]:
+    """``(clause, condition on result)`` for each stated clause writable for ``call``.
+
+    A test ``result = call`` then ``assert condition`` checks what the
+    interface says of this input whatever value the PM expected — the input of
+    a dropped wrong example is still a good input.
+    """
+    stated = _stated_call(spec, call)
+    if stated is None:
+        return []
+    clauses, args, returns = stated
+    found = []
+    for clause in clauses:
+        try:
+            condition = clause.assertion(args, returns)
+        except Exception:  # model-chosen values the renderer did not expect
+            condition = None
+        if condition is not None:
+            found.append((clause.text, condition))
+    return found

@@ -22,7 +22,7 @@ from typing import Any
 
 from softco.artifacts import PRD, FileSpec, module_name
 from softco.quality.case_checks import conform, stated_signatures
-from softco.quality.clauses import clause_violation
+from softco.quality.clauses import clause_checks, clause_violation
 
 _RAISES = re.compile(r"^\s*(?:raises\s+|raise\s+)?([A-Z]\w*(?:Error|Exception))\b")
 _FILE_LIKE = re.compile(r"\.(json|txt|csv|log|md|ini|ya?ml|db)\b|/")
@@ -82,6 +82,29 @@ def _shaped(
     return ("approx", repr(value)) if isinstance(value, float) else ("equals", repr(value))
 
 
+MAX_PROPERTY_TESTS = 3  # per function
+
+
+def stated_properties(node: ast.Call, spec: FileSpec, found: dict[str, list[str]]) -> None:
+    """Add a test of what the interface states of ``node``'s result (``clauses``) to ``found``.
+
+    ``truncate('Hello World!', 10)`` gets ``assert len(result) <= 10`` whether
+    or not the PM's expected value survived: the input is good even where the
+    value was wrong.
+    """
+    checks = clause_checks(spec, node)
+    name = node.func.id  # type: ignore[attr-defined]
+    tests = found.setdefault(name, [])
+    if not checks or len(tests) >= MAX_PROPERTY_TESTS:
+        return
+    call = ast.unparse(node)
+    body = f"    result = {call}\n" + "".join(
+        f"    assert {condition}, {f'the interface: {text}'!r}\n" for text, condition in checks
+    )
+    if body not in tests:
+        tests.append(body)
+
+
 def example_tests(prd: PRD, spec: FileSpec) -> str | None:
     """A pytest file checking ``spec``'s functions against the PRD's examples, or None."""
     offered = {fn.name for fn in spec.interface if fn.signature.startswith("def ")}
@@ -90,11 +113,14 @@ def example_tests(prd: PRD, spec: FileSpec) -> str | None:
         return None
     seen: set[str] = set()
     bodies: list[tuple[str, str]] = []
+    properties: dict[str, list[str]] = {}  # function -> property test bodies
     counts: dict[str, int] = {}
     for story in prd.user_stories:
         for crit in story.acceptance:
             for ex in crit.examples:
                 node = _call_ok(ex.call, offered)
+                if node is not None:
+                    stated_properties(node, spec, properties)
                 expected = _expected(ex.expected)
                 if node is None or expected is None:
                     continue
@@ -116,6 +142,8 @@ def example_tests(prd: PRD, spec: FileSpec) -> str | None:
                 else:
                     body = f"    assert {call} == {value}\n"
                 bodies.append((f"test_{name}_example_{counts[name]}", body))
+    for name, tests in properties.items():
+        bodies += [(f"test_{name}_as_stated_{i}", body) for i, body in enumerate(tests, 1)]
     if not bodies:
         return None
     used = sorted({name for _, body in bodies for name in offered if f"{name}(" in body})
