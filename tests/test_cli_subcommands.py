@@ -192,3 +192,50 @@ def test_a_dispatch_it_cannot_write_out_with_certainty_is_left_alone():
     assert specialise_dispatch(varargs) == varargs
     # the right shape is left as it is
     assert specialise_dispatch(BRANCHES) == BRANCHES
+
+
+RETURNS_DATA = (
+    HEAD.replace("def add(path, text):", "def add(path: str, text: str) -> int:").replace(
+        "def list_items(path):", "def list_items(path: str) -> list[dict]:"
+    )
+    + """\
+    if args.command == "add":
+        return add(args.file, args.text)
+    elif args.command == "list":
+        return list_items(args.file)
+    return 0
+"""
+)
+
+
+def _todo_spec(exit_code_doc: str = "") -> FileSpec:
+    return FileSpec(
+        path="todo.py",
+        responsibility="to-do list",
+        interface=[
+            FunctionSpec(
+                name="add",
+                signature="def add(path: str, text: str) -> int",
+                docstring=exit_code_doc or "returns the new id",
+            ),
+            FunctionSpec(name="list_items", signature="def list_items(path: str) -> list[dict]"),
+            FunctionSpec(name="main", signature="def main(argv: list[str] | None = None) -> int"),
+        ],
+    )
+
+
+def test_main_returning_a_result_prints_it_and_exits_0(tmp_path, capsys):
+    from softco.quality.entry import print_results
+
+    path = str(tmp_path / "t.json")
+    scope: dict = {}
+    exec(compile(RETURNS_DATA, "todo.py", "exec"), scope)
+    assert scope["main"](["--file", path, "list"]) == []  # an exit code that is a list
+    fixed = print_results(_todo_spec(), RETURNS_DATA)
+    exec(compile(fixed, "todo.py", "exec"), scope)
+    assert scope["main"](["--file", path, "add", "milk"]) == 0
+    assert scope["main"](["--file", path, "list"]) == 0
+    assert capsys.readouterr().out.split() == ["1", "[]"]
+    # a function whose contract is an exit code is returned as one
+    said = _todo_spec("returns the exit code of the command")
+    assert "return add(args.file, args.text)" in print_results(said, RETURNS_DATA)

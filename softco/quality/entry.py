@@ -1,6 +1,6 @@
 """How a module ends as a program: a library's script block, ``main``'s exit code.
 
-Two mechanical repairs certain from the design (run by ``repairs.tidy``):
+Three mechanical repairs certain from the design (run by ``repairs.tidy``):
 
 - :func:`drop_library_script`: a module whose interface offers no ``main``
   (the design runs the program through another module) loses the
@@ -11,15 +11,19 @@ Two mechanical repairs certain from the design (run by ``repairs.tidy``):
 - :func:`return_exit_code`: ``main`` whose interface says ``-> int`` but whose
   body can end without a ``return`` gets ``return 0`` at its end: it printed
   its answer and returned None, which ``main([...]) == 0`` fails.
+- :func:`print_results`: ``return list_items(path)`` in such a ``main``
+  prints the result and returns 0 instead of handing data to the shell as
+  an exit code.
 """
 
 from __future__ import annotations
 
 import ast
+import re
 
 from softco.artifacts import Design, FileSpec
 from softco.quality.case_checks import stated_signatures
-from softco.quality.edits import parsed_main, without_lines
+from softco.quality.edits import own_nodes, parsed_main, without_lines
 from softco.quality.reshape import source_lines
 
 
@@ -120,4 +124,53 @@ def return_exit_code(spec: FileSpec, content: str) -> str:
     if not lines[end - 1].endswith("\n"):
         lines[end - 1] += "\n"
     lines.insert(end, f"{indent}return 0\n")
+    return "".join(lines)
+
+
+def print_results(spec: FileSpec, content: str) -> str:
+    """``return add(...)`` in a ``main -> int`` prints the result and returns 0.
+
+    ``main``'s return value is the process's exit code: returning
+    ``list_items(path)`` (a list) or ``add(path, text)`` (the new id) makes
+    every successful command look like a failure to the shell and to a test
+    expecting 0, and prints nothing. Applied to a ``return`` of another stated
+    function of the module with a stated result, unless that function's
+    contract speaks of an exit code (then returning it is meant).
+    """
+    signatures = stated_signatures(spec)
+    stated = signatures.get("main")
+    if stated is None or stated.returns is None or ast.unparse(stated.returns) != "int":
+        return content
+    docs = {f.name: f.docstring or "" for f in spec.interface}
+    data = {
+        name
+        for name, fn in signatures.items()
+        if name != "main"
+        and fn.returns is not None
+        and ast.unparse(fn.returns) != "None"
+        and not re.search(r"exit|status code|return code", docs.get(name, ""), re.I)
+    }
+    found = parsed_main(content)
+    if found is None or not data:
+        return content
+    lines = source_lines(content, keepends=True)
+    targets = [
+        node
+        for node in own_nodes(found[1])
+        if isinstance(node, ast.Return)
+        and isinstance(node.value, ast.Call)
+        and isinstance(node.value.func, ast.Name)
+        and node.value.func.id in data
+        and node.lineno == node.end_lineno
+    ]
+    for node in sorted(targets, key=lambda n: n.lineno, reverse=True):
+        row = lines[node.lineno - 1]
+        indent = row[: len(row) - len(row.lstrip())]
+        if len(indent.encode()) != node.col_offset:
+            continue  # ``if x: return f()`` on one line: left as written
+        call = ast.unparse(node.value)  # type: ignore[arg-type]
+        lines[node.lineno - 1 : node.lineno] = [
+            f"{indent}print({call})\n",
+            f"{indent}return 0\n",
+        ]
     return "".join(lines)

@@ -18,7 +18,7 @@ from softco.quality.cli_argv import wire_main
 from softco.quality.cli_files import read_file_arguments
 from softco.quality.contracts import documented_errors
 from softco.quality.edits import without_lines
-from softco.quality.entry import drop_library_script, return_exit_code
+from softco.quality.entry import drop_library_script, print_results, return_exit_code
 from softco.quality.reshape import after_preamble, lift_methods, source_lines
 from softco.quality.str_paths import as_paths
 from softco.quality.unit_factors import exact_factors, unstated_rounding
@@ -234,7 +234,8 @@ def tidy(spec: FileSpec, content: str, design: Design) -> str:
     stateless-class methods are lifted, a variable named after the function it
     calls is renamed, a dependency's copied functions
     become imports, ``main`` reads its arguments as the interface says and
-    runs as a script (``cli_argv.wire_main``) and returns its exit code, a
+    runs as a script (``cli_argv.wire_main``) and returns its exit code
+    (printing a result it returned as one), a
     library module's own script block goes (``entry``), a failed lookup raises the
     exception the interface promises (``contracts``), a file name handed to a
     function wanting the text is read first (``cli_files``), a ``pathlib``
@@ -251,6 +252,7 @@ def tidy(spec: FileSpec, content: str, design: Design) -> str:
         lambda t: import_instead(spec, t, design),
         lambda t: drop_library_script(spec, t, design),
         lambda t: wire_main(spec, t),
+        lambda t: print_results(spec, t),
         lambda t: return_exit_code(spec, t),
         lambda t: documented_errors(spec, t),
         lambda t: read_file_arguments(spec, t, design),
