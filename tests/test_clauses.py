@@ -54,7 +54,7 @@ def _violation(call: str, result):
 @pytest.mark.parametrize(
     ("call", "result", "broken"),
     [
-        ("truncate('Hello World!', 10)", "Hello Worl...", "'at most width characters'"),
+        ("truncate('Hello World!', 10)", "Hello Worl...", "'result at most width characters'"),
         ("truncate('Hello World!', width=10, suffix='!')", "Hello Wor!!", "at most width"),
         ("slugify('Hello World')", "Hello-world", "lower case"),
         ("slugify('Hello World!')", "hello-world-", "no leading/trailing '-'"),
@@ -87,9 +87,17 @@ def test_values_that_keep_the_clauses_or_cannot_be_judged_pass(call, result):
 
 def test_only_certain_phrasings_are_read():
     assert [c.text for c in stated_clauses("Returns at most n characters; sorted by count")] == [
-        "at most n characters"
+        "Returns at most n characters"
     ]
     assert stated_clauses("The number of words in text.") == []
+    # about something other than the result, or beside words the rules cannot read
+    for said in (
+        "each line is at most width characters, lines joined by newlines",
+        "pad with spaces up to width characters; longer text returned unchanged",
+        "first letter upper case, the rest lower case",
+        "shortened to width (words never split), ending with '...'",
+    ):
+        assert stated_clauses(said) == [], said
 
 
 def test_the_pm_s_contradicting_examples_are_left_out_of_the_example_tests():
@@ -123,7 +131,9 @@ def test_the_tester_s_contradicting_case_is_dropped_with_the_clause_as_reason():
     suite = case_tests(cases, TEXTKIT)
     assert suite.content is not None and "abcde..." in suite.content
     assert "Hello Worl..." not in suite.content
-    assert any("breaks the interface's 'at most width characters'" in d for d in suite.dropped)
+    assert any(
+        "breaks the interface's 'result at most width characters'" in d for d in suite.dropped
+    )
 
 
 DELIVERED = """\
@@ -192,3 +202,17 @@ def test_what_the_interface_states_becomes_tests_on_the_examples_inputs(tmp_path
         "test_word_wrap_as_stated_1",
     ]
     assert _failing(source, RIGHT) == []
+
+
+def test_examples_that_raise_or_are_no_value_get_no_clause_test_and_break_nothing():
+    prd = _prd(
+        [
+            ("truncate('hello', 0)", "raises ValueError"),
+            ("truncate('hello', 3)", "..."),  # Ellipsis: not a value a test can state
+            ("truncate('hello', 4)", "[1e999]"),
+        ]
+    )
+    source = example_tests(prd, TEXTKIT)
+    assert source is not None
+    assert "with pytest.raises(ValueError):\n        truncate('hello', 0)" in source
+    assert "as_stated" not in source

@@ -118,6 +118,34 @@ def test_the_delivered_dispatch_is_found_and_really_fails_for_list(tmp_path):
             print(list_items(args.file))
     return 0
 """,
+        # every branch of an elif chain returns: only add is left after it
+        """\
+    if args.command == "list":
+        return print(list_items(args.file)) or 0
+    elif args.command == "done":
+        return print(complete(args.file, args.item_id)) or 0
+    print(add(args.file, args.text))
+    return 0
+""",
+        # a nested if/else that always returns ends its branch too
+        """\
+    if args.command != "add":
+        if args.command == "done":
+            print(complete(args.file, args.item_id))
+        else:
+            print(list_items(args.file))
+        return 0
+    print(add(args.file, args.text))
+    return 0
+""",
+        # the code guards the read itself
+        """\
+    try:
+        print(complete(args.file, args.item_id))
+    except AttributeError:
+        print(list_items(args.file))
+    return 0
+""",
         # guarded by the code itself, or by a test this check does not follow
         """\
     print(hasattr(args, "item_id") and args.item_id)
@@ -239,3 +267,45 @@ def test_main_returning_a_result_prints_it_and_exits_0(tmp_path, capsys):
     # a function whose contract is an exit code is returned as one
     said = _todo_spec("returns the exit code of the command")
     assert "return add(args.file, args.text)" in print_results(said, RETURNS_DATA)
+    # ``run(argv) -> int`` is the usual main/run split: its int is the exit code
+    run = _todo_spec().model_copy(deep=True)
+    run.interface[0].signature = "def add(argv: list[str], text: str) -> int"
+    assert "return add(args.file, args.text)" in print_results(run, RETURNS_DATA)
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        # one name reused for two parsers: which arguments belong to which is not followed
+        (
+            'done_parser = subparsers.add_parser("done")',
+            'add_parser = subparsers.add_parser("done")',
+        ),
+        # an alias: args.command may be "finish" where the code says "done"
+        ('subparsers.add_parser("done")', 'subparsers.add_parser("done", aliases=["finish"])'),
+    ],
+)
+def test_parsers_it_cannot_follow_are_left_alone(old, new):
+    content = DELIVERED.replace(old, new).replace(
+        "done_parser.", "add_parser." if "add_parser =" in new else "done_parser."
+    )
+    assert old not in content
+    assert subcommand_scope_problems(content) == []
+    assert specialise_dispatch(content) == content
+
+
+@pytest.mark.parametrize(
+    "dispatch",
+    [
+        # a second statement on the same line would be lost
+        "    result = args.func(args.file, args.text if args.command == 'add' else args.item_id)"
+        "; print(result)\n",
+        # so would the condition of a one-line if
+        "    if args.file: result = args.func(args.file, args.text if args.command == 'add' "
+        "else args.item_id)\n    print(result)\n",
+    ],
+)
+def test_a_dispatch_sharing_its_line_is_not_rewritten(dispatch):
+    content = HEAD + dispatch + "    return 0\n"
+    assert subcommand_scope_problems(content) != []
+    assert specialise_dispatch(content) == content

@@ -245,6 +245,9 @@ def test_opinions_fingerprint_the_code_a_test_reaches_and_nothing_else(tmp_path)
     assert first["tests.test_logstats::test_parse"] == second["tests.test_logstats::test_parse"]
     assert first["tests.test_logstats::test_count"] == second["tests.test_logstats::test_count"]
     assert first["tests.test_logstats::test_errors"] != second["tests.test_logstats::test_errors"]
+    # a module constant or helper the functions may use is part of every opinion
+    constant = fingerprints("LEVELS = ('INFO', 'ERROR')\n\n" + base)
+    assert constant["tests.test_logstats::test_parse"] != first["tests.test_logstats::test_parse"]
     # count_levels using parse_line: a new parse_line is a new opinion on test_count too
     uses = base.replace("    return {}\n", "    return {parse_line(x): 1 for x in lines}\n", 1)
     third = fingerprints(uses.replace("return None", "return line or None"))

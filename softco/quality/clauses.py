@@ -10,9 +10,11 @@ that are certain into checks of a (call, result) pair, and
 ``clause_violation`` says which clause an expected value breaks, so the case
 is dropped before it becomes a test.
 
-Only phrasings whose meaning is not in doubt are read: "at most N
-characters" (N a number or a parameter), "lower case", "no leading/trailing
-'-'", "rounded to N decimals", "words never split" and "greedy" (for lines wrapped
+Only phrasings whose meaning is not in doubt are read: "result at most N
+characters" (N a number or a parameter; the subject must be the result),
+"lower case" (not beside "upper" or "first"), "no leading/trailing
+'-'", "rounded to N decimals", "words never split" (not beside a suffix or "...")
+and "greedy" (for lines wrapped
 to a ``width`` parameter). A
 clause that does not apply to the value's type answers nothing.
 """
@@ -63,7 +65,9 @@ def _at_most(m: re.Match[str]) -> Clause:
 
     def assertion(args: Args, returns: str) -> str | None:
         limit = _bound(args, word)
-        return f"len(result) <= {limit}" if limit is not None and returns == "str" else None
+        if limit is None or limit < 1 or returns != "str":
+            return None  # a width of 0 or less may be an error the contract allows
+        return f"len(result) <= {limit}"
 
     return Clause(m.group(0), holds, assertion)
 
@@ -171,9 +175,10 @@ def _greedy(m: re.Match[str]) -> Clause:
 
 _RULES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], Clause]]] = [
     (
+        # the subject must be the result: "each line is at most width characters" is not
         re.compile(
-            r"\b(?:at most|no more than|not longer than|no longer than|up to) (\w+) "
-            r"(?:characters|chars)\b",
+            r"\b(?:result|returns?|output)(?: is| has)? (?:at most|no more than|not longer than|"
+            r"no longer than) (\w+) (?:characters|chars)\b",
             re.I,
         ),
         _at_most,
@@ -186,9 +191,22 @@ _RULES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], Clause]]] = [
 ]
 
 
+# a docstring with these words says more than the rule can read: the rule stays silent
+_UNLESS: dict[Callable[[re.Match[str]], Clause], re.Pattern[str]] = {
+    _lower: re.compile(r"upper|first|title|capital", re.I),  # "first letter upper, rest lower"
+    _words_whole: re.compile(r"\.\.\.|suffix|ellips", re.I),  # "Hello..." is not a word
+}
+
+
 def stated_clauses(docstring: str) -> list[Clause]:
     """The checkable clauses of one function's stated contract."""
-    return [make(m) for pattern, make in _RULES for m in pattern.finditer(docstring or "")]
+    text = docstring or ""
+    return [
+        make(m)
+        for pattern, make in _RULES
+        if not (make in _UNLESS and _UNLESS[make].search(text))
+        for m in pattern.finditer(text)
+    ]
 
 
 def _arguments(call: ast.Call, fn: ast.FunctionDef | ast.AsyncFunctionDef) -> Args | None:

@@ -24,6 +24,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from softco.quality.cli_argparse import argument_dest, guarded_names, namespace_uses
+from softco.quality.edits import own_nodes
+from softco.quality.reshape import source_lines
 
 Commands = frozenset[str] | None  # None: the branch tests the namespace in a way not followed
 
@@ -62,9 +64,18 @@ def _subcommands(content: str) -> tuple[ast.FunctionDef, _Subcommands] | None:
             first = call.args[0] if call.args else None
             if not (isinstance(first, ast.Constant) and isinstance(first.value, str)):
                 return None
+            if name in parsers or any(k.arg == "aliases" for k in call.keywords):
+                return None  # a name reused for two parsers, or commands with other names
             parsers[name] = first.value
-    if len(groups) != 1 or not parsers:
-        return None
+    made = sum(
+        1
+        for n in ast.walk(fn)
+        if isinstance(n, ast.Call)
+        and isinstance(n.func, ast.Attribute)
+        and n.func.attr == "add_parser"
+    )
+    if len(groups) != 1 or not parsers or made != len(parsers):
+        return None  # a parser not bound to its own name: its arguments are not known
     defines: dict[str, set[str]] = {}
     main_level: set[str] = set()
     dispatch: set[str] = set()
@@ -107,9 +118,10 @@ def _names_namespace(node: ast.AST, ns: str) -> bool:
     return any(isinstance(n, ast.Name) and n.id == ns for n in ast.walk(node))
 
 
-def _constants(node: ast.AST) -> frozenset[str] | None:
+def _constants(node: ast.AST, membership: bool = False) -> frozenset[str] | None:
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return frozenset({node.value})
+        # ``args.command in "list ls"`` tests substrings, not names
+        return None if membership else frozenset({node.value})
     if isinstance(node, ast.Tuple | ast.List | ast.Set):
         found = [e.value for e in node.elts if isinstance(e, ast.Constant)]
         if len(found) == len(node.elts) and all(isinstance(v, str) for v in found):
@@ -175,7 +187,7 @@ def _split(test: ast.expr, sub: _Subcommands) -> tuple[Commands, Commands] | Non
         left, right = right, left
     if not is_command(left):
         return unknown
-    named = _constants(right)
+    named = _constants(right, membership=isinstance(op, ast.In | ast.NotIn))
     if named is None:
         return unknown
     if isinstance(op, ast.Eq | ast.In | ast.Is):
@@ -187,18 +199,6 @@ def _split(test: ast.expr, sub: _Subcommands) -> tuple[Commands, Commands] | Non
 
 def _narrow(possible: Commands, by: Commands) -> Commands:
     return None if possible is None or by is None else possible & by
-
-
-def _ends(body: list[ast.stmt]) -> bool:
-    """The block never falls through to the statement after its ``if``."""
-    last = body[-1] if body else None
-    if isinstance(last, ast.Return | ast.Raise | ast.Continue | ast.Break):
-        return True
-    return (
-        isinstance(last, ast.Expr)
-        and isinstance(last.value, ast.Call)
-        and ast.unparse(last.value.func) in {"sys.exit", "exit", "quit", "parser.exit"}
-    )
 
 
 def _reads_in_expr(node: ast.AST, possible: Commands, sub: _Subcommands) -> Iterator[tuple]:
@@ -231,73 +231,149 @@ def _reads_in_expr(node: ast.AST, possible: Commands, sub: _Subcommands) -> Iter
         yield from _reads_in_expr(child, possible, sub)
 
 
-def _reads_in_block(body: list[ast.stmt], possible: Commands, sub: _Subcommands) -> Iterator[tuple]:
+_EXITS = {"sys.exit", "exit", "quit", "parser.exit", "parser.error"}
+Read = tuple[ast.Attribute, Commands]
+
+
+def _union(a: Commands, b: Commands) -> Commands:
+    return None if a is None or b is None else a | b
+
+
+def _catches_attribute_errors(stmt: ast.Try) -> bool:
+    """``try: args.item_id`` / ``except AttributeError:``: a read the code guards itself."""
+    for handler in stmt.handlers:
+        caught = ast.unparse(handler.type) if handler.type is not None else "BaseException"
+        if any(name in caught for name in ("AttributeError", "Exception")):
+            return True
+    return False
+
+
+def _walk(
+    body: list[ast.stmt], possible: Commands, sub: _Subcommands, found: list[Read]
+) -> tuple[bool, Commands]:
+    """Collect the namespace reads of ``body`` into ``found``, with the commands possible at each.
+
+    Returns whether the block can fall through to what follows it, and the
+    commands that can still be running when it does: after
+    ``if args.command == "list": return ...`` only the others are.
+    """
     for stmt in body:
-        if isinstance(stmt, ast.If):
-            yield from _reads_in_expr(stmt.test, possible, sub)
-            split = _split(stmt.test, sub)
-            holds, fails = split if split is not None else (possible, possible)
-            yield from _reads_in_block(stmt.body, _narrow(possible, holds), sub)
-            yield from _reads_in_block(stmt.orelse, _narrow(possible, fails), sub)
-            if _ends(stmt.body) and not _ends(stmt.orelse):
-                possible = _narrow(possible, fails)
-            elif _ends(stmt.orelse) and stmt.orelse and not _ends(stmt.body):
-                possible = _narrow(possible, holds)
-        elif isinstance(stmt, ast.Match):
-            yield from _reads_in_match(stmt, possible, sub)
-        elif isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-            continue
-        else:
-            nested = [
-                getattr(stmt, field)
-                for field in ("body", "orelse", "finalbody")
-                if isinstance(getattr(stmt, field, None), list)
-            ]
-            handlers = getattr(stmt, "handlers", [])
-            for child in ast.iter_child_nodes(stmt):
-                if not isinstance(child, ast.stmt | ast.excepthandler):
-                    yield from _reads_in_expr(child, possible, sub)
-            for block in nested:
-                yield from _reads_in_block(block, possible, sub)
-            for handler in handlers:
-                yield from _reads_in_block(handler.body, possible, sub)
+        falls, possible = _walk_statement(stmt, possible, sub, found)
+        if not falls:
+            return False, possible
+    return True, possible
 
 
-def _reads_in_match(stmt: ast.Match, possible: Commands, sub: _Subcommands) -> Iterator[tuple]:
-    yield from _reads_in_expr(stmt.subject, possible, sub)
+def _walk_statement(
+    stmt: ast.stmt, possible: Commands, sub: _Subcommands, found: list[Read]
+) -> tuple[bool, Commands]:
+    if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+        return True, possible  # runs later, under conditions this walk cannot see
+    if isinstance(stmt, ast.Return | ast.Raise):
+        found.extend(_reads_in_expr(stmt, possible, sub))
+        return False, possible
+    if isinstance(stmt, ast.Continue | ast.Break):
+        return False, possible
+    if (
+        isinstance(stmt, ast.Expr)
+        and isinstance(stmt.value, ast.Call)
+        and ast.unparse(stmt.value.func) in _EXITS
+    ):
+        found.extend(_reads_in_expr(stmt, possible, sub))
+        return False, possible
+    if isinstance(stmt, ast.If):
+        found.extend(_reads_in_expr(stmt.test, possible, sub))
+        split = _split(stmt.test, sub)
+        holds, fails = split if split is not None else (possible, possible)
+        body_falls, body_after = _walk(stmt.body, _narrow(possible, holds), sub, found)
+        else_falls, else_after = _walk(stmt.orelse, _narrow(possible, fails), sub, found)
+        afters = [a for falls, a in ((body_falls, body_after), (else_falls, else_after)) if falls]
+        if not afters:
+            return False, possible
+        return True, afters[0] if len(afters) == 1 else _union(*afters)
+    if isinstance(stmt, ast.Match):
+        return _walk_match(stmt, possible, sub, found)
+    if isinstance(stmt, ast.Try):
+        guarded: list[Read] = []
+        body_falls, _ = _walk([*stmt.body, *stmt.orelse], possible, sub, guarded)
+        if not _catches_attribute_errors(stmt):
+            found.extend(guarded)
+        handled = [_walk(h.body, possible, sub, found)[0] for h in stmt.handlers]
+        _walk(stmt.finalbody, possible, sub, found)
+        return body_falls or any(handled), possible
+    if isinstance(stmt, ast.With | ast.AsyncWith):
+        for item in stmt.items:
+            found.extend(_reads_in_expr(item, possible, sub))
+        return _walk(stmt.body, possible, sub, found)
+    if isinstance(stmt, ast.For | ast.AsyncFor | ast.While):
+        for child in ast.iter_child_nodes(stmt):
+            if not isinstance(child, ast.stmt):
+                found.extend(_reads_in_expr(child, possible, sub))
+        _walk(stmt.body, possible, sub, found)
+        _walk(stmt.orelse, possible, sub, found)
+        return True, possible
+    found.extend(_reads_in_expr(stmt, possible, sub))
+    return True, possible
+
+
+def _walk_match(
+    stmt: ast.Match, possible: Commands, sub: _Subcommands, found: list[Read]
+) -> tuple[bool, Commands]:
+    found.extend(_reads_in_expr(stmt.subject, possible, sub))
     subject = ast.unparse(stmt.subject)
     on_command = sub.dest is not None and subject == f"{sub.namespace}.{sub.dest}"
     left = possible
+    afters: list[Commands] = []
+    exhaustive = False
     for case in stmt.cases:
         named: frozenset[str] | None = None
         if on_command and case.guard is None:
-            values = (
-                case.pattern.patterns if isinstance(case.pattern, ast.MatchOr) else [case.pattern]
-            )
-            found = [
+            pattern = case.pattern
+            values = pattern.patterns if isinstance(pattern, ast.MatchOr) else [pattern]
+            literal = [
                 v.value.value
                 for v in values
                 if isinstance(v, ast.MatchValue)
                 and isinstance(v.value, ast.Constant)
                 and isinstance(v.value.value, str)
             ]
-            if len(found) == len(values):
-                named = frozenset(found)
+            if len(literal) == len(values):
+                named = frozenset(literal)
+        wildcard = isinstance(case.pattern, ast.MatchAs) and case.pattern.pattern is None
         here = left if named is None else _narrow(left, named)
-        if named is None and not (
-            isinstance(case.pattern, ast.MatchAs) and case.pattern.pattern is None
-        ):
+        if named is None and not wildcard:
             here = None  # a class or capture pattern: not followed
-        yield from _reads_in_block(case.body, here, sub)
+        falls, after = _walk(case.body, here, sub, found)
+        if falls:
+            afters.append(after)
         if named is not None:
             left = _narrow(left, sub.commands - named)
+        if wildcard and case.guard is None:
+            exhaustive = True
+    if not exhaustive:
+        afters.append(left)  # no case matched
+    if not afters:
+        return False, possible
+    merged = afters[0]
+    for after in afters[1:]:
+        merged = _union(merged, after)
+    return True, merged
 
 
 def _unsafe_reads(fn: ast.FunctionDef, sub: _Subcommands) -> list[tuple[ast.Attribute, list[str]]]:
     """Each read of a subcommand's own attribute, with the other commands possible there."""
-    guarded = guarded_names(fn)
+    guarded = guarded_names(fn) | {
+        n.attr
+        for n in ast.walk(fn)
+        if isinstance(n, ast.Attribute)
+        and isinstance(n.value, ast.Name)
+        and n.value.id == sub.namespace
+        and not isinstance(n.ctx, ast.Load)
+    }  # ``args.item_id = None`` first: the code defines it itself
+    reads: list[Read] = []
+    _walk(fn.body, sub.commands, sub, reads)
     found = []
-    for node, possible in _reads_in_block(fn.body, sub.commands, sub):
+    for node, possible in reads:
         defined_by = sub.defines.get(node.attr)
         if defined_by is None or possible is None or node.attr in guarded:
             continue
@@ -377,16 +453,31 @@ class _PerCommand(ast.NodeTransformer):
         )
 
 
-def _dispatches(node: ast.AST, sub: _Subcommands) -> bool:
-    return any(
-        isinstance(n, ast.Call)
-        and isinstance(n.func, ast.Attribute)
-        and isinstance(n.func.value, ast.Name)
-        and n.func.value.id == sub.namespace
-        and n.func.attr in sub.handlers
-        and set(sub.handlers[n.func.attr]) == sub.commands
-        for n in ast.walk(node)
-    )
+def _dispatch_of(node: ast.AST, sub: _Subcommands) -> str | None:
+    """The ``set_defaults`` name ``node`` calls (``args.func(...)``) when every command set it."""
+    for n in ast.walk(node):
+        if (
+            isinstance(n, ast.Call)
+            and isinstance(n.func, ast.Attribute)
+            and isinstance(n.func.value, ast.Name)
+            and n.func.value.id == sub.namespace
+            and n.func.attr in sub.handlers
+            and set(sub.handlers[n.func.attr]) == sub.commands
+        ):
+            return n.func.attr
+    return None
+
+
+def _whole_lines(stmt: ast.stmt, lines: list[str]) -> bool:
+    """``stmt`` alone on its lines: only indentation before it, nothing but a comment after."""
+    end = stmt.end_lineno or stmt.lineno
+    if end > len(lines) or stmt.end_col_offset is None:
+        return False
+    first = lines[stmt.lineno - 1].encode()
+    if first[: stmt.col_offset].strip() or not first[stmt.col_offset :].strip():
+        return False
+    rest = lines[end - 1].encode()[stmt.end_col_offset :].strip()
+    return not rest or rest.startswith(b"#")
 
 
 def specialise_dispatch(content: str) -> str:
@@ -408,19 +499,20 @@ def specialise_dispatch(content: str) -> str:
     if not unsafe:
         return content
     tree = ast.parse(content)
+    lines = source_lines(content, keepends=True)
     statements = [
         stmt
-        for stmt in ast.walk(fn)
+        for stmt in own_nodes(fn)
         if isinstance(stmt, ast.Assign | ast.AnnAssign | ast.Expr | ast.Return)
-        and _dispatches(stmt, sub)
+        and _dispatch_of(stmt, sub) is not None
         and any(stmt.lineno <= n.lineno <= (stmt.end_lineno or stmt.lineno) for n, _ in unsafe)
+        and _whole_lines(stmt, lines)
     ]
-    lines = content.splitlines(keepends=True)
     for stmt in sorted(statements, key=lambda s: s.lineno, reverse=True):
         first = lines[stmt.lineno - 1]
         indent = first[: len(first) - len(first.lstrip())]
         step = "\t" if "\t" in indent else "    "
-        commands = [c for c in next(iter(sub.handlers.values())) if c in sub.commands]
+        commands = list(sub.handlers[_dispatch_of(stmt, sub) or ""])
         branches = []
         try:
             for i, command in enumerate(commands):

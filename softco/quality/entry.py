@@ -127,6 +127,16 @@ def return_exit_code(spec: FileSpec, content: str) -> str:
     return "".join(lines)
 
 
+_COMMAND_LINE = {"argv", "args", "arguments", "namespace", "ns", "parsed", "options", "opts"}
+_EXIT_WORDS = re.compile(r"exit|status|return code|success|fail|error code", re.I)
+
+
+def _exit_code_like(fn: ast.FunctionDef | ast.AsyncFunctionDef, doc: str) -> bool:
+    """``run(argv) -> int``, or a contract speaking of success or exit: a code, not data."""
+    params = {a.arg for a in [*fn.args.posonlyargs, *fn.args.args, *fn.args.kwonlyargs]}
+    return bool(params & _COMMAND_LINE) or bool(_EXIT_WORDS.search(doc))
+
+
 def print_results(spec: FileSpec, content: str) -> str:
     """``return add(...)`` in a ``main -> int`` prints the result and returns 0.
 
@@ -134,8 +144,9 @@ def print_results(spec: FileSpec, content: str) -> str:
     ``list_items(path)`` (a list) or ``add(path, text)`` (the new id) makes
     every successful command look like a failure to the shell and to a test
     expecting 0, and prints nothing. Applied to a ``return`` of another stated
-    function of the module with a stated result, unless that function's
-    contract speaks of an exit code (then returning it is meant).
+    function of the module with a stated result, unless that function takes
+    the command line (``run(argv) -> int``) or its contract speaks of an exit
+    code, success or failure (then returning it is meant).
     """
     signatures = stated_signatures(spec)
     stated = signatures.get("main")
@@ -148,7 +159,7 @@ def print_results(spec: FileSpec, content: str) -> str:
         if name != "main"
         and fn.returns is not None
         and ast.unparse(fn.returns) != "None"
-        and not re.search(r"exit|status code|return code", docs.get(name, ""), re.I)
+        and not _exit_code_like(fn, docs.get(name, ""))
     }
     found = parsed_main(content)
     if found is None or not data:

@@ -24,6 +24,7 @@ from itertools import product
 
 from softco.artifacts import FileSpec
 from softco.quality.edits import apply_edits
+from softco.quality.reshape import source_lines
 
 # exact definitions: the international yard and pound (1959), US liquid measures
 _DIMENSIONS: dict[str, dict[str, float]] = {
@@ -132,14 +133,15 @@ def exact_factors(content: str) -> str:
     dimensions = [units for units in _DIMENSIONS.values() if len(words & set(units)) >= 2]
     if not dimensions:
         return content
-    lines = content.splitlines(keepends=True)
+    lines = source_lines(content, keepends=True)
     edits = []
     for node in ast.walk(tree):
         if not (isinstance(node, ast.Constant) and type(node.value) is float and node.value > 0):
             continue
         if node.end_lineno != node.lineno or node.end_col_offset is None:
             continue
-        raw = lines[node.lineno - 1].encode()[node.col_offset : node.end_col_offset].decode()
+        row = lines[node.lineno - 1].encode("utf-8", "surrogateescape")
+        raw = row[node.col_offset : node.end_col_offset].decode("utf-8", "replace")
         if _significant_digits(raw) < 4:
             continue
         exact = {e for units in dimensions if (e := _exact(node.value, units)) is not None}

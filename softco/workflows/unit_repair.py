@@ -175,19 +175,41 @@ def _code_of(node: ast.AST) -> str:
     return ast.dump(node)
 
 
+def _context(content: str, spec: FileSpec) -> str:
+    """The module's code outside its stated functions: imports, constants, helpers, classes.
+
+    A test of ``parse_line`` also runs the ``LOG_RE`` it matches with and the
+    ``_parse_ts`` helper it calls; a class's other methods share its state.
+    """
+    try:
+        tree = ast.parse(content)
+    except SyntaxError:
+        return content
+    stated = {name for name, (cls, _) in stated_units(spec).items() if not cls}
+    return "\n".join(
+        _code_of(node)
+        for node in tree.body
+        if not (isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name in stated)
+        and not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant))
+    )
+
+
 def test_opinions(rt: Runtime, spec: FileSpec, content: str) -> list[str]:
     """``case<TAB>fingerprint`` for each test of the suite calling a stated unit of ``spec``.
 
     The fingerprint is the code of the units the test calls and of those they
-    use (``unit_callees``). Two programs that differ only elsewhere give the
-    same fingerprint: for that test they are one opinion, not two. A whole-file
-    candidate at temperature 0.7 mostly rewrites around the bug, so logstats'
+    use (``unit_callees``), with the module's code outside its stated functions
+    (``_context``: constants, helpers, classes). Two programs that differ only
+    in other stated functions give the same fingerprint: for that test they
+    are one opinion, not two. A whole-file candidate at temperature 0.7 mostly
+    rewrites around the bug, so logstats'
     three candidates that "all failed" the valid-line test of ``parse_line``
     may have been one ``parse_line`` three times. A test whose units are not
     all found gets no fingerprint (each program then counts on its own).
     """
     nodes = _unit_nodes(content)
     reach = unit_callees(content, spec)
+    context = _context(content, spec)
     said = []
     for path in rt.workspace.list_files():
         if not (path.startswith("tests/") and path.endswith(".py")):
@@ -197,7 +219,7 @@ def test_opinions(rt: Runtime, spec: FileSpec, content: str) -> list[str]:
             units = sorted(called.union(*(reach.get(u, set()) for u in called)))
             if not units or any(u not in nodes for u in units):
                 continue
-            code = "\n".join(f"{u}:{_code_of(nodes[u])}" for u in units)
+            code = context + "\n".join(f"{u}:{_code_of(nodes[u])}" for u in units)
             said.append(f"{module}::{test}\t{hashlib.sha1(code.encode()).hexdigest()[:12]}")
     return sorted(said)
 
