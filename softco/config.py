@@ -176,7 +176,17 @@ class WorkflowSettings(_Section):
         True,
         description="A case test every sampled implementation fails, while all of them "
         "return the same value for its call, is kept expecting that value (with a comment "
-        "naming the tester's) instead of being removed.",
+        "naming the tester's) instead of being removed. Only when at least three of those "
+        "implementations differ in the code the test reaches: copies of one function are one "
+        "opinion, too little to rewrite a test's expected value.",
+    )
+    distinct_drops: bool = Field(
+        False,
+        description="Count implementations alike in the code a test reaches as one opinion "
+        "before removing the test as wrong, too (as pins always do). Off by default: it keeps "
+        "a right test that every sample of one buggy function fails, but also a wrong test a "
+        "consistent coder's right function fails, and the delivered suite then ends red "
+        "(session 8: wordfreq 9/9 -> 7/9).",
     )
 
 

@@ -100,8 +100,13 @@ def test_a_wrong_generated_test_is_removed_after_every_candidate_fails_it(tmp_pa
 
 
 def test_three_samples_with_the_same_code_under_a_test_are_one_opinion_against_it(tmp_path):
-    result = _made_up_case_run(tmp_path, same_code=True)
-    assert result.report.tests_dropped == []  # neither dropped nor pinned: one opinion
+    # one opinion is too little to rewrite the tester's expected value: the test goes instead
+    result = _made_up_case_run(tmp_path / "a", same_code=True)
+    assert result.report.tests_dropped == ["tests/test_core.py::test_word_count_made_up"]
+    assert result.report.tests_passed == result.report.tests_total == 7
+    # with distinct_drops it is too little to remove it as well: it stays, failing
+    result = _made_up_case_run(tmp_path / "b", same_code=True, distinct_drops=True)
+    assert result.report.tests_dropped == []
     tests = (result.workspace / "tests/test_core.py").read_text()
     assert "word_count('a b') == 3" in tests
     assert result.report.tests_passed == result.report.tests_total - 1 == 7

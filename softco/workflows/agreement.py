@@ -77,7 +77,7 @@ def suspect_tests(
     runs: list[tuple[frozenset[str], frozenset[str]]],
     opinions: list[dict[str, str]] | None = None,
 ) -> set[str]:
-    """Tests no program passes, among distinct programs that ran them (three distinct opinions).
+    """Tests no program passes, among distinct programs that ran them (at least three).
 
     ``runs`` holds ``(passed, ran)`` per distinct program of one module, from
     this repair round and earlier ones. Three independently sampled programs
@@ -85,9 +85,10 @@ def suspect_tests(
     against the test (a fabricated expected value, a wrong reading of the
     interface), not against each of them. A file none of them passes anything
     of is left alone: that points at something they share (a broken
-    dependency, a wrong import). ``opinions[i]`` fingerprints program ``i``'s
-    code under each test: programs alike there count once, since the same
-    wrong ``parse_line`` failing three times is one opinion against the test.
+    dependency, a wrong import). ``opinions[i]``, when given, fingerprints
+    program ``i``'s code under each test: programs alike there count once,
+    since the same wrong ``parse_line`` failing three times is one opinion
+    against the test (``workflow.distinct_drops``; off by default, see there).
     """
     said = opinions or [{} for _ in runs]
     passed = set().union(*(p for p, _ in runs)) if runs else set()

@@ -203,7 +203,9 @@ def try_fix(
         if report.cases and text != spliced:  # a splice is built from the others
             history[_digest(text)] = evidence(report, scope, said, test_opinions(rt, spec, text))
     runs = [(frozenset(entry[0]), frozenset(entry[1])) for entry in history.values()]
-    return suspect_tests(runs, [opinions_of(entry) for entry in history.values()])
+    # pins always count opinions (agreement.pin_agreed); drops only with the switch on
+    distinct = rt.settings.workflow.distinct_drops
+    return suspect_tests(runs, [opinions_of(e) for e in history.values()] if distinct else None)
 
 
 def evidence(
