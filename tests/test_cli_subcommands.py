@@ -309,3 +309,69 @@ def test_a_dispatch_sharing_its_line_is_not_rewritten(dispatch):
     content = HEAD + dispatch + "    return 0\n"
     assert subcommand_scope_problems(content) != []
     assert specialise_dispatch(content) == content
+
+
+# session 8's todo: the parser built only when argv is given, and nargs="+" after the command
+GUARDED = """\
+import argparse
+
+
+def add(path: str, text: str) -> int:
+    return 1
+
+
+def list_items(path: str) -> list[dict]:
+    return []
+
+
+def main(argv: list[str] | None = None) -> int:
+    \"\"\"`--file PATH add TEXT | list | done ID`\"\"\"
+
+    if argv is not None:
+        parser = argparse.ArgumentParser(description='to-do list')
+        parser.add_argument('--file', required=True)
+        parser.add_argument('command', choices=['add', 'list', 'done'])
+        parser.add_argument('args', nargs='+')
+        args = parser.parse_args(argv)
+
+    if args.command == 'add':
+        return add(args.file, ' '.join(args.args))
+    elif args.command == 'list':
+        return list_items(args.file)
+    return 1
+"""
+
+
+def test_a_parser_built_only_for_a_given_argv_runs_as_a_script_and_list_parses(
+    tmp_path, monkeypatch, capsys
+):
+    spec = _todo_spec().model_copy(deep=True)
+    spec.interface[2].docstring = "`--file PATH add TEXT | list | done ID`"
+    path = str(tmp_path / "t.json")
+    scope: dict = {}
+    exec(compile(GUARDED, "todo.py", "exec"), scope)
+    with pytest.raises(SystemExit):
+        scope["main"](["--file", path, "list"])  # argparse: args required
+    monkeypatch.setattr("sys.argv", ["todo.py", "--file", path, "add", "milk"])
+    with pytest.raises(NameError):
+        scope["main"]()  # as a script: args never set
+    fixed = wire_main(spec, GUARDED)
+    from softco.quality.entry import print_results
+
+    fixed = print_results(spec, fixed)
+    exec(compile(fixed, "todo.py", "exec"), scope)
+    assert scope["main"]() == 0
+    assert scope["main"](["--file", path, "list"]) == 0
+    assert capsys.readouterr().out.split() == ["1", "[]"]
+    assert "nargs='*'" in fixed and "if argv is not None:" not in fixed
+
+
+def test_nargs_stays_where_every_command_of_the_usage_takes_words():
+    from softco.quality.cli_subcommands import bare_commands, optional_rest
+
+    spec = _todo_spec().model_copy(deep=True)
+    spec.interface[2].docstring = "`--file PATH add TEXT | done ID`"
+    assert bare_commands(spec) == set()
+    assert optional_rest(spec, GUARDED) == GUARDED
+    spec.interface[2].docstring = "with `--file PATH add TEXT | list | done ID`"
+    assert bare_commands(spec) == {"list"}

@@ -18,7 +18,7 @@ import re
 
 from softco.artifacts import FileSpec
 from softco.quality.cli_argparse import pass_argv, rename_parsed_attributes, return_parse_errors
-from softco.quality.cli_subcommands import specialise_dispatch
+from softco.quality.cli_subcommands import optional_rest, specialise_dispatch
 from softco.quality.edits import Edit, apply_edits, main_function, parents_of, parsed_main, span
 from softco.quality.reshape import source_lines
 
@@ -189,6 +189,58 @@ def guard_argv(content: str) -> str:
     return apply_edits(content, edits) if edits else content
 
 
+def unguard_parser(content: str) -> str:
+    """``if argv is not None:`` around ``main``'s parser loses its condition.
+
+    A 1.5B coder builds and runs the parser only when ``argv`` was given, so
+    the script (``main()``, argv None) reaches ``args.command`` with ``args``
+    never set: a NameError on every command line. ``parse_args(None)`` reads
+    ``sys.argv[1:]`` itself, so the block can always run. Applied to a
+    statement of ``main``'s own body testing ``argv is not None`` (or ``argv``)
+    with no ``else``, whose block parses; left alone where a string spans lines
+    inside it (dedenting would change the string).
+    """
+    found = parsed_main(content)
+    if found is None or not found[1].args.args:
+        return content
+    fn = found[1]
+    param = fn.args.args[0].arg
+    lines = source_lines(content, keepends=True)
+    for stmt in fn.body:
+        if not (isinstance(stmt, ast.If) and not stmt.orelse and stmt.body):
+            continue
+        test = ast.unparse(stmt.test)
+        if test not in (f"{param} is not None", param):
+            continue
+        if not any(
+            isinstance(n, ast.Call)
+            and isinstance(n.func, ast.Attribute)
+            and n.func.attr in ("parse_args", "parse_known_args")
+            for n in ast.walk(stmt)
+        ):
+            continue
+        if any(
+            isinstance(n, ast.Constant) and isinstance(n.value, str) and n.lineno != n.end_lineno
+            for n in ast.walk(stmt)
+        ):
+            return content
+        head, first = lines[stmt.lineno - 1], lines[stmt.body[0].lineno - 1]
+        if stmt.body[0].lineno == stmt.lineno:
+            return content  # ``if argv: args = ...`` on one line: left as written
+        outer = head[: len(head) - len(head.lstrip())]
+        inner = first[: len(first) - len(first.lstrip())]
+        if not inner.startswith(outer) or inner == outer:
+            return content
+        step = len(inner) - len(outer)
+        body = lines[stmt.body[0].lineno - 1 : stmt.end_lineno]
+        if any(line.strip() and not line.startswith(inner) for line in body):
+            return content
+        dedented = [line[step:] if line.strip() else line for line in body]
+        lines[stmt.lineno - 1 : stmt.end_lineno] = dedented
+        return "".join(lines)
+    return content
+
+
 def guard_exit_code(content: str) -> str:
     """``if __name__ == "__main__": main()`` becomes ``raise SystemExit(main())``.
 
@@ -312,6 +364,6 @@ def wire_main(spec: FileSpec, content: str) -> str:
     """All of the above, in order: what ``main`` reads, and how the script calls it
     (``cli_subcommands.specialise_dispatch``: a dispatch that reads another
     command's argument is written out per command)."""
-    text = help_flag(program_name_shift(argv_default(content)))
+    text = help_flag(program_name_shift(argv_default(unguard_parser(content))))
     text = specialise_dispatch(rename_parsed_attributes(return_parse_errors(pass_argv(text))))
-    return main_guard(spec, guard_exit_code(guard_argv(text)))
+    return main_guard(spec, guard_exit_code(guard_argv(optional_rest(spec, text))))

@@ -20,11 +20,13 @@ from __future__ import annotations
 
 import ast
 import copy
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from softco.artifacts import FileSpec
 from softco.quality.cli_argparse import argument_dest, guarded_names, namespace_uses
-from softco.quality.edits import own_nodes
+from softco.quality.edits import apply_edits, own_nodes, parsed_main, span
 from softco.quality.reshape import source_lines
 
 Commands = frozenset[str] | None  # None: the branch tests the namespace in a way not followed
@@ -534,3 +536,64 @@ def specialise_dispatch(content: str) -> str:
     except SyntaxError:
         return content
     return fixed if not subcommand_scope_problems(fixed) else content
+
+
+_USAGE = re.compile(r"`([^`]*\|[^`]*)`")
+
+
+def bare_commands(spec: FileSpec) -> set[str]:
+    """Commands the brief's usage line for ``main`` shows without arguments.
+
+    ```--file PATH add TEXT | list | done ID``` gives ``{"list"}``: options
+    (``--file PATH``) are dropped, and an alternative left with one lower-case
+    word is a command that takes nothing.
+    """
+    main = next((f for f in spec.interface if f.name == "main"), None)
+    found: set[str] = set()
+    for usage in _USAGE.findall(main.docstring if main else ""):
+        for alternative in usage.split("|"):
+            words = re.sub(r"--?[\w-]+(?: [A-Z][A-Z_]*)?", " ", alternative).split()
+            if len(words) == 1 and words[0].isidentifier() and words[0].islower():
+                found.add(words[0])
+    return found
+
+
+def optional_rest(spec: FileSpec, content: str) -> str:
+    """``add_argument("args", nargs="+")`` after a command choice becomes ``nargs="*"``
+    where the brief shows a command with no arguments.
+
+    ``choices=["add", "list", "done"]`` then ``nargs="+"`` makes ``todo list``
+    a usage error (exit 2): argparse wants at least one more word. With ``*``
+    the command the brief offers bare parses, and the others still read theirs.
+    """
+    bare = bare_commands(spec)
+    found = parsed_main(content) if bare else None
+    if found is None:
+        return content
+    calls = sorted(
+        (
+            n
+            for n in own_nodes(found[1])
+            if isinstance(n, ast.Call)
+            and isinstance(n.func, ast.Attribute)
+            and n.func.attr == "add_argument"
+            and n.args
+            and isinstance(n.args[0], ast.Constant)
+            and isinstance(n.args[0].value, str)
+            and not n.args[0].value.startswith("-")
+        ),
+        key=lambda n: (n.lineno, n.col_offset),
+    )
+    edits = []
+    offers_bare = False
+    for call in calls:
+        options = {k.arg: k.value for k in call.keywords}
+        choices = options.get("choices")
+        if isinstance(choices, ast.List | ast.Tuple | ast.Set):
+            named = {e.value for e in choices.elts if isinstance(e, ast.Constant)}
+            offers_bare = offers_bare or bool(named & bare)
+            continue
+        nargs = options.get("nargs")
+        if offers_bare and isinstance(nargs, ast.Constant) and nargs.value == "+":
+            edits.append(span(nargs, repr("*")))
+    return apply_edits(content, edits) if edits else content
