@@ -375,3 +375,24 @@ def test_nargs_stays_where_every_command_of_the_usage_takes_words():
     assert optional_rest(spec, GUARDED) == GUARDED
     spec.interface[2].docstring = "with `--file PATH add TEXT | list | done ID`"
     assert bare_commands(spec) == {"list"}
+
+
+def test_a_main_refusing_a_missing_argv_reads_the_command_line_instead(monkeypatch, capsys):
+    from softco.quality.cli_argv import unguard_parser
+
+    refusing = (
+        "import argparse\nimport sys\n\n\n"
+        "def main(argv: list[str] | None = None) -> int:\n"
+        "    if argv is None:\n"
+        "        return 1\n"
+        "    parser = argparse.ArgumentParser()\n"
+        "    parser.add_argument('name')\n"
+        "    print(parser.parse_args(argv).name)\n"
+        "    return 0\n"
+    )
+    monkeypatch.setattr("sys.argv", ["hello.py", "ann"])
+    scope: dict = {}
+    exec(compile(refusing, "hello.py", "exec"), scope)
+    assert scope["main"]() == 1  # the script's own call
+    exec(compile(unguard_parser(refusing), "hello.py", "exec"), scope)
+    assert scope["main"]() == 0 and capsys.readouterr().out == "ann\n"

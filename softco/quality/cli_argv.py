@@ -194,7 +194,8 @@ def unguard_parser(content: str) -> str:
 
     A 1.5B coder builds and runs the parser only when ``argv`` was given, so
     the script (``main()``, argv None) reaches ``args.command`` with ``args``
-    never set: a NameError on every command line. ``parse_args(None)`` reads
+    never set: a NameError on every command line. (``if argv is None: return
+    1`` refuses the script outright: it reads ``sys.argv[1:]`` instead.) ``parse_args(None)`` reads
     ``sys.argv[1:]`` itself, so the block can always run. Applied to a
     statement of ``main``'s own body testing ``argv is not None`` (or ``argv``)
     with no ``else``, whose block parses; left alone where a string spans lines
@@ -210,6 +211,20 @@ def unguard_parser(content: str) -> str:
         if not (isinstance(stmt, ast.If) and not stmt.orelse and stmt.body):
             continue
         test = ast.unparse(stmt.test)
+        refusal = stmt.body[0]
+        if (
+            test == f"{param} is None"
+            and len(stmt.body) == 1
+            and isinstance(refusal, ast.Return)
+            and isinstance(refusal.value, ast.Constant)
+            and refusal.lineno == refusal.end_lineno
+            and refusal.lineno != stmt.lineno
+        ):
+            # ``if argv is None: return 1``: the script's own call always fails
+            row = lines[refusal.lineno - 1]
+            indent = row[: len(row) - len(row.lstrip())]
+            lines[refusal.lineno - 1] = f"{indent}{param} = sys.argv[1:]\n"
+            return "".join(lines)
         if test not in (f"{param} is not None", param):
             continue
         if not any(
