@@ -216,3 +216,12 @@ def test_examples_that_raise_or_are_no_value_get_no_clause_test_and_break_nothin
     assert source is not None
     assert "with pytest.raises(ValueError):\n        truncate('hello', 0)" in source
     assert "as_stated" not in source
+
+
+def test_tests_of_the_interface_s_words_are_never_suspects():
+    from softco.quality.example_tests import states_the_interface
+
+    assert states_the_interface("tests.test_textkit_examples::test_truncate_as_stated_1")
+    assert states_the_interface("tests.test_textkit_examples::test_word_wrap_as_stated_12[x]")
+    assert not states_the_interface("tests.test_textkit_examples::test_truncate_example_1")
+    assert not states_the_interface("tests.test_textkit::test_as_stated_by_the_tester")

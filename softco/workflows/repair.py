@@ -22,6 +22,7 @@ from softco.artifacts import PRD, Design, FileSpec, TestReport
 from softco.artifacts.reports import case_file, module_of_test
 from softco.errors import ArtifactInvalid
 from softco.quality import gates
+from softco.quality.example_tests import states_the_interface
 from softco.roles.briefing import test_path_for
 from softco.workflows.agreement import (
     agreement_pick,
@@ -205,7 +206,8 @@ def try_fix(
     runs = [(frozenset(entry[0]), frozenset(entry[1])) for entry in history.values()]
     # pins always count opinions (agreement.pin_agreed); drops only with the switch on
     distinct = rt.settings.workflow.distinct_drops
-    return suspect_tests(runs, [opinions_of(e) for e in history.values()] if distinct else None)
+    suspects = suspect_tests(runs, [opinions_of(e) for e in history.values()] if distinct else None)
+    return {case for case in suspects if not states_the_interface(case)}
 
 
 def evidence(
