@@ -11,7 +11,8 @@ import pytest
 
 from softco.artifacts import Design, FileSpec, FunctionSpec
 from softco.quality.cli_argv import wire_main
-from softco.quality.cli_subcommands import specialise_dispatch, subcommand_scope_problems
+from softco.quality.cli_dispatch import specialise_dispatch
+from softco.quality.cli_subcommands import subcommand_scope_problems
 from softco.quality.gates import check_module
 from softco.workflows.unit_rewrite import flagged_units
 
@@ -367,7 +368,7 @@ def test_a_parser_built_only_for_a_given_argv_runs_as_a_script_and_list_parses(
 
 
 def test_nargs_stays_where_every_command_of_the_usage_takes_words():
-    from softco.quality.cli_subcommands import bare_commands, optional_rest
+    from softco.quality.cli_dispatch import bare_commands, optional_rest
 
     spec = _todo_spec().model_copy(deep=True)
     spec.interface[2].docstring = "`--file PATH add TEXT | done ID`"

@@ -18,7 +18,7 @@ import re
 
 from softco.artifacts import FileSpec
 from softco.quality.cli_argparse import pass_argv, rename_parsed_attributes, return_parse_errors
-from softco.quality.cli_subcommands import optional_rest, specialise_dispatch
+from softco.quality.cli_dispatch import optional_rest, specialise_dispatch
 from softco.quality.edits import Edit, apply_edits, main_function, parents_of, parsed_main, span
 from softco.quality.reshape import source_lines
 
@@ -377,7 +377,7 @@ def help_flag(content: str) -> str:
 
 def wire_main(spec: FileSpec, content: str) -> str:
     """All of the above, in order: what ``main`` reads, and how the script calls it
-    (``cli_subcommands.specialise_dispatch``: a dispatch that reads another
+    (``cli_dispatch.specialise_dispatch``: a dispatch that reads another
     command's argument is written out per command)."""
     text = help_flag(program_name_shift(argv_default(unguard_parser(content))))
     text = specialise_dispatch(rename_parsed_attributes(return_parse_errors(pass_argv(text))))

@@ -10,6 +10,7 @@ defined, by one subparser), and the tester's function-level cases never run
 branches of ``main`` that test the command (``==``, ``!=``, ``in``, ``not in``,
 ``match``, early ``return``) and reports each read that some possible command
 leaves undefined: a gate finding the coder's rewrite of ``main`` must clear.
+Where the fix is certain, ``cli_dispatch`` makes it without a model call.
 
 Where a branch tests the namespace some other way (``args.func is add``) the
 possible commands are unknown and nothing under it is reported: a finding
@@ -19,21 +20,16 @@ must be certain.
 from __future__ import annotations
 
 import ast
-import copy
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from softco.artifacts import FileSpec
 from softco.quality.cli_argparse import argument_dest, guarded_names, namespace_uses
-from softco.quality.edits import apply_edits, own_nodes, parsed_main, span
-from softco.quality.reshape import source_lines
 
 Commands = frozenset[str] | None  # None: the branch tests the namespace in a way not followed
 
 
 @dataclass(frozen=True)
-class _Subcommands:
+class Subcommands:
     namespace: str
     dest: str | None  # add_subparsers(dest=...): the attribute naming the command
     commands: frozenset[str]
@@ -42,7 +38,7 @@ class _Subcommands:
     handlers: dict[str, dict[str, str]]  # set_defaults name -> {command: function it names}
 
 
-def _subcommands(content: str) -> tuple[ast.FunctionDef, _Subcommands] | None:
+def subcommands_of(content: str) -> tuple[ast.FunctionDef, Subcommands] | None:
     namespace = namespace_uses(content)
     if namespace is None:
         return None
@@ -113,7 +109,7 @@ def _subcommands(content: str) -> tuple[ast.FunctionDef, _Subcommands] | None:
         for name, cmds in defines.items()
         if name not in main_level and frozenset(cmds) != commands
     }
-    return fn, _Subcommands(ns, dest, commands, partial, frozenset(dispatch), handlers)
+    return fn, Subcommands(ns, dest, commands, partial, frozenset(dispatch), handlers)
 
 
 def _names_namespace(node: ast.AST, ns: str) -> bool:
@@ -131,7 +127,7 @@ def _constants(node: ast.AST, membership: bool = False) -> frozenset[str] | None
     return None
 
 
-def _split(test: ast.expr, sub: _Subcommands) -> tuple[Commands, Commands] | None:
+def command_split(test: ast.expr, sub: Subcommands) -> tuple[Commands, Commands] | None:
     """The commands possible when ``test`` holds and when it fails.
 
     None: ``test`` does not involve the namespace, so it narrows nothing.
@@ -163,12 +159,12 @@ def _split(test: ast.expr, sub: _Subcommands) -> tuple[Commands, Commands] | Non
     if not bare and not read & (sub.dispatch | {sub.dest}):
         return None  # ``if args.verbose:``: says nothing about which command runs
     if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
-        inner = _split(test.operand, sub)
+        inner = command_split(test.operand, sub)
         return None if inner is None else (inner[1], inner[0])
     if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
         holds: Commands = sub.commands
         for value in test.values:
-            part = _split(value, sub)
+            part = command_split(value, sub)
             if part is not None:
                 holds = None if holds is None or part[0] is None else holds & part[0]
         return (holds, None if holds is None else sub.commands)
@@ -203,13 +199,13 @@ def _narrow(possible: Commands, by: Commands) -> Commands:
     return None if possible is None or by is None else possible & by
 
 
-def _reads_in_expr(node: ast.AST, possible: Commands, sub: _Subcommands) -> Iterator[tuple]:
+def _reads_in_expr(node: ast.AST, possible: Commands, sub: Subcommands) -> Iterator[tuple]:
     """``(attribute node, commands possible there)`` for each read of the namespace."""
     if isinstance(node, ast.Lambda | ast.FunctionDef | ast.ClassDef):
         return  # runs later, under conditions this walk cannot see
     if isinstance(node, ast.IfExp):
         yield from _reads_in_expr(node.test, possible, sub)
-        split = _split(node.test, sub)
+        split = command_split(node.test, sub)
         holds, fails = split if split is not None else (possible, possible)
         yield from _reads_in_expr(node.body, _narrow(possible, holds), sub)
         yield from _reads_in_expr(node.orelse, _narrow(possible, fails), sub)
@@ -218,7 +214,7 @@ def _reads_in_expr(node: ast.AST, possible: Commands, sub: _Subcommands) -> Iter
         here = possible
         for value in node.values:
             yield from _reads_in_expr(value, here, sub)
-            split = _split(value, sub)
+            split = command_split(value, sub)
             if split is not None:
                 here = _narrow(here, split[0])
         return
@@ -251,7 +247,7 @@ def _catches_attribute_errors(stmt: ast.Try) -> bool:
 
 
 def _walk(
-    body: list[ast.stmt], possible: Commands, sub: _Subcommands, found: list[Read]
+    body: list[ast.stmt], possible: Commands, sub: Subcommands, found: list[Read]
 ) -> tuple[bool, Commands]:
     """Collect the namespace reads of ``body`` into ``found``, with the commands possible at each.
 
@@ -267,7 +263,7 @@ def _walk(
 
 
 def _walk_statement(
-    stmt: ast.stmt, possible: Commands, sub: _Subcommands, found: list[Read]
+    stmt: ast.stmt, possible: Commands, sub: Subcommands, found: list[Read]
 ) -> tuple[bool, Commands]:
     if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
         return True, possible  # runs later, under conditions this walk cannot see
@@ -285,7 +281,7 @@ def _walk_statement(
         return False, possible
     if isinstance(stmt, ast.If):
         found.extend(_reads_in_expr(stmt.test, possible, sub))
-        split = _split(stmt.test, sub)
+        split = command_split(stmt.test, sub)
         holds, fails = split if split is not None else (possible, possible)
         body_falls, body_after = _walk(stmt.body, _narrow(possible, holds), sub, found)
         else_falls, else_after = _walk(stmt.orelse, _narrow(possible, fails), sub, found)
@@ -319,7 +315,7 @@ def _walk_statement(
 
 
 def _walk_match(
-    stmt: ast.Match, possible: Commands, sub: _Subcommands, found: list[Read]
+    stmt: ast.Match, possible: Commands, sub: Subcommands, found: list[Read]
 ) -> tuple[bool, Commands]:
     found.extend(_reads_in_expr(stmt.subject, possible, sub))
     subject = ast.unparse(stmt.subject)
@@ -362,7 +358,7 @@ def _walk_match(
     return True, merged
 
 
-def _unsafe_reads(fn: ast.FunctionDef, sub: _Subcommands) -> list[tuple[ast.Attribute, list[str]]]:
+def unsafe_reads(fn: ast.FunctionDef, sub: Subcommands) -> list[tuple[ast.Attribute, list[str]]]:
     """Each read of a subcommand's own attribute, with the other commands possible there."""
     guarded = guarded_names(fn) | {
         n.attr
@@ -387,12 +383,12 @@ def _unsafe_reads(fn: ast.FunctionDef, sub: _Subcommands) -> list[tuple[ast.Attr
 
 def subcommand_scope_problems(content: str) -> list[str]:
     """``main`` reads an attribute only some subcommands define where another may be running."""
-    found = _subcommands(content)
+    found = subcommands_of(content)
     if found is None:
         return []
     fn, sub = found
     problems: dict[str, str] = {}
-    for node, missing in _unsafe_reads(fn, sub):
+    for node, missing in unsafe_reads(fn, sub):
         problems.setdefault(
             node.attr,
             f"line {node.lineno}: main reads {sub.namespace}.{node.attr}, which only the "
@@ -400,200 +396,3 @@ def subcommand_scope_problems(content: str) -> list[str]:
             f"can also be {', '.join(missing)}: that command fails with AttributeError",
         )
     return list(problems.values())
-
-
-class _Unfit(Exception):
-    """The dispatch cannot be written per command with certainty."""
-
-
-def _arity(tree: ast.Module, name: str) -> tuple[int, int]:
-    """``(required, most)`` positional arguments of the module's function ``name``."""
-    for node in tree.body:
-        if isinstance(node, ast.FunctionDef) and node.name == name:
-            a = node.args
-            if a.vararg or (a.kwonlyargs and any(d is None for d in a.kw_defaults)):
-                raise _Unfit(name)
-            most = len(a.posonlyargs) + len(a.args)
-            return most - len(a.defaults), most
-    raise _Unfit(name)
-
-
-class _PerCommand(ast.NodeTransformer):
-    """One statement as it runs for ``command``: its conditions on the command decided,
-    ``args.func(...)`` calling the function that command set, with the arguments it takes."""
-
-    def __init__(self, sub: _Subcommands, command: str, tree: ast.Module) -> None:
-        self.sub, self.command, self.tree = sub, command, tree
-
-    def visit_IfExp(self, node: ast.IfExp) -> ast.AST:
-        split = _split(node.test, self.sub)
-        if split is not None and split[0] is not None and split[1] is not None:
-            if self.command in split[0]:
-                return self.visit(node.body)
-            if self.command in split[1]:
-                return self.visit(node.orelse)
-        return self.generic_visit(node)
-
-    def visit_Call(self, node: ast.Call) -> ast.AST:
-        self.generic_visit(node)
-        func = node.func
-        if not (
-            isinstance(func, ast.Attribute)
-            and isinstance(func.value, ast.Name)
-            and func.value.id == self.sub.namespace
-            and func.attr in self.sub.handlers
-        ):
-            return node
-        target = self.sub.handlers[func.attr].get(self.command)
-        if target is None or node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
-            raise _Unfit(func.attr)
-        required, most = _arity(self.tree, target)
-        if len(node.args) < required:
-            raise _Unfit(target)
-        return ast.Call(
-            func=ast.Name(id=target, ctx=ast.Load()), args=node.args[:most], keywords=[]
-        )
-
-
-def _dispatch_of(node: ast.AST, sub: _Subcommands) -> str | None:
-    """The ``set_defaults`` name ``node`` calls (``args.func(...)``) when every command set it."""
-    for n in ast.walk(node):
-        if (
-            isinstance(n, ast.Call)
-            and isinstance(n.func, ast.Attribute)
-            and isinstance(n.func.value, ast.Name)
-            and n.func.value.id == sub.namespace
-            and n.func.attr in sub.handlers
-            and set(sub.handlers[n.func.attr]) == sub.commands
-        ):
-            return n.func.attr
-    return None
-
-
-def _whole_lines(stmt: ast.stmt, lines: list[str]) -> bool:
-    """``stmt`` alone on its lines: only indentation before it, nothing but a comment after."""
-    end = stmt.end_lineno or stmt.lineno
-    if end > len(lines) or stmt.end_col_offset is None:
-        return False
-    first = lines[stmt.lineno - 1].encode()
-    if first[: stmt.col_offset].strip() or not first[stmt.col_offset :].strip():
-        return False
-    rest = lines[end - 1].encode()[stmt.end_col_offset :].strip()
-    return not rest or rest.startswith(b"#")
-
-
-def specialise_dispatch(content: str) -> str:
-    """``args.func(args.file, args.text if args.command == "add" else args.item_id)``
-    becomes one call per command, each with only the arguments its function takes.
-
-    Applied to a statement of ``main`` that calls the function every subparser
-    set with ``set_defaults`` and reads an attribute some command leaves
-    undefined; each branch decides the conditions on the command, calls the
-    named function and drops arguments past its parameters. Kept only when no
-    such read is left; a missing command gets a usage message and exit code 2
-    instead of an AttributeError.
-    """
-    found = _subcommands(content)
-    if found is None or found[1].dest is None:
-        return content
-    fn, sub = found
-    unsafe = _unsafe_reads(fn, sub)
-    if not unsafe:
-        return content
-    tree = ast.parse(content)
-    lines = source_lines(content, keepends=True)
-    statements = [
-        stmt
-        for stmt in own_nodes(fn)
-        if isinstance(stmt, ast.Assign | ast.AnnAssign | ast.Expr | ast.Return)
-        and _dispatch_of(stmt, sub) is not None
-        and any(stmt.lineno <= n.lineno <= (stmt.end_lineno or stmt.lineno) for n, _ in unsafe)
-        and _whole_lines(stmt, lines)
-    ]
-    for stmt in sorted(statements, key=lambda s: s.lineno, reverse=True):
-        first = lines[stmt.lineno - 1]
-        indent = first[: len(first) - len(first.lstrip())]
-        step = "\t" if "\t" in indent else "    "
-        commands = list(sub.handlers[_dispatch_of(stmt, sub) or ""])
-        branches = []
-        try:
-            for i, command in enumerate(commands):
-                body = _PerCommand(sub, command, tree).visit(copy.deepcopy(stmt))
-                keyword = "if" if i == 0 else "elif"
-                branches.append(f"{indent}{keyword} {sub.namespace}.{sub.dest} == {command!r}:\n")
-                branches.append(f"{indent}{step}{ast.unparse(body)}\n")
-        except _Unfit:
-            return content
-        branches.append(f"{indent}else:\n")
-        branches.append(
-            f"{indent}{step}print('choose a command: {', '.join(commands)}', file=sys.stderr)\n"
-        )
-        branches.append(f"{indent}{step}return 2\n")
-        lines[stmt.lineno - 1 : stmt.end_lineno] = branches
-    fixed = "".join(lines)
-    try:
-        ast.parse(fixed)
-    except SyntaxError:
-        return content
-    return fixed if not subcommand_scope_problems(fixed) else content
-
-
-_USAGE = re.compile(r"`([^`]*\|[^`]*)`")
-
-
-def bare_commands(spec: FileSpec) -> set[str]:
-    """Commands the brief's usage line for ``main`` shows without arguments.
-
-    ```--file PATH add TEXT | list | done ID``` gives ``{"list"}``: options
-    (``--file PATH``) are dropped, and an alternative left with one lower-case
-    word is a command that takes nothing.
-    """
-    main = next((f for f in spec.interface if f.name == "main"), None)
-    found: set[str] = set()
-    for usage in _USAGE.findall(main.docstring if main else ""):
-        for alternative in usage.split("|"):
-            words = re.sub(r"--?[\w-]+(?: [A-Z][A-Z_]*)?", " ", alternative).split()
-            if len(words) == 1 and words[0].isidentifier() and words[0].islower():
-                found.add(words[0])
-    return found
-
-
-def optional_rest(spec: FileSpec, content: str) -> str:
-    """``add_argument("args", nargs="+")`` after a command choice becomes ``nargs="*"``
-    where the brief shows a command with no arguments.
-
-    ``choices=["add", "list", "done"]`` then ``nargs="+"`` makes ``todo list``
-    a usage error (exit 2): argparse wants at least one more word. With ``*``
-    the command the brief offers bare parses, and the others still read theirs.
-    """
-    bare = bare_commands(spec)
-    found = parsed_main(content) if bare else None
-    if found is None:
-        return content
-    calls = sorted(
-        (
-            n
-            for n in own_nodes(found[1])
-            if isinstance(n, ast.Call)
-            and isinstance(n.func, ast.Attribute)
-            and n.func.attr == "add_argument"
-            and n.args
-            and isinstance(n.args[0], ast.Constant)
-            and isinstance(n.args[0].value, str)
-            and not n.args[0].value.startswith("-")
-        ),
-        key=lambda n: (n.lineno, n.col_offset),
-    )
-    edits = []
-    offers_bare = False
-    for call in calls:
-        options = {k.arg: k.value for k in call.keywords}
-        choices = options.get("choices")
-        if isinstance(choices, ast.List | ast.Tuple | ast.Set):
-            named = {e.value for e in choices.elts if isinstance(e, ast.Constant)}
-            offers_bare = offers_bare or bool(named & bare)
-            continue
-        nargs = options.get("nargs")
-        if offers_bare and isinstance(nargs, ast.Constant) and nargs.value == "+":
-            edits.append(span(nargs, repr("*")))
-    return apply_edits(content, edits) if edits else content
