@@ -225,3 +225,5 @@ def test_tests_of_the_interface_s_words_are_never_suspects():
     assert states_the_interface("tests.test_textkit_examples::test_word_wrap_as_stated_12[x]")
     assert not states_the_interface("tests.test_textkit_examples::test_truncate_example_1")
     assert not states_the_interface("tests.test_textkit::test_as_stated_by_the_tester")
+    # the same name in the tester's own (model-written) file is not softco's
+    assert not states_the_interface("tests.test_textkit::test_truncate_as_stated_1")

@@ -315,6 +315,7 @@ def test_a_dispatch_sharing_its_line_is_not_rewritten(dispatch):
 # session 8's todo: the parser built only when argv is given, and nargs="+" after the command
 GUARDED = """\
 import argparse
+import sys
 
 
 def add(path: str, text: str) -> int:
@@ -364,7 +365,8 @@ def test_a_parser_built_only_for_a_given_argv_runs_as_a_script_and_list_parses(
     assert scope["main"]() == 0
     assert scope["main"](["--file", path, "list"]) == 0
     assert capsys.readouterr().out.split() == ["1", "[]"]
-    assert "nargs='*'" in fixed and "if argv is not None:" not in fixed
+    assert "nargs='*'" in fixed
+    assert "    if argv is None:\n        argv = sys.argv[1:]\n    if argv is not None:" in fixed
 
 
 def test_nargs_stays_where_every_command_of_the_usage_takes_words():
@@ -376,6 +378,8 @@ def test_nargs_stays_where_every_command_of_the_usage_takes_words():
     assert optional_rest(spec, GUARDED) == GUARDED
     spec.interface[2].docstring = "with `--file PATH add TEXT | list | done ID`"
     assert bare_commands(spec) == {"list"}
+    spec.interface[2].docstring = "`add TEXT | list-all | list [--done] | done ID`"
+    assert bare_commands(spec) == {"list"}  # list-all is a command of its own
 
 
 def test_a_main_refusing_a_missing_argv_reads_the_command_line_instead(monkeypatch, capsys):
@@ -397,3 +401,25 @@ def test_a_main_refusing_a_missing_argv_reads_the_command_line_instead(monkeypat
     assert scope["main"]() == 1  # the script's own call
     exec(compile(unguard_parser(refusing), "hello.py", "exec"), scope)
     assert scope["main"]() == 0 and capsys.readouterr().out == "ann\n"
+
+
+def test_a_guarded_block_that_returns_keeps_what_follows_it():
+    from softco.quality.cli_argv import unguard_parser
+
+    helps = (
+        "import argparse\nimport sys\n\n\n"
+        "def main(argv=None):\n"
+        "    parser = argparse.ArgumentParser()\n"
+        "    parser.add_argument('name')\n"
+        "    if argv:\n"
+        "        print(parser.parse_args(argv).name)\n"
+        "        return 0\n"
+        "    parser.print_help()\n"
+        "    return 1\n"
+    )
+    scope: dict = {}
+    exec(compile(unguard_parser(helps), "hello.py", "exec"), scope)
+    assert scope["main"]([]) == 1  # no arguments: help and 1, as written
+    # a first parameter that is not an argv is not touched
+    path = helps.replace("argv", "path")
+    assert unguard_parser(path) == path

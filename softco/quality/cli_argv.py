@@ -8,7 +8,8 @@ the shell and fails every call through the interface. Repair samples share the
 habit, so agreement between them cannot catch it; it is certain from the code
 alone, so it is fixed here. Each function takes module text and returns it
 fixed or unchanged, and never raises on model output. ``wire_main`` runs
-these and the argparse repairs of ``cli_argparse`` on every module.
+these, the argparse repairs of ``cli_argparse`` and the dispatch rewrites of
+``cli_dispatch`` on every module.
 """
 
 from __future__ import annotations
@@ -17,9 +18,22 @@ import ast
 import re
 
 from softco.artifacts import FileSpec
-from softco.quality.cli_argparse import pass_argv, rename_parsed_attributes, return_parse_errors
+from softco.quality.cli_argparse import (
+    ARGV_NAMES,
+    pass_argv,
+    rename_parsed_attributes,
+    return_parse_errors,
+)
 from softco.quality.cli_dispatch import optional_rest, specialise_dispatch
-from softco.quality.edits import Edit, apply_edits, main_function, parents_of, parsed_main, span
+from softco.quality.edits import (
+    Edit,
+    apply_edits,
+    indent_step,
+    main_function,
+    parents_of,
+    parsed_main,
+    span,
+)
 from softco.quality.reshape import source_lines
 
 
@@ -190,24 +204,31 @@ def guard_argv(content: str) -> str:
 
 
 def unguard_parser(content: str) -> str:
-    """``if argv is not None:`` around ``main``'s parser loses its condition.
+    """``main`` run as a script (argv None) reads ``sys.argv[1:]`` where it would fail.
 
-    A 1.5B coder builds and runs the parser only when ``argv`` was given, so
-    the script (``main()``, argv None) reaches ``args.command`` with ``args``
-    never set: a NameError on every command line. (``if argv is None: return
-    1`` refuses the script outright: it reads ``sys.argv[1:]`` instead.) ``parse_args(None)`` reads
-    ``sys.argv[1:]`` itself, so the block can always run. Applied to a
-    statement of ``main``'s own body testing ``argv is not None`` (or ``argv``)
-    with no ``else``, whose block parses; left alone where a string spans lines
-    inside it (dedenting would change the string).
+    A 1.5B coder builds and runs the parser only ``if argv is not None:``, so
+    the script (``main()``) reaches ``args.command`` with ``args`` never set: a
+    NameError on every command line; or it refuses outright with ``if argv is
+    None: return 1``. Both get ``argv = sys.argv[1:]`` for a missing argv (the
+    refusal is replaced by it; the guarded block gets it just before), which
+    keeps every other path as written. Only for a first parameter named like
+    an argv (``cli_argparse.ARGV_NAMES``) that ``main`` does not assign before;
+    ``import sys`` comes from ``repairs.import_missing``, the last step of ``tidy``.
     """
     found = parsed_main(content)
     if found is None or not found[1].args.args:
         return content
     fn = found[1]
     param = fn.args.args[0].arg
+    if param not in ARGV_NAMES:
+        return content
     lines = source_lines(content, keepends=True)
     for stmt in fn.body:
+        if any(
+            isinstance(n, ast.Name) and n.id == param and not isinstance(n.ctx, ast.Load)
+            for n in ast.walk(stmt)
+        ):
+            return content  # argv is set in main itself: the code handles None
         if not (isinstance(stmt, ast.If) and not stmt.orelse and stmt.body):
             continue
         test = ast.unparse(stmt.test)
@@ -234,24 +255,15 @@ def unguard_parser(content: str) -> str:
             for n in ast.walk(stmt)
         ):
             continue
-        if any(
-            isinstance(n, ast.Constant) and isinstance(n.value, str) and n.lineno != n.end_lineno
-            for n in ast.walk(stmt)
-        ):
+        head = lines[stmt.lineno - 1]
+        indent = head[: len(head) - len(head.lstrip())]
+        if len(indent.encode()) != stmt.col_offset:
             return content
-        head, first = lines[stmt.lineno - 1], lines[stmt.body[0].lineno - 1]
-        if stmt.body[0].lineno == stmt.lineno:
-            return content  # ``if argv: args = ...`` on one line: left as written
-        outer = head[: len(head) - len(head.lstrip())]
-        inner = first[: len(first) - len(first.lstrip())]
-        if not inner.startswith(outer) or inner == outer:
-            return content
-        step = len(inner) - len(outer)
-        body = lines[stmt.body[0].lineno - 1 : stmt.end_lineno]
-        if any(line.strip() and not line.startswith(inner) for line in body):
-            return content
-        dedented = [line[step:] if line.strip() else line for line in body]
-        lines[stmt.lineno - 1 : stmt.end_lineno] = dedented
+        step = indent_step(indent)
+        lines[stmt.lineno - 1 : stmt.lineno - 1] = [
+            f"{indent}if {param} is None:\n",
+            f"{indent}{step}{param} = sys.argv[1:]\n",
+        ]
         return "".join(lines)
     return content
 

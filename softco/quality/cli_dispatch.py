@@ -176,7 +176,8 @@ def bare_commands(spec: FileSpec) -> set[str]:
     found: set[str] = set()
     for usage in _USAGE.findall(main.docstring if main else ""):
         for alternative in usage.split("|"):
-            words = re.sub(r"--?[\w-]+(?: [A-Z][A-Z_]*)?", " ", alternative).split()
+            plain = re.sub(r"\[[^\[\]]*\]", " ", alternative)  # optional parts
+            words = re.sub(r"(?<![\w-])--?[\w-]+(?: [A-Z][A-Z_]*)?", " ", plain).split()
             if len(words) == 1 and words[0].isidentifier() and words[0].islower():
                 found.add(words[0])
     return found

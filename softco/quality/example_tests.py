@@ -90,7 +90,7 @@ def _shaped(
 
 
 MAX_PROPERTY_TESTS = 3  # per function
-_STATED = re.compile(r"::test_\w+_as_stated_\d+$")
+_STATED = re.compile(r"_examples::test_\w+_as_stated_\d+$")  # only softco's own file
 
 
 def states_the_interface(case: str) -> bool:
