@@ -12,11 +12,12 @@ is dropped before it becomes a test.
 
 Only phrasings whose meaning is not in doubt are read: "result at most N
 characters" (N a number or a parameter; the subject must be the result),
-"lower case" (not beside "upper" or "first"), "no leading/trailing
-'-'", "rounded to N decimals", "words never split" (not beside a suffix or "...")
-and "greedy" (for lines wrapped
-to a ``width`` parameter). A
-clause that does not apply to the value's type answers nothing.
+"lower case" (not beside "upper" or "first"), "no leading/trailing '-'",
+"rounded to N decimals", "words never split" (not beside a suffix or "...")
+and "greedy" (for lines wrapped to a ``width`` parameter). A clause that
+does not apply to the value's type answers nothing. ``clause_checks``
+writes the same clauses as conditions for ``example_tests``'
+``test_<fn>_as_stated_N``.
 """
 
 from __future__ import annotations
