@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from softco.artifacts import FileSpec, module_name
-from softco.artifacts.cases import CallCase, CliCase, TestCases
+from softco.artifacts.cases import CallCase, TestCases
 from softco.quality.case_checks import (
     called_name,
     check_call,
@@ -41,12 +41,12 @@ from softco.quality.case_checks import (
     main_calls,
     parse_call,
     path_valued,
-    required_options,
     stated_signatures,
     unqualified,
 )
 from softco.quality.case_script import method_returns, script_setup
 from softco.quality.clauses import clause_violation
+from softco.quality.cli_cases import EXIT_CODE, EXIT_CODE_INT, FILE_ARG, cli_lines, takes_argv
 
 # More values of one function pin more of its behaviour: roman's suite kept three
 # `to_roman` cases (2 of 10 mutants killed) and left out five good ones the model had
@@ -59,8 +59,6 @@ MAX_CASES = 16
 PROMPT_EXAMPLES = {"adds two numbers", "pop on empty stack"}
 _UNSAFE = {"exec", "eval", "compile", "__import__", "input", "exit", "quit", "breakpoint", "open"}
 _BUILTINS = {n for n in dir(builtins) if not n.startswith("_")} - _UNSAFE
-_FILE_NAME = re.compile(r"^[\w][\w.-]*$")
-_FILE_ARG = re.compile(r"^[\w./-]*\w\.[A-Za-z]{1,4}$")
 _NOT_IN_A_TEST = (ast.Await, ast.Yield, ast.YieldFrom, ast.Return, ast.Lambda)
 _NOT_IN_SETUP = (
     ast.Import,
@@ -179,7 +177,7 @@ def _names_a_file(c: _Checked) -> bool:
             if (
                 isinstance(node, ast.Constant)
                 and isinstance(node.value, str)
-                and _FILE_ARG.fullmatch(node.value)
+                and FILE_ARG.fullmatch(node.value)
                 and not node.value.startswith("/")
             ):
                 return True
@@ -222,95 +220,6 @@ def _finite(value: Any) -> bool:
     if isinstance(value, dict):
         return all(_finite(k) and _finite(v) for k, v in value.items())
     return True
-
-
-def _strip_program(argv: list[str], spec: FileSpec) -> list[str]:
-    """``python -m pkg.cli FILE`` or ``cli.py FILE`` written as argv: main gets only FILE."""
-    module = module_name(spec.path)
-    stem = spec.path.rsplit("/", 1)[-1]
-    argv = list(argv)
-    if argv[:1] in (["python"], ["python3"]):
-        argv = argv[1:]
-        if argv[:2] == ["-m", module]:
-            argv = argv[2:]
-    if argv[:1] and argv[0] in {spec.path, stem, module}:
-        argv = argv[1:]
-    return argv
-
-
-_PLACEHOLDER = re.compile(r"<[^<>]*>")
-_MEANT_ABSENT = re.compile(
-    r"missing|nonexist|non_exist|not[_-]?found|does[_-]?not[_-]?exist|no[_-]?such", re.I
-)
-
-
-def _cli_lines(case: CliCase, spec: FileSpec) -> tuple[list[str] | None, str]:
-    texts = [f.name for f in case.files] + [a for st in case.steps for a in [*st.argv, *st.output]]
-    if any(_PLACEHOLDER.search(t) for t in texts):
-        return None, "copies the prompt's <placeholders>"
-    lines = ["monkeypatch.chdir(tmp_path)"]
-    for f in case.files:
-        if not _FILE_NAME.fullmatch(f.name) or ".." in f.name:
-            return None, f"file name {f.name!r} is not a plain name"
-        if _MEANT_ABSENT.search(f.name):
-            # the grammar asks for at least one file; "missing.txt" is meant not to exist
-            continue
-        lines.append(f"(tmp_path / {f.name!r}).write_text({f.content!r}, encoding='utf-8')")
-    given = {f.name for f in case.files if not _MEANT_ABSENT.search(f.name)}
-    for n, step in enumerate(case.steps):
-        argv = _strip_program(step.argv, spec)
-        if any(a.startswith("/") or ".." in a.split("/") for a in argv):
-            return None, "an argument points outside the test's directory"
-        absent = [
-            arg
-            for i, arg in enumerate(argv)
-            if _FILE_ARG.fullmatch(arg) and arg not in given and (i == 0 or argv[i - 1][:1] != "-")
-        ]
-        if n == 0 and step.exit_code == 0 and absent:
-            # an input file the case never created: the "success" it expects cannot happen
-            return None, f"reads {absent[0]!r} but does not create it in files"
-        required, usage = required_options(spec)
-        left_out = [
-            o for o in sorted(required) if not any(a == o or a.startswith(o + "=") for a in argv)
-        ]
-        if step.exit_code == 0 and left_out and not {"-h", "--help"} & set(argv):
-            return None, f"leaves out {left_out[0]}, which the usage `{usage}` always has"
-        lines.append(f"assert _exit_code(main, {argv!r}) == {step.exit_code}")
-        wanted = [line.strip() for line in step.output if line.strip()]
-        if step.exit_code == 0 and wanted:
-            # error wording is rarely specified; output is checked on success only
-            lines.append("out = capsys.readouterr().out")
-            lines += [f"assert {line!r} in out" for line in wanted]
-        else:
-            lines.append("capsys.readouterr()")
-    return lines, ""
-
-
-_EXIT_CODE = '''def _exit_code(main, argv):
-    """main's exit code, also when argparse exits (usage error, --help)."""
-    try:
-        code = main(argv)
-    except SystemExit as exc:
-        code = exc.code
-    return 0 if code is None else code
-'''
-# where the interface promises ``main(...) -> int``, a main that returns None fails
-# ``== 0`` as the brief's own checks do (a ``return 0`` -> ``return None`` mutant survived)
-_EXIT_CODE_INT = '''def _exit_code(main, argv):
-    """main's exit code (an int, as the interface says), also when argparse exits."""
-    try:
-        return main(argv)
-    except SystemExit as exc:
-        return 0 if exc.code is None else exc.code
-'''
-
-
-def takes_argv(spec: FileSpec) -> bool:
-    """Whether ``spec`` offers ``main`` with an argv parameter (an interactive main does not)."""
-    fn = stated_signatures(spec).get("main")
-    if fn is None:
-        return False
-    return bool(fn.args.posonlyargs or fn.args.args) or fn.args.vararg is not None
 
 
 def case_tests(cases: TestCases, spec: FileSpec) -> CaseSuite:
@@ -369,7 +278,7 @@ def case_tests(cases: TestCases, spec: FileSpec) -> CaseSuite:
     seen_cli: set[str] = set()
     for cli in cli_cases:
         try:
-            lines, why = _cli_lines(cli, spec)
+            lines, why = cli_lines(cli, spec)
         except Exception as exc:  # model output never stops the file being written
             lines, why = None, f"cannot be checked ({type(exc).__name__})"
         if lines is None:
@@ -391,7 +300,7 @@ def case_tests(cases: TestCases, spec: FileSpec) -> CaseSuite:
         stated_main = signatures.get("main")
         promised = stated_main is not None and stated_main.returns is not None
         strict = promised and ast.unparse(stated_main.returns) == "int"  # type: ignore[union-attr]
-        bodies.insert(0, _EXIT_CODE_INT if strict else _EXIT_CODE)
+        bodies.insert(0, EXIT_CODE_INT if strict else EXIT_CODE)
     head = f'"""Tests for {spec.path}, from the tester\'s cases (written by softco)."""\n\n'
     if any("pytest." in b for b in bodies):
         head += "import pytest\n\n"

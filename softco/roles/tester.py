@@ -12,7 +12,8 @@ from __future__ import annotations
 from softco.artifacts import PRD, CodeFile, Design, FileSpec
 from softco.errors import ArtifactInvalid
 from softco.events import AgentMessage
-from softco.quality.case_tests import CaseSuite, case_tests, takes_argv
+from softco.quality.case_tests import CaseSuite, case_tests
+from softco.quality.cli_cases import takes_argv
 from softco.quality.reshape import with_pytest_import
 from softco.roles.base import RoleContext, ask, one_line
 from softco.roles.briefing import format_spec, import_line, stories_for, test_path_for, trim
