@@ -242,6 +242,17 @@ _BACKQUOTED = re.compile(r"`([^`]+)`")
 _OPTION = re.compile(r"(?<![\w-])(--[A-Za-z][\w-]*)")
 
 
+def usage_lines(spec: FileSpec) -> list[str]:
+    """The backquoted command lines of ``main``'s stated contract (the brief's usage)."""
+    main = next((f for f in spec.interface if f.name == "main"), None)
+    return _BACKQUOTED.findall(main.docstring if main else "")
+
+
+def without_optional(usage: str) -> str:
+    """``usage`` with its ``[...]`` parts blanked: what every such command line has."""
+    return re.sub(r"\[[^\[\]]*\]", " ", usage)
+
+
 def required_options(spec: FileSpec) -> tuple[set[str], str]:
     """Options the brief's usage line for ``main`` shows outside ``[...]``, and that line.
 
@@ -249,12 +260,9 @@ def required_options(spec: FileSpec) -> tuple[set[str], str]:
     ``--file`` part of every command line: a scenario that leaves it out and
     expects success tests a command the brief never offered.
     """
-    main = next((f for f in spec.interface if f.name == "main"), None)
-    for usage in _BACKQUOTED.findall(main.docstring if main else ""):
-        if "--" not in usage:
-            continue
-        bare = re.sub(r"\[[^\[\]]*\]", " ", usage)  # optional parts
-        return set(_OPTION.findall(bare)), usage
+    for usage in usage_lines(spec):
+        if "--" in usage:
+            return set(_OPTION.findall(without_optional(usage))), usage
     return set(), ""
 
 

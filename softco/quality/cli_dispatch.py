@@ -15,6 +15,7 @@ import copy
 import re
 
 from softco.artifacts import FileSpec
+from softco.quality.case_checks import usage_lines, without_optional
 from softco.quality.cli_subcommands import (
     Subcommands,
     command_split,
@@ -162,9 +163,6 @@ def specialise_dispatch(content: str) -> str:
     return fixed if not subcommand_scope_problems(fixed) else content
 
 
-_USAGE = re.compile(r"`([^`]*\|[^`]*)`")
-
-
 def bare_commands(spec: FileSpec) -> set[str]:
     """Commands the brief's usage line for ``main`` shows without arguments.
 
@@ -172,11 +170,10 @@ def bare_commands(spec: FileSpec) -> set[str]:
     (``--file PATH``) are dropped, and an alternative left with one lower-case
     word is a command that takes nothing.
     """
-    main = next((f for f in spec.interface if f.name == "main"), None)
     found: set[str] = set()
-    for usage in _USAGE.findall(main.docstring if main else ""):
+    for usage in (u for u in usage_lines(spec) if "|" in u):
         for alternative in usage.split("|"):
-            plain = re.sub(r"\[[^\[\]]*\]", " ", alternative)  # optional parts
+            plain = without_optional(alternative)
             words = re.sub(r"(?<![\w-])--?[\w-]+(?: [A-Z][A-Z_]*)?", " ", plain).split()
             if len(words) == 1 and words[0].isidentifier() and words[0].islower():
                 found.add(words[0])

@@ -103,19 +103,8 @@ def unit_callees(content: str, spec: FileSpec) -> dict[str, set[str]]:
     is wrong, so a failing test of ``count_levels`` points at both. A use is
     any reference (``map(parse_line, lines)`` too), or ``self.m`` in a method.
     """
-    try:
-        tree = ast.parse(content)
-    except SyntaxError:
-        return {}
     units = stated_units(spec)
-    bodies: dict[str, ast.AST] = {}
-    for node in tree.body:
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name in units:
-            bodies[node.name] = node
-        if isinstance(node, ast.ClassDef):
-            for item in node.body:
-                if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef):
-                    bodies[f"{node.name}.{item.name}"] = item
+    bodies = {u: n for u, n in _unit_nodes(content).items() if "." in u or u in units}
     direct: dict[str, set[str]] = {}
     for unit, body in bodies.items():
         cls = unit.split(".")[0] if "." in unit else ""
