@@ -144,6 +144,15 @@ class WorkflowSettings(_Section):
         "replaced (0: off, the default: on the public briefs it fitted wrong tests as often "
         "as it fixed code; 6 is what was measured).",
     )
+    stated_units: int = Field(
+        6,
+        ge=0,
+        le=8,
+        description="Fresh samples, per repair round, of each of the (at most two) functions "
+        "or methods failing tests written from the PM's examples or the interface's clauses; "
+        "a sample is tried only if it passes more of those than the current code (0: off; "
+        "ignored while repair_units is on).",
+    )
     unit_samples: int = Field(
         3,
         ge=0,
@@ -187,6 +196,14 @@ class WorkflowSettings(_Section):
         "a right test that every sample of one buggy function fails, but also a wrong test a "
         "consistent coder's right function fails, and the delivered suite then ends red "
         "(session 8: wordfreq 9/9 -> 7/9).",
+    )
+    trace_failures: bool = Field(
+        False,
+        description="Tell a repair what the code did on each failing test: the return "
+        "statement that gave the value, the locals there and the exceptions swallowed on the "
+        "way (traced in the sandbox), before pytest's messages. Off by default: the embedded "
+        "1.5B model shown its old file echoes it whatever the feedback says (logstats, "
+        "session 9: 0 of 8 repairs right with the trace, 0 of 8 without).",
     )
 
 

@@ -297,3 +297,43 @@ def test_the_probe_reports_only_real_literal_values(tmp_path):
     # written in one order whatever order the set gave its keys
     expected = {"test_g": "(1, 2)", "test_k": "{'a': 1, 'b': 2, 'c': 1}"}
     assert parse_probe(ran.stdout) == expected
+
+
+def test_a_unit_failing_the_pm_examples_is_sampled_until_one_meets_them(tmp_path):
+    """Every whole file counts 'a b  c' as 4 words; the second fresh word_count gets 3."""
+    from softco.demo_script import CODE
+
+    right = CODE["textstats/core.py"]
+    wrong = right.replace(COUNT, "return len(text.split(' '))")
+    assert wrong != right
+
+    def run(where, **workflow):
+        transport = demo_transport()
+        inner = transport.default
+        units = []
+
+        def answer(request):
+            prompt = request.messages[-1]["content"]
+            if request.role == "coder" and "textstats/core.py" in prompt.split("\n", 1)[0]:
+                if prompt.startswith("Write one function") and "def word_count(" in prompt[:400]:
+                    units.append(prompt)
+                    return {"content": right if len(units) == 2 else wrong}
+                return {"content": wrong}
+            return inner(request)
+
+        transport.default = answer
+        settings = Settings.load(memory={"enabled": False}, workflow={"test_rounds": 1, **workflow})
+        result = Company(settings, transport=transport).run(BRIEF, run_dir=tmp_path / where)
+        return result, units
+
+    result, units = run("on")
+    core = (result.workspace / "textstats/core.py").read_text()
+    assert COUNT in core and len(units) == 2  # settled: no third sample
+    assert result.report.tests_passed == result.report.tests_total
+    said = (result.run_dir / "events.jsonl").read_text()
+    assert (
+        "sampled against the requirements' examples: word_count() 2x; word_count now meet" in said
+    )
+
+    result, units = run("off", stated_units=0)
+    assert units == [] and COUNT not in (result.workspace / "textstats/core.py").read_text()

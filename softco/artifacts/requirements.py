@@ -9,6 +9,8 @@ lists the plan first and then expands it.
 
 from __future__ import annotations
 
+import ast
+import re
 from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
@@ -53,6 +55,43 @@ class Example(BaseModel):
     expected: str = Field(description="Expected result or behaviour, e.g. '5'.")
 
 
+_SAID = re.compile(r"\s+(?:->|=>|returns|should return|gives)\s+")
+_RAISES = re.compile(r"\s+(?:raises|should raise)\s+([A-Z]\w*)\s*\.?$")
+
+
+def _a_call(text: str) -> bool:
+    try:
+        return isinstance(ast.parse(text.strip().strip("`"), mode="eval").body, ast.Call)
+    except SyntaxError:
+        return False
+
+
+def example_in_text(text: str) -> Example | None:
+    """The example a criterion states as ``call == value``, ``-> value``, ``returns value``
+    or ``raises E``; None for prose."""
+    text = text.strip().rstrip(".").strip("`")
+    try:
+        node = ast.parse(text, mode="eval").body
+    except SyntaxError:
+        node = None
+    if (
+        isinstance(node, ast.Compare)
+        and len(node.ops) == 1
+        and isinstance(node.ops[0], ast.Eq | ast.Is)
+        and isinstance(node.left, ast.Call)
+    ):
+        call = ast.get_source_segment(text, node.left)
+        value = ast.get_source_segment(text, node.comparators[0])
+        return Example(call=call, expected=value) if call and value else None
+    raised = _RAISES.search(text)
+    if raised and _a_call(text[: raised.start()]):
+        return Example(call=text[: raised.start()].strip("` "), expected=f"raises {raised[1]}")
+    said = _SAID.search(text)
+    if said and _a_call(text[: said.start()]) and text[said.end() :].strip():
+        return Example(call=text[: said.start()].strip("` "), expected=text[said.end() :].strip())
+    return None
+
+
 class AcceptanceCriterion(BaseModel):
     """One testable condition a story must meet to be accepted."""
 
@@ -75,6 +114,21 @@ class AcceptanceCriterion(BaseModel):
         if not value.strip():
             raise ValueError("an acceptance criterion is empty: write one testable sentence")
         return value.strip()
+
+    @model_validator(mode="after")
+    def _example_in_text(self) -> AcceptanceCriterion:
+        """A criterion written as the example itself (``f(1) == 2``) gets it as its example.
+
+        A 1.5B PM often leaves ``examples`` empty and writes the call and its
+        value as the criterion (logstats: ``parse_line('2023-10-05 14:30:00
+        INFO ...') == {...}`` six times); read that way, it feeds the computed
+        oracle and the example tests like a structured one.
+        """
+        if not self.examples:
+            found = example_in_text(self.text)
+            if found is not None:
+                self.examples = [found]
+        return self
 
 
 class UserStory(BaseModel):

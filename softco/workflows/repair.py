@@ -37,7 +37,13 @@ from softco.workflows.build import design_of, prd_of, testable, write_module
 from softco.workflows.gating import drop_tests
 from softco.workflows.runtime import Runtime
 from softco.workflows.state import RunState
-from softco.workflows.unit_repair import test_opinions, unit_candidates
+from softco.workflows.tracing import traced_failures
+from softco.workflows.unit_repair import (
+    requirement_units,
+    stated_passes,
+    test_opinions,
+    unit_candidates,
+)
 
 _TEST_SIDE = re.compile(
     r"fixture '\w+' not found|NameError|SyntaxError|IndentationError|ImportError|"
@@ -118,21 +124,30 @@ def try_fix(
     reports, values = [first], [probe_values(rt, spec, design, first)]
     scopes: list[frozenset[str] | None] = [None]  # the tests a candidate is an opinion on
 
-    def consider(candidate: str, scope: frozenset[str] | None = None) -> None:
-        """Run a distinct candidate the static gate does not call worse, and record it."""
+    def consider(
+        candidate: str, scope: frozenset[str] | None = None, stated_bar: int | None = None
+    ) -> TestReport | None:
+        """Run a distinct candidate the static gate does not call worse, and record it.
+
+        With ``stated_bar`` it is recorded only if it passes more of the tests
+        written from the requirements than that.
+        """
         if candidate in contents:
-            return  # an echo is not a second opinion
+            return None  # an echo is not a second opinion
         found = gates.check_module(spec, candidate, design)
         if len(found) > known_findings or gates.new_breakage(findings, found):
-            return  # the static gate already says this rewrite is worse
+            return None  # the static gate already says this rewrite is worse
         rt.workspace.write(spec.path, candidate)
         report = rt.run_suite()
+        if stated_bar is not None and stated_passes(report) <= stated_bar:
+            return None
         said = probe_values(rt, spec, design, report)
         contents.append(candidate)
         passes.append(passes_of(report))
         reports.append(report)
         values.append(said if scope is None else [v for v in said if v.split("\t")[0] in scope])
         scopes.append(scope)
+        return report
 
     for n in range(samples or rt.settings.workflow.best_of):
         # one repair with the failure, then fresh samples: a repair mostly echoes its input
@@ -168,6 +183,7 @@ def try_fix(
         if tried:
             said = ", ".join(f"{unit}() {n}x" for unit, n in tried.items())
             rt.say("coder", f"{spec.path}: candidates with one unit written afresh: {said}", "test")
+    requirement_units(rt, state, spec, design, prd, previous, findings, first, consider)
     voters = [scope is None for scope in scopes]
     spliced = spliced_candidate(rt, spec, contents, passes, voters)
     if spliced is not None and spliced not in contents:
@@ -368,13 +384,17 @@ def fix_node(rt: Runtime):
                     try_fix_test(rt, state, spec, design, prd, f"These tests fail:\n{text}")
                     continue
                 text = "\n\n".join(m for p in paths for m in failing[p])[:3000]
+                feedback = f"These tests fail:\n{text}"
+                traced = traced_failures(rt, spec, report, paths)
+                if traced:  # first: the coder's prompt keeps only the head of long feedback
+                    feedback = f"What your code did on the failing tests:\n{traced}\n\n{feedback}"
                 suspects = try_fix(
                     rt,
                     state,
                     spec,
                     design,
                     prd,
-                    f"These tests fail:\n{text}",
+                    feedback,
                     history=evidence.setdefault(spec.path, {}),
                 )
                 for path in paths:

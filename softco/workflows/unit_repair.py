@@ -28,14 +28,16 @@ import ast
 import copy
 import hashlib
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from softco.artifacts import PRD, Design, FileSpec, TestReport, module_name
 from softco.artifacts.reports import module_of_test
 from softco.artifacts.stated import class_methods, signature_name
+from softco.quality.example_tests import from_the_requirements
 from softco.quality.repairs import tidy
 from softco.workflows.runtime import Runtime
+from softco.workflows.state import RunState
 from softco.workflows.unit_rewrite import flagged_units, sample_unit
 
 MAX_UNITS = 2  # per module and repair round: the units most failing tests call
@@ -214,7 +216,11 @@ def test_opinions(rt: Runtime, spec: FileSpec, content: str) -> list[str]:
 
 
 def unit_scopes(
-    rt: Runtime, spec: FileSpec, content: str, report: TestReport
+    rt: Runtime,
+    spec: FileSpec,
+    content: str,
+    report: TestReport,
+    chosen: Callable[[str], bool] | None = None,
 ) -> dict[str, frozenset[str]]:
     """``{unit: the reported cases calling it}``, for the units failing cases point at, most first.
 
@@ -223,6 +229,7 @@ def unit_scopes(
     unit no failing case points at is not worth a sample. The scope is the
     cases calling the unit themselves: six samples of ``parse_line`` that all
     fail a test of a wrong ``count_levels`` are not six opinions against it.
+    ``chosen`` limits the failing cases that point (None: all of them).
     """
     reach = unit_callees(content, spec)
     calls: dict[str, set[str]] = {}
@@ -234,7 +241,7 @@ def unit_scopes(
     failing = Counter(
         unit
         for case in report.cases
-        if case.outcome in ("failed", "error")
+        if case.outcome in ("failed", "error") and (chosen is None or chosen(case.name))
         for called in [calls.get(_case_key(case.name), set())]
         for unit in sorted(called.union(*(reach.get(u, set()) for u in called)))
     )
@@ -254,6 +261,9 @@ def unit_candidates(
     findings: list[str],
     report: TestReport,
     round_no: int,
+    samples: int | None = None,
+    chosen: Callable[[str], bool] | None = None,
+    settled: set[str] | None = None,
 ) -> Iterator[tuple[str, str, frozenset[str]]]:
     """``(unit, candidate file, scope)`` for each usable fresh sample of each unit under test.
 
@@ -262,16 +272,90 @@ def unit_candidates(
     csvsummary's ``summarize`` that only checks ``column``; ``findings`` are the
     gate's on ``content``) gets the finding as a rule. Each goes through the
     same mechanical repairs as a whole file (``tidy``). Unusable answers are
-    skipped.
+    skipped. ``samples`` overrides ``repair_units``; ``chosen`` limits the
+    failing cases that pick the units (``unit_scopes``), with seeds of their own.
+    A unit the caller adds to ``settled`` is sampled no more.
     """
-    samples = rt.settings.workflow.repair_units
+    count = rt.settings.workflow.repair_units if samples is None else samples
     hints = flagged_units(findings)
-    for k, (unit, scope) in enumerate(unit_scopes(rt, spec, content, report).items()):
-        for attempt in range(samples):
-            seed = 1000 * round_no + 300 + 10 * k + attempt
+    base = 300 if chosen is None else 500
+    for k, (unit, scope) in enumerate(unit_scopes(rt, spec, content, report, chosen).items()):
+        for attempt in range(count):
+            if settled is not None and unit in settled:
+                break
+            seed = 1000 * round_no + base + 10 * k + attempt
             merged = sample_unit(ctx, spec, design, prd, content, unit, hints.get(unit, ""), seed)
             if merged is None:
                 continue
             if rt.settings.workflow.static_gates:
                 merged = tidy(spec, merged, design)
             yield unit, merged, scope
+
+
+def stated_passes(report: TestReport) -> int:
+    """How many tests written from the requirements (``from_the_requirements``) pass."""
+    return sum(1 for c in report.cases if c.outcome == "passed" and from_the_requirements(c.name))
+
+
+def requirement_units(
+    rt: Runtime,
+    state: RunState,
+    spec: FileSpec,
+    design: Design,
+    prd: PRD,
+    previous: str,
+    findings: list[str],
+    first: TestReport,
+    consider: Callable[..., TestReport | None],
+) -> None:
+    """Sample afresh the units failing tests written from the requirements, judged by those.
+
+    ``workflow.stated_units`` samples per unit (at most two units) for the
+    tests softco wrote from the PM's examples and the interface's clauses
+    (``example_tests.from_the_requirements``); a sample counts as a candidate
+    only if it passes more of them than the current code, so it cannot win by
+    fitting the tester's wrong expectations alone, and a unit stops being
+    sampled once one sample passes all of them that call it. Off when
+    ``repair_units`` samples every failing unit anyway.
+    """
+    count = rt.settings.workflow.stated_units
+    if not count or rt.settings.workflow.repair_units:
+        return
+    failing = [
+        c.name
+        for c in first.cases
+        if c.outcome in ("failed", "error") and from_the_requirements(c.name)
+    ]
+    if not failing:
+        return
+    bar, settled, tried = stated_passes(first), set(), Counter()
+    ctx = rt.ctx("test", state.get("sprint"))
+    for unit, candidate, scope in unit_candidates(
+        rt,
+        ctx,
+        spec,
+        design,
+        prd,
+        previous,
+        findings,
+        first,
+        state.get("test_round", 0),
+        samples=count,
+        chosen=from_the_requirements,
+        settled=settled,
+    ):
+        tried[unit] += 1
+        report = consider(candidate, scope, bar)
+        if report is None:
+            continue
+        passed = {c.name for c in report.cases if c.outcome == "passed"}
+        if all(c in passed for c in scope if from_the_requirements(c)):
+            settled.add(unit)
+    if tried:
+        said = ", ".join(f"{unit}() {n}x" for unit, n in tried.items())
+        kept = f"; {', '.join(sorted(settled))} now meet them" if settled else ""
+        rt.say(
+            "coder",
+            f"{spec.path}: sampled against the requirements' examples: {said}{kept}",
+            "test",
+        )
