@@ -11,7 +11,7 @@ import pytest
 
 from softco.artifacts import FileSpec, FunctionSpec
 from softco.quality.repairs import tidy
-from softco.quality.unit_factors import exact_factors, unstated_rounding
+from softco.quality.unit_factors import exact_factors, printed_as_stated, unstated_rounding
 
 DELIVERED = '''\
 def convert(value: float, src: str, dst: str) -> float:
@@ -115,3 +115,33 @@ def test_tidy_runs_both():
 
     fixed = tidy(SPEC, DELIVERED, Design(summary="unitconv", files=[SPEC]))
     assert _convert(fixed)(1, "mi", "km") == pytest.approx(1.609344)
+
+
+PRINTING = """\
+def main(argv=None):
+    args = parse(argv)
+    result = convert(args.value, args.src, args.dst)
+    print(f"{result:.2f} {args.dst}")
+    print(f"Converted: {result:.2f}")
+    print(f"{args.value} {args.src} = {result:.2f} {args.dst}")
+    print(f"{result:.3f} {args.dst}")
+    print(f"{result:.2f}")
+    print(f'{round(result, 2):.2f}!')
+    return 0
+"""
+
+
+def test_a_number_promised_with_2_decimals_is_printed_alone():
+    fixed = printed_as_stated(SPEC, PRINTING)
+    assert fixed.splitlines()[3:9] == [
+        '    print(f"{result:.2f}")',
+        '    print(f"{result:.2f}")',
+        '    print(f"{result:.2f}")',
+        '    print(f"{result:.3f} {args.dst}")',  # not the promised format: left alone
+        '    print(f"{result:.2f}")',
+        '    print(f"{round(result, 2):.2f}")',
+    ]
+    # a contract that does not promise the printed number leaves every print alone
+    silent = SPEC.model_copy(deep=True)
+    silent.interface[1].docstring = "Prints the conversion and returns 0"
+    assert printed_as_stated(silent, PRINTING) == PRINTING

@@ -21,7 +21,7 @@ from softco.quality.edits import without_lines
 from softco.quality.entry import drop_library_script, print_results, return_exit_code
 from softco.quality.reshape import after_preamble, lift_methods, source_lines
 from softco.quality.str_paths import as_paths
-from softco.quality.unit_factors import exact_factors, unstated_rounding
+from softco.quality.unit_factors import exact_factors, printed_as_stated, unstated_rounding
 
 
 def _providers(spec: FileSpec, design: Design) -> dict[str, str]:
@@ -240,8 +240,9 @@ def tidy(spec: FileSpec, content: str, design: Design) -> str:
     exception the interface promises (``contracts``), a file name handed to a
     function wanting the text is read first (``cli_files``), a ``pathlib``
     call on a ``str`` parameter is made on ``pathlib.Path`` (``str_paths``),
-    an approximate unit conversion factor is made exact and a rounding only
-    another function's contract asks for is taken out (``unit_factors``),
+    an approximate unit conversion factor is made exact, a rounding only
+    another function's contract asks for is taken out and a number promised
+    "with 2 decimals" is printed alone (``unit_factors``),
     and forgotten imports are added.
     """
     steps: list[Callable[[str], str]] = [
@@ -259,6 +260,7 @@ def tidy(spec: FileSpec, content: str, design: Design) -> str:
         as_paths,
         exact_factors,
         lambda t: unstated_rounding(spec, t),
+        lambda t: printed_as_stated(spec, t),
         lambda t: import_missing(spec, t, design),
     ]
     text = content

@@ -188,3 +188,69 @@ def unstated_rounding(spec: FileSpec, content: str) -> str:
                 continue
             edits.append((call.lineno, call.col_offset, call.end_col_offset or 0, inner))
     return apply_edits(content, edits) if edits else content
+
+
+_PRINTS_RESULT = re.compile(
+    r"\bprints? the (?:\w+ )?(?:result|value)s? (?:with|to|rounded to) (\d+) decimals?\b",
+    re.IGNORECASE,
+)
+
+
+def printed_as_stated(spec: FileSpec, content: str) -> str:
+    """``print(f"{result:.2f} {args.dst}")`` becomes ``print(f"{result:.2f}")`` as promised.
+
+    Only in a function whose contract reads "prints the result with N
+    decimals", and only for an f-string holding exactly one value formatted
+    ``.Nf`` with that N: the rest (a unit, a "Result:" label) is decoration the
+    contract does not ask for, and a caller reading the number back (a script,
+    a test) breaks on it. unitconv's ``main`` printed ``1.00 ft`` in every
+    row from session 6 to 8.
+    """
+    stated = {
+        fn.name: m.group(1)
+        for fn in spec.interface
+        if fn.signature.startswith("def ")
+        for m in [_PRINTS_RESULT.search(fn.docstring or "")]
+        if m
+    }
+    if not stated:
+        return content
+    try:
+        tree = ast.parse(content)
+    except SyntaxError:
+        return content
+    edits = []
+    for fn in tree.body:
+        if not isinstance(fn, ast.FunctionDef) or fn.name not in stated:
+            continue
+        spec_text = f".{stated[fn.name]}f"
+        for node in ast.walk(fn):
+            if not (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "print"
+                and len(node.args) == 1
+                and not node.keywords
+                and isinstance(node.args[0], ast.JoinedStr)
+                and node.lineno == node.end_lineno
+            ):
+                continue
+            parts = node.args[0].values
+            numbers = [
+                v
+                for v in parts
+                if isinstance(v, ast.FormattedValue)
+                and isinstance(v.format_spec, ast.JoinedStr)
+                and [getattr(c, "value", None) for c in v.format_spec.values] == [spec_text]
+            ]
+            if len(numbers) != 1 or len(parts) == 1:
+                continue
+            inner = ast.get_source_segment(content, numbers[0].value)
+            if inner is None or "\n" in inner:
+                continue
+            arg = node.args[0]
+            text = (
+                f'f"{{{inner}:{spec_text}}}"' if '"' not in inner else f"f'{{{inner}:{spec_text}}}'"
+            )
+            edits.append((arg.lineno, arg.col_offset, arg.end_col_offset or 0, text))
+    return apply_edits(content, edits) if edits else content
