@@ -122,6 +122,13 @@ class WorkflowSettings(_Section):
     design_repairs: int = Field(2, ge=0, le=5, description="Architect re-asks on a bad graph.")
     test_rounds: int = Field(2, ge=0, le=5, description="Fix rounds after failing tests.")
     review_rounds: int = Field(1, ge=0, le=3, description="Fix rounds after blocking findings.")
+    review_green_fixes: bool = Field(
+        False,
+        description="Rewrite code for blocking review findings even when every test passes "
+        "(kept if it still passes them all). Off by default: over 27 such rewrites in the "
+        "public-brief rows none raised an acceptance score and one lowered it (roman 7/7 -> "
+        "5/7); the findings are still reported.",
+    )
     best_of: int = Field(
         3,
         ge=1,

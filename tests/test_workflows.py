@@ -367,3 +367,53 @@ def test_a_resumed_runs_report_counts_every_segment_but_not_the_downtime(tmp_pat
     log.emit(RunStarted(brief="b", mode="waterfall", model="m", resumed=True, ts=2000.0))
     assert active_time(tmp_path, started=2000.0, now=2005.0) == (100.0, 95.0)
     assert active_time(tmp_path / "none", started=5.0, now=7.0) == (5.0, 2.0)
+
+
+def test_review_findings_on_a_green_suite_are_reported_not_rewritten():
+    from softco.workflows.routing import after_review
+
+    blocking = {"findings": [{"severity": "major", "message": "vague"}]}
+    green = {"cases": [{"name": "t::a", "outcome": "passed"}]}
+    red = {"cases": [{"name": "t::a", "outcome": "failed"}]}
+    state = {"review": blocking, "test_report": green, "review_round": 0}
+    assert after_review(state, 1, green_fixes=False) == "deliver"
+    assert after_review(state, 1, green_fixes=True) == "fix_review"
+    assert after_review({**state, "test_report": red}, 1, green_fixes=False) == "fix_review"
+    assert after_review({**state, "test_report": red, "review_round": 1}, 1) == "deliver"
+    assert after_review({**state, "test_report": {"cases": []}}, 1, False) == "fix_review"
+
+
+def test_a_blocking_review_on_a_green_demo_build_keeps_the_tested_code(tmp_path):
+    transport = demo_transport()
+    inner = transport.default
+    fixes = []
+
+    def answer(request):
+        if request.role == "reviewer":
+            return {
+                "summary": "Defects found.",
+                "findings": [
+                    {
+                        "file": "textstats/core.py",
+                        "line": 1,
+                        "severity": "major",
+                        "message": "Does not meet the design.",
+                        "suggested_fix": "Rewrite it.",
+                    }
+                ],
+            }
+        if request.role == "coder" and "Reviewer findings" in request.messages[-1]["content"]:
+            fixes.append(request)
+        return inner(request)
+
+    transport.default = answer
+    result = Company(settings(), transport=transport).run(BRIEF, run_dir=tmp_path / "r")
+    assert result.stop_reason == StopReason.DONE
+    assert result.report.tests_passed == result.report.tests_total and fixes == []
+    assert "Does not meet the design." in (result.run_dir / "artifacts/review.json").read_text()
+    transport = demo_transport()
+    inner = transport.default
+    transport.default = answer
+    on = settings(workflow={"review_green_fixes": True})
+    Company(on, transport=transport).run(BRIEF, run_dir=tmp_path / "on")
+    assert len(fixes) == 1

@@ -74,7 +74,7 @@ def add_build_loop(graph: StateGraph, rt: Runtime, after_review_done: str) -> No
     graph.add_edge("fix", "run_tests")
     graph.add_conditional_edges(
         "review",
-        lambda s: routing.after_review(s, wf.review_rounds),
+        lambda s: routing.after_review(s, wf.review_rounds, wf.review_green_fixes),
         {"fix_review": "fix_review", "deliver": after_review_done},
     )
     graph.add_edge("fix_review", "review")
