@@ -650,3 +650,37 @@ def test_a_behaviour_copied_from_the_prompt_example_does_not_name_a_test():
     assert all(f'"behaviour": "{b}"' in prompt for b in PROMPT_EXAMPLES)  # kept in sync
     suite = case_tests(cases(case("word_count('a b')", "2", "adds two numbers")), CORE)
     assert "def test_word_count_case():" in suite.content
+
+
+def test_an_interactive_main_is_never_asked_for_as_a_case(tmp_path):
+    from softco.roles import tester
+
+    game = FileSpec(
+        path="guess.py",
+        responsibility="a guessing game",
+        interface=[
+            FunctionSpec(
+                name="GuessGame",
+                signature="class GuessGame",
+                docstring="GuessGame(secret: int) with guess(n: int) -> str",
+            ),
+            FunctionSpec(name="main", signature="def main()", docstring="plays using input()"),
+        ],
+    )
+    answer = {
+        "cases": [
+            case("g.guess(7)", "'correct'", setup=["g = GuessGame(7)"]),
+            case("main()", "None"),
+        ]
+    }
+    llm, ctx = scripted_tester([answer])
+    suite = tester.write_cases(ctx, game, demo_prd())
+    asked = [r.messages[-1]["content"] for r in llm.transport.requests]
+    assert len(asked) == 1 and '"cases" call only GuessGame.' in asked[0]
+    assert "def main" not in asked[0].split("Requirements", 1)[0]
+    assert suite.covered == {"GuessGame"} and suite.kept == 1
+    # a module offering nothing but an interactive main is still asked about it
+    alone = game.model_copy(update={"interface": [game.interface[1]]})
+    llm, ctx = scripted_tester([{"cases": [case("main()", "None")]}])
+    tester.write_cases(ctx, alone, demo_prd())
+    assert '"cases" call only main.' in llm.transport.requests[0].messages[-1]["content"]

@@ -67,7 +67,12 @@ def write_cases(
     The result's ``content`` is None when no case survived the checks.
     """
     cli = takes_argv(spec)
-    offered = [fn.name for fn in spec.interface if fn.name != "main" or not cli]
+    # a call of main is never a case (command lines are CLI cases; an interactive
+    # main() cannot be one at all): guess's tester wrote 12 cases of main() and
+    # none of its class, so every case was left out and the fallback test code failed
+    offered = [fn.name for fn in spec.interface if fn.name != "main"]
+    if not offered and not cli:
+        offered = [fn.name for fn in spec.interface]
 
     def cases_for(names: list[str], with_cli: bool) -> TestCases:
         return ask(
@@ -88,10 +93,14 @@ def write_cases(
             # asked again for some names only, the model sees only those (else it
             # writes more cases for the first function)
             interface=format_spec(
-                spec
-                if names == offered
-                else spec.model_copy(
-                    update={"interface": [f for f in spec.interface if f.name in names]}
+                spec.model_copy(
+                    update={
+                        "interface": [
+                            f
+                            for f in spec.interface
+                            if f.name in names or (with_cli and f.name == "main")
+                        ]
+                    }
                 )
             ),
             stories=stories_for(prd, spec, fallback=False),
