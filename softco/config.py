@@ -151,14 +151,15 @@ class WorkflowSettings(_Section):
         "replaced (0: off, the default: on the public briefs it fitted wrong tests as often "
         "as it fixed code; 6 is what was measured).",
     )
-    stated_units: int = Field(
+    requirement_units: int = Field(
         6,
         ge=0,
         le=8,
-        description="Fresh samples, per repair round, of each of the (at most two) functions "
-        "or methods failing tests written from the PM's examples or the interface's clauses; "
-        "a sample is tried only if it passes more of those than the current code (0: off; "
-        "ignored while repair_units is on).",
+        description="Fresh samples, per repair round and review fix, of each of the (at most "
+        "two) functions or methods that failing tests written from the PM's examples or the "
+        "interface's clauses point at; every sample is run, and kept as a candidate only if it "
+        "passes more of those tests than the current code (0: off; ignored while repair_units "
+        "is on).",
     )
     unit_samples: int = Field(
         3,

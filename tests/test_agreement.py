@@ -133,7 +133,7 @@ def test_a_wrong_expected_value_is_replaced_by_the_one_every_candidate_returns(t
 
 
 def test_a_missing_promised_name_is_the_codes_fault_an_unknown_one_the_tests():
-    from softco.workflows.repair import blame
+    from softco.workflows.triage import blame
 
     msg = (
         "ImportError while importing test module 'tests/test_roman.py'.\n"
@@ -221,7 +221,7 @@ def test_functions_a_model_cannot_write_in_a_whole_file_are_written_one_at_a_tim
 
 def test_a_module_that_does_not_compile_is_named_from_the_collection_traceback():
     from softco.artifacts import Design
-    from softco.workflows.repair import unparsable_modules
+    from softco.workflows.triage import unparsable_modules
 
     design = Design.model_validate(
         {
@@ -335,5 +335,5 @@ def test_a_unit_failing_the_pm_examples_is_sampled_until_one_meets_them(tmp_path
         "sampled against the requirements' examples: word_count() 2x; word_count now meet" in said
     )
 
-    result, units = run("off", stated_units=0)
+    result, units = run("off", requirement_units=0)
     assert units == [] and COUNT not in (result.workspace / "textstats/core.py").read_text()

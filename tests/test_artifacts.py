@@ -353,3 +353,32 @@ def test_an_entry_point_named_as_a_module_or_function_resolves_to_its_file(entry
         }
     )
     assert design.entry_point == "wf/cli.py"
+
+
+def test_a_criterion_written_as_the_example_itself_gets_it_as_its_example():
+    from softco.artifacts.requirements import AcceptanceCriterion, example_in_text
+
+    crit = AcceptanceCriterion.model_validate("parse_line('2023-10-05 14:30:00') == None")
+    assert [(e.call, e.expected) for e in crit.examples] == [
+        ("parse_line('2023-10-05 14:30:00')", "None")
+    ]
+    said = {
+        "f(1, 2) -> 3": ("f(1, 2)", "3"),
+        "`slugify('A b')` returns `'a-b'`": ("slugify('A b')", "'a-b'"),
+        "add('x') raises `ValueError`.": ("add('x')", "raises ValueError"),
+        'parse("a -> b") returns None': ('parse("a -> b")', "None"),
+        "f(2) -> 2 * 3.5 + 1": ("f(2)", "2 * 3.5 + 1"),
+    }
+    for text, (call, expected) in said.items():
+        found = example_in_text(text)
+        assert found is not None and (found.call, found.expected) == (call, expected), text
+    for prose in (
+        "adding 2 and 3 returns 5",
+        "f(x) returns True if x is even",
+        "f(1) gives an error",
+        "x == 3",
+        "f(1) == 2 and g(2) == 3",
+    ):
+        assert example_in_text(prose) is None, prose
+    stated = AcceptanceCriterion(text="f(1) == 2", examples=[{"call": "f(0)", "expected": "1"}])
+    assert [e.call for e in stated.examples] == ["f(0)"]  # stated examples are kept as given

@@ -45,6 +45,10 @@ import pytest
 from logs import count, parse_hour, parse_line, strict
 
 
+def test_many_calls():
+    assert [parse_hour(str(h)) for h in range(500)] == []
+
+
 def test_valid_line():
     assert parse_line("2024-05-01 09:00:01 ERROR disk is full") == {"level": "ERROR"}
 
@@ -70,15 +74,18 @@ def test_with_capsys(capsys):
 """
 
 
-def _traced(tmp_path) -> tuple[dict, str]:
+NAMES = ("test_valid_line", "test_hour", "test_count", "test_passes", "test_raises")
+
+
+def _traced(tmp_path, names=NAMES) -> tuple[dict, str]:
     (tmp_path / "logs.py").write_text(MODULE)
     (tmp_path / "tests").mkdir()
     (tmp_path / "tests" / "__init__.py").write_text("")
     (tmp_path / "tests" / "test_logs.py").write_text(TESTS)
-    cases = [
-        f"tests.test_logs::{n}"
-        for n in ("test_valid_line", "test_hour", "test_count", "test_passes", "test_raises")
-    ] + ["tests.test_logs::test_with_capsys", "tests.test_logs::test_p[1]"]
+    cases = [f"tests.test_logs::{n}" for n in names] + [
+        "tests.test_logs::test_with_capsys",
+        "tests.test_logs::test_p[1]",
+    ]
     script = trace_script("logs.py", cases)
     assert script is not None
     (tmp_path / "trace.py").write_text(script)
@@ -109,8 +116,9 @@ def test_a_swallowed_exception_and_the_calls_inside_are_told(tmp_path):
         "it called parse_line(line='2024-05-01 09:00:01 ERROR disk is full'), which returned None"
         in (told)
     )
-    assert "strict(x=-1) raised out of line 26 `raise ValueError('negative')`" in told.replace(
-        '"', "'"
+    assert (
+        "strict(x=-1) raised out of line 26 `raise ValueError('negative')`: ValueError: negative"
+        in told.replace('"', "'")
     )
 
 
@@ -126,6 +134,26 @@ def test_passing_tests_and_tests_needing_fixtures_are_not_told(tmp_path):
         "tests.test_logs::test_passes",
         "tests.test_logs::test_raises",
     }
+
+
+def test_a_test_calling_the_module_many_times_tells_the_last_calls_only(tmp_path):
+    traces, told = _traced(tmp_path, ("test_many_calls",))
+    calls = traces["tests.test_logs::test_many_calls"]["calls"]
+    assert [c["args"] for c in calls] == [
+        [["text", "'497'"]],
+        [["text", "'498'"]],
+        [["text", "'499'"]],
+    ]
+    assert "parse_hour(text='499') returned 499" in told
+
+
+def test_one_cut_trace_line_loses_only_its_own_test():
+    stdout = (
+        'SOFTCO-TRACE {"t::a": {"outcome": "AssertionError", "calls": []}}\n'
+        'SOFTCO-TRACE {"t::b": {"outcome": "Asser\n'
+        "other output\n"
+    )
+    assert parse_trace(stdout) == {"t::a": {"outcome": "AssertionError", "calls": []}}
 
 
 def test_no_trace_without_a_plain_test_and_garbage_output_is_no_trace():

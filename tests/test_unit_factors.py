@@ -117,31 +117,43 @@ def test_tidy_runs_both():
     assert _convert(fixed)(1, "mi", "km") == pytest.approx(1.609344)
 
 
-PRINTING = """\
-def main(argv=None):
-    args = parse(argv)
-    result = convert(args.value, args.src, args.dst)
-    print(f"{result:.2f} {args.dst}")
-    print(f"Converted: {result:.2f}")
-    print(f"{args.value} {args.src} = {result:.2f} {args.dst}")
-    print(f"{result:.3f} {args.dst}")
-    print(f"{result:.2f}")
-    print(f'{round(result, 2):.2f}!')
-    return 0
-"""
+def _main(*prints: str) -> str:
+    body = "".join(f"    {p}\n" for p in prints)
+    return f"def main(argv=None):\n    result = convert(1, 'in', 'ft')\n{body}    return 0\n"
 
 
 def test_a_number_promised_with_2_decimals_is_printed_alone():
-    fixed = printed_as_stated(SPEC, PRINTING)
-    assert fixed.splitlines()[3:9] == [
-        '    print(f"{result:.2f}")',
-        '    print(f"{result:.2f}")',
-        '    print(f"{result:.2f}")',
-        '    print(f"{result:.3f} {args.dst}")',  # not the promised format: left alone
-        '    print(f"{result:.2f}")',
-        '    print(f"{round(result, 2):.2f}")',
-    ]
-    # a contract that does not promise the printed number leaves every print alone
-    silent = SPEC.model_copy(deep=True)
-    silent.interface[1].docstring = "Prints the conversion and returns 0"
-    assert printed_as_stated(silent, PRINTING) == PRINTING
+    fixed = printed_as_stated(SPEC, _main('print(f"{result:.2f} {args.dst}")', "print(e)"))
+    assert '    print(f"{result:.2f}")\n    print(e)\n' in fixed
+    labelled = printed_as_stated(SPEC, _main("print(f'Converted: {round(result, 2):.2f}')"))
+    assert '    print(f"{round(result, 2):.2f}")\n' in labelled
+    quoted = printed_as_stated(SPEC, _main("print(f'{d[\"x\"]:.2f} ft')"))
+    assert "    print(f'{d[\"x\"]:.2f}')\n" in quoted
+
+
+@pytest.mark.parametrize(
+    "prints",
+    [
+        # two such prints: one may be the input, the other the result
+        ('print(f"Converting {value:.2f} {src}")', 'print(f"{result:.2f} {dst}")'),
+        ('print(f"Error: bad value {result:.2f}")',),  # an error line, not the result
+        ('print(f"{result:.3f} {dst}")',),  # not the promised format
+        ('print(f"{result:.2f}")',),  # already the number alone
+        ('print(f"{a:.2f} {b:.2f}")',),  # two numbers
+    ],
+)
+def test_prints_that_are_not_the_decorated_result_are_left_alone(prints):
+    content = _main(*prints)
+    assert printed_as_stated(SPEC, content) == content
+
+
+def test_a_contract_asking_for_more_than_the_number_keeps_the_print():
+    content = _main('print(f"{result:.2f} {dst}")')
+    for doc in (
+        "Prints the result with 2 decimals followed by the unit",
+        "Prints the values with 2 decimals, one line per item as 'name: value'",
+        "Prints the conversion and returns 0",
+    ):
+        spec = SPEC.model_copy(deep=True)
+        spec.interface[1].docstring = doc
+        assert printed_as_stated(spec, content) == content

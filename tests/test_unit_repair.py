@@ -59,7 +59,7 @@ def test_a_unit_the_gate_flags_is_sampled_with_the_finding_as_a_rule(tmp_path):
 
 
 def test_without_unit_samples_the_same_run_keeps_the_wrong_function(tmp_path):
-    result, units = _run(tmp_path, repair_units=0, stated_units=0)
+    result, units = _run(tmp_path, repair_units=0, requirement_units=0)
     assert "return len(text)\n" in (result.workspace / "textstats/core.py").read_text()
     assert result.report.tests_passed < result.report.tests_total
     assert units == []

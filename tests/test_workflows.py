@@ -381,6 +381,10 @@ def test_review_findings_on_a_green_suite_are_reported_not_rewritten():
     assert after_review({**state, "test_report": red}, 1, green_fixes=False) == "fix_review"
     assert after_review({**state, "test_report": red, "review_round": 1}, 1) == "deliver"
     assert after_review({**state, "test_report": {"cases": []}}, 1, False) == "fix_review"
+    timed_out = {**green, "timed_out": True}
+    assert after_review({**state, "test_report": timed_out}, 1, False) == "fix_review"
+    skipped = {"cases": [*green["cases"], {"name": "t::b", "outcome": "skipped"}]}
+    assert after_review({**state, "test_report": skipped}, 1, False) == "deliver"
 
 
 def test_a_blocking_review_on_a_green_demo_build_keeps_the_tested_code(tmp_path):

@@ -56,22 +56,49 @@ class Example(BaseModel):
 
 
 _SAID = re.compile(r"\s+(?:->|=>|returns|should return|gives)\s+")
-_RAISES = re.compile(r"\s+(?:raises|should raise)\s+([A-Z]\w*)\s*\.?$")
+_RAISES = re.compile(r"\s+(?:raises|should raise)\s+`?([A-Z]\w*)`?\s*$")
+_PLAIN = {"True", "False", "None"}
 
 
 def _a_call(text: str) -> bool:
     try:
-        return isinstance(ast.parse(text.strip().strip("`"), mode="eval").body, ast.Call)
+        return isinstance(ast.parse(text, mode="eval").body, ast.Call)
     except SyntaxError:
         return False
 
 
+def _a_value(text: str) -> bool:
+    """A literal, or arithmetic on literals (``2 * 3.5 + 1``, which ``oracle`` computes)."""
+    try:
+        tree = ast.parse(text, mode="eval")
+    except SyntaxError:
+        return False
+    allowed = (
+        ast.Expression,
+        ast.Constant,
+        ast.UnaryOp,
+        ast.BinOp,
+        ast.operator,
+        ast.unaryop,
+        ast.Load,
+        ast.Tuple,
+        ast.List,
+        ast.Dict,
+        ast.Set,
+    )
+    return all(
+        isinstance(node, allowed) or (isinstance(node, ast.Name) and node.id in _PLAIN)
+        for node in ast.walk(tree)
+    )
+
+
 def example_in_text(text: str) -> Example | None:
     """The example a criterion states as ``call == value``, ``-> value``, ``returns value``
-    or ``raises E``; None for prose."""
-    text = text.strip().rstrip(".").strip("`")
+    or ``raises E`` (a literal value: prose is no example); None otherwise."""
+    text = text.strip().rstrip(".")
+    bare = text.strip("`")
     try:
-        node = ast.parse(text, mode="eval").body
+        node = ast.parse(bare, mode="eval").body
     except SyntaxError:
         node = None
     if (
@@ -80,15 +107,18 @@ def example_in_text(text: str) -> Example | None:
         and isinstance(node.ops[0], ast.Eq | ast.Is)
         and isinstance(node.left, ast.Call)
     ):
-        call = ast.get_source_segment(text, node.left)
-        value = ast.get_source_segment(text, node.comparators[0])
-        return Example(call=call, expected=value) if call and value else None
+        call = ast.get_source_segment(bare, node.left)
+        value = ast.get_source_segment(bare, node.comparators[0])
+        if call and value and _a_value(value):
+            return Example(call=call, expected=value)
+        return None
     raised = _RAISES.search(text)
-    if raised and _a_call(text[: raised.start()]):
+    if raised and _a_call(text[: raised.start()].strip("` ")):
         return Example(call=text[: raised.start()].strip("` "), expected=f"raises {raised[1]}")
-    said = _SAID.search(text)
-    if said and _a_call(text[: said.start()]) and text[said.end() :].strip():
-        return Example(call=text[: said.start()].strip("` "), expected=text[said.end() :].strip())
+    for said in _SAID.finditer(text):  # an arrow inside a quoted argument is not the one
+        call, value = text[: said.start()].strip("` "), text[said.end() :].strip("` ")
+        if _a_call(call):
+            return Example(call=call, expected=value) if _a_value(value) else None
     return None
 
 

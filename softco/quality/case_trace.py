@@ -27,11 +27,12 @@ MAX_TEXT = 900  # of the feedback: the pytest messages that follow need room too
 _SCRIPT = """\
 import importlib as _importlib
 import json as _json
+import os as _os
 import pathlib as _pathlib
 import sys as _sys
 import tempfile as _tempfile
 
-_TARGET = {target!r}
+_TARGET = _os.path.abspath({target!r})
 _TESTS = {tests!r}
 
 
@@ -44,14 +45,14 @@ def _short(value, limit=70, show=repr):
 
 
 def _mine(frame):
-    return frame is not None and frame.f_code.co_filename.replace('\\\\', '/').endswith(_TARGET)
+    return frame is not None and _os.path.abspath(frame.f_code.co_filename) == _TARGET
 
 
 def _run(fn, kwargs):
     calls = []
 
     def tracer(frame, event, arg):
-        if event != 'call' or not _mine(frame):
+        if event != 'call' or not _mine(frame) or frame.f_code.co_name.startswith('<'):
             return None
         top = not _mine(frame.f_back)
         code = frame.f_code
@@ -59,6 +60,7 @@ def _run(fn, kwargs):
         args = [[n, _short(frame.f_locals.get(n))] for n in names if n not in ('self', 'cls')]
         if top:
             calls.append({{'func': code.co_name, 'args': args, 'raised': [], 'inner': []}})
+            del calls[:-{keep}]  # a test looping over calls: the last ones are told
         if not calls:
             return None
         rec = calls[-1]
@@ -100,7 +102,6 @@ def _run(fn, kwargs):
     return {{'outcome': outcome, 'calls': calls}}
 
 
-_out = {{}}
 for _case, _module, _name in _TESTS:
     try:
         _fn = getattr(_importlib.import_module(_module), _name)
@@ -108,19 +109,22 @@ for _case, _module, _name in _TESTS:
         if set(_params) - {{'tmp_path'}}:
             continue
         _kwargs = {{'tmp_path': _pathlib.Path(_tempfile.mkdtemp())}} if _params else {{}}
-        _out[_case] = _run(_fn, _kwargs)
+        _traced = _run(_fn, _kwargs)
     except BaseException:
         continue
-print({mark!r} + _json.dumps(_out))
+    # one line per test: a long or hanging test loses only its own trace
+    print({mark!r} + _json.dumps({{_case: _traced}}), flush=True)
 """
 
 
 def trace_script(module_path: str, cases: list[str]) -> str | None:
     """A script tracing calls into ``module_path`` during each named module-level test.
 
-    ``cases`` are pytest ids (``tests.test_x::test_y``); a method of a test
-    class or a parametrized case is skipped, and so is a test asking for a
-    fixture other than ``tmp_path`` (the script calls the function itself).
+    ``cases`` are pytest ids (``tests.test_x::test_y``); a parametrized case
+    is skipped, a method of a test class is not found as a module attribute
+    and skipped, and so is a test asking for a fixture other than
+    ``tmp_path`` (the script calls the function itself). Only the last
+    ``MAX_TOP_CALLS`` calls into the module per test are kept.
     """
     tests = [
         (case, case_file(case), case.split("::")[1])
@@ -129,19 +133,23 @@ def trace_script(module_path: str, cases: list[str]) -> str | None:
     ]
     if not tests:
         return None
-    return _SCRIPT.format(target="/" + module_path.lstrip("/"), tests=tests, mark=TRACE_MARK)
+    return _SCRIPT.format(
+        target=module_path.lstrip("/"), tests=tests, mark=TRACE_MARK, keep=MAX_TOP_CALLS
+    )
 
 
 def parse_trace(stdout: str) -> dict[str, dict]:
-    """The ``{case: {outcome, calls}}`` a trace script printed ({} if none)."""
-    for line in reversed(stdout.splitlines()):
+    """The ``{case: {outcome, calls}}`` a trace script printed, one line per test ({} if none)."""
+    found: dict[str, dict] = {}
+    for line in stdout.splitlines():
         if line.startswith(TRACE_MARK):
             try:
                 data = json.loads(line[len(TRACE_MARK) :])
             except ValueError:
-                return {}
-            return data if isinstance(data, dict) else {}
-    return {}
+                continue  # cut by the sandbox's output limit: that test is untold
+            if isinstance(data, dict):
+                found.update({k: v for k, v in data.items() if isinstance(v, dict)})
+    return found
 
 
 def _line(lines: list[str], number: object) -> str:
@@ -178,6 +186,9 @@ def describe_call(rec: dict, lines: list[str], guards: dict[int, str] | None = N
         return said
     if rec.get("escaped"):
         said[0] += f" raised out of {_line(lines, rec['line'])}"
+        raised = rec.get("raised") or []
+        if raised:
+            said[0] += f": {raised[-1][2]}: {raised[-1][3]}"
     else:
         said[0] += f" returned {rec.get('value')} from {_line(lines, rec['line'])}"
         guard = (guards or {}).get(rec["line"]) if isinstance(rec["line"], int) else None

@@ -108,7 +108,7 @@ def states_the_interface(case: str) -> bool:
 def from_the_requirements(case: str) -> bool:
     """A reported case written here: a PM example or an interface clause, not a model's test.
 
-    These are the judges ``workflow.stated_units`` samples units against; by
+    These are the judges ``workflow.requirement_units`` samples units against; by
     the session-9 count (``benchmarks/README.md``) 24 of 27 of them were right
     against the reference solutions, where the tester's share the coder's
     misreadings.

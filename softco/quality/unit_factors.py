@@ -23,7 +23,7 @@ import re
 from itertools import product
 
 from softco.artifacts import FileSpec
-from softco.quality.edits import apply_edits
+from softco.quality.edits import apply_edits, own_nodes
 from softco.quality.reshape import source_lines
 
 # exact definitions: the international yard and pound (1959), US liquid measures
@@ -194,24 +194,58 @@ _PRINTS_RESULT = re.compile(
     r"\bprints? the (?:\w+ )?(?:result|value)s? (?:with|to|rounded to) (\d+) decimals?\b",
     re.IGNORECASE,
 )
+# the contract asks for more than the number: the print is left as written
+_DECORATED = re.compile(
+    r"\b(?:units?|labels?|followed by|suffix|prefix|format(?:ted)? as|per line|one line)\b"
+    r"|[\"'`]",
+    re.IGNORECASE,
+)
+_NOT_THE_RESULT = re.compile(r"error|usage|invalid|unknown", re.IGNORECASE)
+
+
+def _number_print(node: ast.AST, spec_text: str) -> ast.FormattedValue | None:
+    """The one ``{x:.Nf}`` of a one-line ``print(f"...")`` with more in it, else None."""
+    if not (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "print"
+        and len(node.args) == 1
+        and not node.keywords
+        and isinstance(node.args[0], ast.JoinedStr)
+        and node.lineno == node.end_lineno
+    ):
+        return None
+    parts = node.args[0].values
+    said = "".join(str(p.value) for p in parts if isinstance(p, ast.Constant))
+    numbers = [
+        v
+        for v in parts
+        if isinstance(v, ast.FormattedValue)
+        and isinstance(v.format_spec, ast.JoinedStr)
+        and [getattr(c, "value", None) for c in v.format_spec.values] == [spec_text]
+    ]
+    if len(numbers) != 1 or len(parts) == 1 or _NOT_THE_RESULT.search(said):
+        return None
+    return numbers[0]
 
 
 def printed_as_stated(spec: FileSpec, content: str) -> str:
     """``print(f"{result:.2f} {args.dst}")`` becomes ``print(f"{result:.2f}")`` as promised.
 
     Only in a function whose contract reads "prints the result with N
-    decimals", and only for an f-string holding exactly one value formatted
-    ``.Nf`` with that N: the rest (a unit, a "Result:" label) is decoration the
-    contract does not ask for, and a caller reading the number back (a script,
-    a test) breaks on it. unitconv's ``main`` printed ``1.00 ft`` in every
-    row from session 6 to 8.
+    decimals" and asks for nothing more (no unit, label or quoted format), and
+    only where exactly one print in it holds exactly one value formatted
+    ``.Nf`` with that N beside other text (not an error or usage line): the
+    rest is decoration the contract does not ask for, and a caller reading
+    the number back (a script, a test) breaks on it. unitconv's ``main``
+    printed ``1.00 ft`` in every row from session 6 to 8.
     """
     stated = {
         fn.name: m.group(1)
         for fn in spec.interface
         if fn.signature.startswith("def ")
         for m in [_PRINTS_RESULT.search(fn.docstring or "")]
-        if m
+        if m and not _DECORATED.search(fn.docstring or "")
     }
     if not stated:
         return content
@@ -224,33 +258,16 @@ def printed_as_stated(spec: FileSpec, content: str) -> str:
         if not isinstance(fn, ast.FunctionDef) or fn.name not in stated:
             continue
         spec_text = f".{stated[fn.name]}f"
-        for node in ast.walk(fn):
-            if not (
-                isinstance(node, ast.Call)
-                and isinstance(node.func, ast.Name)
-                and node.func.id == "print"
-                and len(node.args) == 1
-                and not node.keywords
-                and isinstance(node.args[0], ast.JoinedStr)
-                and node.lineno == node.end_lineno
-            ):
-                continue
-            parts = node.args[0].values
-            numbers = [
-                v
-                for v in parts
-                if isinstance(v, ast.FormattedValue)
-                and isinstance(v.format_spec, ast.JoinedStr)
-                and [getattr(c, "value", None) for c in v.format_spec.values] == [spec_text]
-            ]
-            if len(numbers) != 1 or len(parts) == 1:
-                continue
-            inner = ast.get_source_segment(content, numbers[0].value)
-            if inner is None or "\n" in inner:
-                continue
-            arg = node.args[0]
-            text = (
-                f'f"{{{inner}:{spec_text}}}"' if '"' not in inner else f"f'{{{inner}:{spec_text}}}'"
-            )
-            edits.append((arg.lineno, arg.col_offset, arg.end_col_offset or 0, text))
+        # one such print is the result; two could be the input and the output
+        found = [(n, v) for n in own_nodes(fn) if (v := _number_print(n, spec_text)) is not None]
+        if len(found) != 1:
+            continue
+        node, number = found[0]
+        inner = ast.get_source_segment(content, number.value)
+        if inner is None or "\n" in inner or "{" in inner:
+            continue
+        arg = node.args[0]  # type: ignore[attr-defined]
+        quote = "'" if '"' in inner else '"'
+        text = f"f{quote}{{{inner}:{spec_text}}}{quote}"
+        edits.append((arg.lineno, arg.col_offset, arg.end_col_offset or 0, text))
     return apply_edits(content, edits) if edits else content

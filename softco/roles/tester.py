@@ -67,9 +67,10 @@ def write_cases(
     The result's ``content`` is None when no case survived the checks.
     """
     cli = takes_argv(spec)
-    # a call of main is never a case (command lines are CLI cases; an interactive
-    # main() cannot be one at all): guess's tester wrote 12 cases of main() and
-    # none of its class, so every case was left out and the fallback test code failed
+    # main is not asked for beside other functions (command lines are CLI cases, an
+    # interactive main() cannot be a case): guess's tester wrote 12 cases of main()
+    # and none of its class, so every case was left out and the fallback test code
+    # failed; a module offering only a main without argv is still asked about it
     offered = [fn.name for fn in spec.interface if fn.name != "main"]
     if not offered and not cli:
         offered = [fn.name for fn in spec.interface]

@@ -385,6 +385,11 @@ def fix_review_node(rt: Runtime):
                     samples=1,  # a review finding wants its fix, not fresh samples
                 )
             rt.workspace.commit("review: fixes for blocking findings", role="coder", phase="review")
-        return {"review_round": state.get("review_round", 0) + 1}
+            # the next routing reads the suite as the fixes left it, not as before them
+            suite = rt.run_suite()
+        return {
+            "review_round": state.get("review_round", 0) + 1,
+            "test_report": suite.model_dump(mode="json"),
+        }
 
     return node

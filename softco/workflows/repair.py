@@ -14,9 +14,8 @@ ones; with no better candidate the file stays as it was.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections import Counter, defaultdict
-from typing import Any, Literal
+from typing import Any
 
 from softco.artifacts import PRD, Design, FileSpec, TestReport
 from softco.artifacts.reports import case_file, module_of_test
@@ -35,46 +34,12 @@ from softco.workflows.agreement import (
 )
 from softco.workflows.build import design_of, prd_of, testable, write_module
 from softco.workflows.gating import drop_tests
+from softco.workflows.requirement_units import requirement_units, stated_passes
 from softco.workflows.runtime import Runtime
 from softco.workflows.state import RunState
 from softco.workflows.tracing import traced_failures
-from softco.workflows.unit_repair import (
-    requirement_units,
-    stated_passes,
-    test_opinions,
-    unit_candidates,
-)
-
-_TEST_SIDE = re.compile(
-    r"fixture '\w+' not found|NameError|SyntaxError|IndentationError|ImportError|"
-    r"ModuleNotFoundError|cannot import name|unexpected keyword argument|"
-    r"takes \d+ positional argument"
-)
-
-
-def blame(
-    message: str, test_path: str, round_no: int, promised: frozenset[str] = frozenset()
-) -> Literal["code", "test"]:
-    """Decide who fixes a failure: the owning coder or the tester.
-
-    Errors raised from the test file itself (undefined names, bad imports,
-    fixture misuse) are the tester's — except a failed import of a name the
-    design ``promised``: then the module broke its interface. A failed assert
-    is ambiguous, so the coder gets the first round and the tester the second
-    (a second opinion).
-    """
-    missing = re.findall(r"cannot import name '(\w+)'", message)
-    if missing and all(name in promised for name in missing):
-        return "code"
-    frames = re.findall(r"([\w/]+\.py):(\d+)", message)
-    last_file = frames[-1][0] if frames else ""
-    if "fixture" in message and "not found" in message:
-        return "test"
-    if _TEST_SIDE.search(message) and last_file.endswith(test_path.rsplit("/", 1)[-1]):
-        return "test"
-    if "AssertionError" in message or "assert " in message:
-        return "code" if round_no % 2 == 0 else "test"
-    return "code"
+from softco.workflows.triage import blame, unparsable_modules
+from softco.workflows.unit_repair import test_opinions, unit_candidates
 
 
 def _score(report: TestReport) -> tuple[int, int, int]:
@@ -112,8 +77,10 @@ def try_fix(
     default) the units the failing tests point at are also sampled on their
     own (``unit_repair``): each such candidate, like the splice, may win but
     does not vote, and its failures are evidence only within its scope
-    (``evidence``). Returns the tests every candidate failed when enough of
-    them ran (``suspect_tests``).
+    (``evidence``). Units failing the tests written from the requirements are
+    sampled too (``requirement_units``), each sample a candidate only above
+    those tests' pass count (``stated_bar``). Returns the tests every
+    candidate failed when enough of them ran (``suspect_tests``).
     """
     previous = rt.workspace.read(spec.path) if rt.workspace.exists(spec.path) else ""
     history = {} if history is None else history
@@ -183,7 +150,7 @@ def try_fix(
         if tried:
             said = ", ".join(f"{unit}() {n}x" for unit, n in tried.items())
             rt.say("coder", f"{spec.path}: candidates with one unit written afresh: {said}", "test")
-    requirement_units(rt, state, spec, design, prd, previous, findings, first, consider)
+    requirement_units(rt, state, spec, design, prd, previous, findings, reports, consider)
     voters = [scope is None for scope in scopes]
     spliced = spliced_candidate(rt, spec, contents, passes, voters)
     if spliced is not None and spliced not in contents:
@@ -315,17 +282,6 @@ def drop_suspects(rt: Runtime, test_path: str, suspects: set[str]) -> list[str]:
         "test",
     )
     return [f"{test_path}::{n}" for n in removed]
-
-
-def unparsable_modules(design: Design, output: str) -> list[str]:
-    """Design files a collection traceback shows failing to compile (SyntaxError)."""
-    if not re.search(r"\b(SyntaxError|IndentationError|TabError)\b", output):
-        return []
-    return [
-        f.path
-        for f in design.files
-        if re.search(rf'File "[^"]*\b{re.escape(f.path)}", line \d+', output)
-    ]
 
 
 def fix_node(rt: Runtime):

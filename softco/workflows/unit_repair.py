@@ -27,17 +27,14 @@ from __future__ import annotations
 import ast
 import copy
 import hashlib
-from collections import Counter
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from softco.artifacts import PRD, Design, FileSpec, TestReport, module_name
 from softco.artifacts.reports import module_of_test
 from softco.artifacts.stated import class_methods, signature_name
-from softco.quality.example_tests import from_the_requirements
 from softco.quality.repairs import tidy
 from softco.workflows.runtime import Runtime
-from softco.workflows.state import RunState
 from softco.workflows.unit_rewrite import flagged_units, sample_unit
 
 MAX_UNITS = 2  # per module and repair round: the units most failing tests call
@@ -215,6 +212,44 @@ def test_opinions(rt: Runtime, spec: FileSpec, content: str) -> list[str]:
     return sorted(said)
 
 
+def _test_calls(rt: Runtime, spec: FileSpec) -> dict[str, set[str]]:
+    """``{tests.test_x::test_y: units of spec it calls}`` over the workspace's test files."""
+    calls: dict[str, set[str]] = {}
+    for path in rt.workspace.list_files():
+        if path.startswith("tests/") and path.endswith(".py"):
+            module = module_of_test(path)
+            for test, units in units_called(rt.workspace.read(path), spec).items():
+                calls[f"{module}::{test}"] = units
+    return calls
+
+
+def unit_pointers(
+    rt: Runtime,
+    spec: FileSpec,
+    content: str,
+    report: TestReport,
+    chosen: Callable[[str], bool] | None = None,
+) -> dict[str, set[str]]:
+    """``{unit: the failing cases pointing at it}``, directly or through the module's own calls.
+
+    A failing case points at the units it calls and at those they use in the
+    module's own code (``unit_callees``); ``chosen`` limits the failing cases
+    that point (None: all of them).
+    """
+    reach = unit_callees(content, spec)
+    calls = _test_calls(rt, spec)
+    pointed: dict[str, set[str]] = {}
+    for case in report.cases:
+        if case.outcome not in ("failed", "error") or (
+            chosen is not None and not chosen(case.name)
+        ):
+            continue
+        called = calls.get(_case_key(case.name), set())
+        for unit in sorted(called.union(*(reach.get(u, set()) for u in called))):
+            pointed.setdefault(unit, set()).add(case.name)
+    return pointed
+
+
 def unit_scopes(
     rt: Runtime,
     spec: FileSpec,
@@ -224,30 +259,17 @@ def unit_scopes(
 ) -> dict[str, frozenset[str]]:
     """``{unit: the reported cases calling it}``, for the units failing cases point at, most first.
 
-    A failing case points at the units it calls and at those they use in the
-    module's own code (``unit_callees``); at most ``MAX_UNITS`` units, and a
-    unit no failing case points at is not worth a sample. The scope is the
+    At most ``MAX_UNITS`` units (``unit_pointers``, limited by ``chosen``), and
+    a unit no failing case points at is not worth a sample. The scope is the
     cases calling the unit themselves: six samples of ``parse_line`` that all
     fail a test of a wrong ``count_levels`` are not six opinions against it.
-    ``chosen`` limits the failing cases that point (None: all of them).
     """
-    reach = unit_callees(content, spec)
-    calls: dict[str, set[str]] = {}
-    for path in rt.workspace.list_files():
-        if path.startswith("tests/") and path.endswith(".py"):
-            module = module_of_test(path)
-            for test, units in units_called(rt.workspace.read(path), spec).items():
-                calls[f"{module}::{test}"] = units
-    failing = Counter(
-        unit
-        for case in report.cases
-        if case.outcome in ("failed", "error") and (chosen is None or chosen(case.name))
-        for called in [calls.get(_case_key(case.name), set())]
-        for unit in sorted(called.union(*(reach.get(u, set()) for u in called)))
-    )
+    pointed = unit_pointers(rt, spec, content, report, chosen)
+    calls = _test_calls(rt, spec)
+    ranked = sorted(pointed, key=lambda u: -len(pointed[u]))[:MAX_UNITS]  # ties: first seen
     return {
         unit: frozenset(c.name for c in report.cases if unit in calls.get(_case_key(c.name), set()))
-        for unit, _ in failing.most_common(MAX_UNITS)
+        for unit in ranked
     }
 
 
@@ -273,89 +295,24 @@ def unit_candidates(
     gate's on ``content``) gets the finding as a rule. Each goes through the
     same mechanical repairs as a whole file (``tidy``). Unusable answers are
     skipped. ``samples`` overrides ``repair_units``; ``chosen`` limits the
-    failing cases that pick the units (``unit_scopes``), with seeds of their own.
-    A unit the caller adds to ``settled`` is sampled no more.
+    failing cases that pick the units (``unit_scopes``), with seeds drawn anew
+    each time (``Runtime.seeds``). A unit the caller adds to ``settled`` is
+    sampled no more.
     """
     count = rt.settings.workflow.repair_units if samples is None else samples
     hints = flagged_units(findings)
-    base = 300 if chosen is None else 500
     for k, (unit, scope) in enumerate(unit_scopes(rt, spec, content, report, chosen).items()):
-        for attempt in range(count):
+        seeds = (
+            [1000 * round_no + 300 + 10 * k + attempt for attempt in range(count)]
+            if chosen is None  # asked again (a review fix, a later sprint): new samples
+            else rt.seeds(f"requirement-units:{spec.path}:{unit}", count, base=500)
+        )
+        for seed in seeds:
             if settled is not None and unit in settled:
                 break
-            seed = 1000 * round_no + base + 10 * k + attempt
             merged = sample_unit(ctx, spec, design, prd, content, unit, hints.get(unit, ""), seed)
             if merged is None:
                 continue
             if rt.settings.workflow.static_gates:
                 merged = tidy(spec, merged, design)
             yield unit, merged, scope
-
-
-def stated_passes(report: TestReport) -> int:
-    """How many tests written from the requirements (``from_the_requirements``) pass."""
-    return sum(1 for c in report.cases if c.outcome == "passed" and from_the_requirements(c.name))
-
-
-def requirement_units(
-    rt: Runtime,
-    state: RunState,
-    spec: FileSpec,
-    design: Design,
-    prd: PRD,
-    previous: str,
-    findings: list[str],
-    first: TestReport,
-    consider: Callable[..., TestReport | None],
-) -> None:
-    """Sample afresh the units failing tests written from the requirements, judged by those.
-
-    ``workflow.stated_units`` samples per unit (at most two units) for the
-    tests softco wrote from the PM's examples and the interface's clauses
-    (``example_tests.from_the_requirements``); a sample counts as a candidate
-    only if it passes more of them than the current code, so it cannot win by
-    fitting the tester's wrong expectations alone, and a unit stops being
-    sampled once one sample passes all of them that call it. Off when
-    ``repair_units`` samples every failing unit anyway.
-    """
-    count = rt.settings.workflow.stated_units
-    if not count or rt.settings.workflow.repair_units:
-        return
-    failing = [
-        c.name
-        for c in first.cases
-        if c.outcome in ("failed", "error") and from_the_requirements(c.name)
-    ]
-    if not failing:
-        return
-    bar, settled, tried = stated_passes(first), set(), Counter()
-    ctx = rt.ctx("test", state.get("sprint"))
-    for unit, candidate, scope in unit_candidates(
-        rt,
-        ctx,
-        spec,
-        design,
-        prd,
-        previous,
-        findings,
-        first,
-        state.get("test_round", 0),
-        samples=count,
-        chosen=from_the_requirements,
-        settled=settled,
-    ):
-        tried[unit] += 1
-        report = consider(candidate, scope, bar)
-        if report is None:
-            continue
-        passed = {c.name for c in report.cases if c.outcome == "passed"}
-        if all(c in passed for c in scope if from_the_requirements(c)):
-            settled.add(unit)
-    if tried:
-        said = ", ".join(f"{unit}() {n}x" for unit, n in tried.items())
-        kept = f"; {', '.join(sorted(settled))} now meet them" if settled else ""
-        rt.say(
-            "coder",
-            f"{spec.path}: sampled against the requirements' examples: {said}{kept}",
-            "test",
-        )
