@@ -17,6 +17,7 @@ from collections.abc import Callable
 
 from softco.artifacts import PRD, Design, FileSpec, TestReport
 from softco.quality.example_tests import from_the_requirements
+from softco.workflows.agreement import passes_of
 from softco.workflows.runtime import Runtime
 from softco.workflows.state import RunState
 from softco.workflows.unit_repair import unit_candidates, unit_pointers
@@ -60,7 +61,7 @@ def requirement_units(
         for c in first.cases
         if c.outcome in ("failed", "error") and from_the_requirements(c.name)
     }
-    if not failing or any(failing <= _passed(r) for r in reports[1:]):
+    if not failing or any(failing <= (passes_of(r) or frozenset()) for r in reports[1:]):
         return
     pointed = unit_pointers(rt, spec, previous, first, from_the_requirements)
     bar, settled, tried = stated_passes(first), set(), Counter()
@@ -83,9 +84,10 @@ def requirement_units(
         report = consider(candidate, scope, bar)
         if report is None:
             continue
-        if failing <= _passed(report):
+        passed = passes_of(report) or frozenset()
+        if failing <= passed:
             settled.update(pointed)  # this candidate meets them all: no unit needs more
-        elif pointed.get(unit, set()) <= _passed(report):
+        elif pointed.get(unit, set()) <= passed:
             settled.add(unit)
     if tried:
         said = ", ".join(f"{unit}() {n}x" for unit, n in tried.items())
@@ -95,7 +97,3 @@ def requirement_units(
             f"{spec.path}: sampled against the requirements' examples: {said}{kept}",
             "test",
         )
-
-
-def _passed(report: TestReport) -> set[str]:
-    return {c.name for c in report.cases if c.outcome == "passed"}

@@ -236,8 +236,15 @@ def unit_pointers(
     module's own code (``unit_callees``); ``chosen`` limits the failing cases
     that point (None: all of them).
     """
-    reach = unit_callees(content, spec)
-    calls = _test_calls(rt, spec)
+    return _pointed(_test_calls(rt, spec), unit_callees(content, spec), report, chosen)
+
+
+def _pointed(
+    calls: dict[str, set[str]],
+    reach: dict[str, set[str]],
+    report: TestReport,
+    chosen: Callable[[str], bool] | None,
+) -> dict[str, set[str]]:
     pointed: dict[str, set[str]] = {}
     for case in report.cases:
         if case.outcome not in ("failed", "error") or (
@@ -264,8 +271,8 @@ def unit_scopes(
     cases calling the unit themselves: six samples of ``parse_line`` that all
     fail a test of a wrong ``count_levels`` are not six opinions against it.
     """
-    pointed = unit_pointers(rt, spec, content, report, chosen)
-    calls = _test_calls(rt, spec)
+    calls = _test_calls(rt, spec)  # read once for both the pointers and the scopes
+    pointed = _pointed(calls, unit_callees(content, spec), report, chosen)
     ranked = sorted(pointed, key=lambda u: -len(pointed[u]))[:MAX_UNITS]  # ties: first seen
     return {
         unit: frozenset(c.name for c in report.cases if unit in calls.get(_case_key(c.name), set()))
