@@ -162,6 +162,15 @@ class WorkflowSettings(_Section):
         "passes more of those tests than the current code (0: off; ignored while repair_units "
         "is on).",
     )
+    regression_tests: int = Field(
+        12,
+        ge=0,
+        le=30,
+        description="At most this many regression tests per module, added before delivery "
+        "when the suite is green: calls built from the tests' and the module's own values, "
+        "each expecting what the delivered code does, chosen because it notices a mutant "
+        "of the code that the other tests miss (no model call; 0: off).",
+    )
     unit_samples: int = Field(
         3,
         ge=0,

@@ -37,7 +37,7 @@ def test_every_example_explains_itself(name):
 def test_waterfall_example(tmp_path):
     done = run_example("waterfall_build.py", tmp_path)
     assert done.returncode == 0, done.stderr
-    assert "stop reason: done" in done.stdout and "tests:       7/7 passed" in done.stdout
+    assert "stop reason: done" in done.stdout and "tests:       8/8 passed" in done.stdout  # 7 + 1 regression test
     assert "textstats/core.py" in done.stdout and "consensus" in done.stdout
 
 

@@ -14,6 +14,7 @@ import ast
 import shutil
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -125,6 +126,24 @@ def _clear_bytecode(root: Path) -> None:
         shutil.rmtree(cache, ignore_errors=True)
 
 
+@contextmanager
+def scratch_repo(root: Path) -> Iterator[Path]:
+    """A throwaway copy of ``root`` (no ``.git``, no bytecode) to mutate freely."""
+    scratch = Path(tempfile.mkdtemp(prefix="softco-mutants-"))
+    try:
+        copy = scratch / "repo"
+        shutil.copytree(root, copy, ignore=shutil.ignore_patterns(".git", "__pycache__"))
+        yield copy
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def write_source(root: Path, path: str, source: str) -> None:
+    """Put ``source`` at ``path`` and drop the bytecode that could shadow it."""
+    (root / path).write_text(source, encoding="utf-8")
+    _clear_bytecode(root)
+
+
 def kill_rate(
     root: Path,
     sources: dict[str, str],
@@ -136,22 +155,15 @@ def kill_rate(
     plan = mutants(sources, cap)
     if not plan:
         return MutationResult()
-    scratch = Path(tempfile.mkdtemp(prefix="softco-mutants-"))
-    try:
-        copy = scratch / "repo"
-        shutil.copytree(root, copy, ignore=shutil.ignore_patterns(".git", "__pycache__"))
+    with scratch_repo(root) as copy:
         workspace = Workspace(copy, sandbox)
         result = MutationResult(total=len(plan))
         for mutant in plan:
-            target = copy / mutant.path
-            target.write_text(mutant.source, encoding="utf-8")
-            _clear_bytecode(copy)
+            write_source(copy, mutant.path, mutant.source)
             run = workspace.run_tests(timeout_s=timeout_s)
             if run.ok:
                 result.survivors.append(f"{mutant.path}:{mutant.line} {mutant.description}")
             else:
                 result.killed += 1
-            target.write_text(sources[mutant.path], encoding="utf-8")
+            write_source(copy, mutant.path, sources[mutant.path])
         return result
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)

@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from softco.artifacts import PRD, Backlog, Design, depgraph
+from softco.workflows.regression import add_regression_tests
+from softco.workflows.routing import suite_green
 from softco.workflows.runtime import Runtime
 from softco.workflows.state import RunState
 from softco.workflows.testing import emit_tests
@@ -43,6 +45,8 @@ def deliver_node(rt: Runtime):
             update: dict[str, Any] = {}
             if state.get("design"):
                 design = Design.model_validate(state["design"])
+                if suite_green(state):
+                    add_regression_tests(rt, design)
                 report = rt.run_suite()
                 emit_tests(rt, report, state.get("test_round", 0) + 1)
                 rt.save("test_report", report, f"final: {report.passed}/{report.total} passed")
