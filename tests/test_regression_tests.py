@@ -1,0 +1,223 @@
+"""Regression tests chosen by the mutants they notice (workflow.regression_tests)."""
+
+from __future__ import annotations
+
+import ast
+from types import SimpleNamespace
+
+import pytest
+
+from softco.config import Settings
+from softco.eval.mutation import kill_rate
+from softco.quality.cli_probes import argv_lists, parser_of
+from softco.quality.probes import Probe, probes_for
+from softco.quality.regression import choose, kept_setup, render_tests
+from softco.workflows.design_check import stated_design
+from softco.workflows.regression import add_regression_tests
+from softco.workflows.runtime import to_test_report
+from softco.workspace import Workspace
+
+TODO = """import argparse
+import json
+import os
+
+
+def add(path: str, text: str) -> int:
+    items = json.load(open(path)) if os.path.exists(path) else []
+    items.append({"id": len(items) + 1, "text": text, "done": False})
+    json.dump(items, open(path, "w"))
+    return len(items)
+
+
+def complete(path: str, item_id: int) -> bool:
+    items = json.load(open(path)) if os.path.exists(path) else []
+    for item in items:
+        if item["id"] == item_id:
+            item["done"] = True
+            json.dump(items, open(path, "w"))
+            return True
+    return False
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--file", required=True)
+    sub = parser.add_subparsers(dest="command")
+    adding = sub.add_parser("add")
+    adding.add_argument("text")
+    done = sub.add_parser("done")
+    done.add_argument("item_id", type=int)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else 1
+    if args.command == "add":
+        print(add(args.file, args.text))
+        return 0
+    print(complete(args.file, args.item_id))
+    return 0
+"""
+TODO_TESTS = """from todo import add
+
+
+def test_add(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert add('tasks.json', 'Buy milk') == 1
+"""
+BOARD = """class Board:
+    def __init__(self):
+        self.cells = [[' '] * 3 for _ in range(3)]
+        self.turn = 'X'
+
+    def play(self, row: int, col: int) -> None:
+        if not (0 <= row < 3 and 0 <= col < 3) or self.cells[row][col] != ' ':
+            raise ValueError('bad move')
+        self.cells[row][col] = self.turn
+        self.turn = 'O' if self.turn == 'X' else 'X'
+
+    def count(self) -> int:
+        return sum(1 for row in self.cells for c in row if c != ' ')
+"""
+
+
+def test_probes_share_the_tests_file_and_vary_one_argument_at_a_time():
+    probes = probes_for(TODO, [TODO_TESTS])
+    texts = [p.text for p in probes]
+    # complete() has no test of its own, yet uses the file the tests name
+    assert "complete('tasks.json', 0)" in texts and "complete('tasks.json', 1)" in texts
+    # the tests' value first, then the module's own constants (a subcommand's name)
+    assert "add('tasks.json', 'Buy milk')" in texts and "add('tasks.json', 'done')" in texts
+    # calls may come after others that fill the same file
+    assert any(p.setup and p.setup[0].startswith("add('tasks.json'") for p in probes)
+    assert not any("'data.json'" in t for t in texts)
+
+
+def test_objects_get_sequences_of_their_changing_methods():
+    probes = probes_for(BOARD, ["b = Board()\nb.play(1, 1)\n"])
+    long = [p for p in probes if len(p.setup) > 3]
+    assert long and all(p.setup[0] == "board = Board()" for p in probes)
+    # setup steps call what changes the board; the last call may be any method
+    assert all(s.startswith("board.play(") for p in long for s in p.setup[1:])
+    assert {p.call.split("(")[0] for p in probes} == {"board.play", "board.count"}
+
+
+def test_command_lines_follow_the_parser_and_include_refused_ones():
+    parser = parser_of(TODO)
+    assert parser is not None and sorted(parser.commands) == ["add", "done"]
+    lines = argv_lists(parser, ["Buy milk", "1"], "tasks.json", 20)
+    well_formed = [
+        line for line in lines if line[:2] == ["--file", "tasks.json"] and len(line) == 4
+    ]
+    assert well_formed and all(line[2] in ("add", "done") for line in well_formed)
+    assert all(line[3] in ("0", "1", "2", "3", "-1") for line in well_formed if line[2] == "done")
+    assert [] in lines and ["--no-such-option"] in lines
+    assert parser_of("def main():\n    pass\n") is None  # reads sys.argv: nothing to pass
+
+
+def test_a_lenient_run_keeps_the_steps_that_ran():
+    probe = Probe(("b = Board()", "b.play(3, 3)", "b.play(0, 0)"), "b.count()")
+    kept = kept_setup(probe, ("ran", "0,2"))
+    assert kept == Probe(("b = Board()", "b.play(0, 0)"), "b.count()")
+    assert kept_setup(probe, ("skip", "setup ValueError")) is None
+
+
+def test_choose_takes_the_probes_noticing_most_surviving_mutants_shortest_first():
+    probes = [Probe((), "f(1)"), Probe(("g()",), "f(2)"), Probe((), "f(22)"), Probe((), "h()")]
+    original = {
+        0: ("ok", "1", ""),
+        1: ("ok", "2", ""),
+        2: ("ok", "2", ""),
+        3: ("skip", "no literal value"),
+    }
+    mutants = [
+        {0: ("ok", "0", ""), 1: ("ok", "3", ""), 2: ("ok", "3", "")},  # 0: all notice
+        {0: ("ok", "1", ""), 1: ("ok", "3", ""), 2: ("ok", "3", "")},  # 1: f(2), f(22)
+        None,  # 2: the runner itself broke: any probe notices
+        {0: ("ok", "5", "")},  # 3: killed by the suite already, not a target
+    ]
+    picks = choose(original, mutants, {0, 1, 2}, probes, "m", limit=5)
+    assert picks == [(2, {0, 1, 2})]  # f(22) beats f(2): no setup; one probe is enough
+    raised = {0: ("raises", "ValueError", "builtins"), 1: ("raises", "Oops", "elsewhere")}
+    moved = [{0: ("ok", "1", ""), 1: ("ok", "1", "")}]
+    assert choose(raised, moved, {0}, probes, "m", 5) == [(0, {0})]  # only a nameable error
+
+
+def test_rendered_tests_are_python_expecting_the_delivered_outcome():
+    text = render_tests(
+        "todo",
+        [
+            (Probe((), "complete('tasks.json', 1)"), ("ok", "False", ""), "todo.py:9 ..."),
+            (Probe((), "ratio(1, 3)"), ("ok", "0.3333333333333333", ""), "todo.py:3 + -> -"),
+            (Probe((), "main(['x'])"), ("ok", "0", "1\n"), "todo.py:30 0 -> 1"),
+            (
+                Probe(("board = Board()",), "board.play(3, 3)"),
+                ("raises", "ValueError", "builtins"),
+                "m",
+            ),
+            (Probe((), "load('x')"), ("raises", "TodoError", "todo"), "m"),
+        ],
+    )
+    ast.parse(text)
+    assert "from todo import Board, TodoError, complete, load, main, ratio" in text
+    assert "assert complete('tasks.json', 1) is False" in text
+    assert "assert ratio(1, 3) == pytest.approx(0.3333333333333333)" in text
+    printed = "capsys.readouterr()\n    assert main(['x']) == 0\n"
+    assert printed + "    assert capsys.readouterr().out == '1\\n'" in text
+    assert "    with pytest.raises(ValueError):\n        board.play(3, 3)" in text
+
+
+@pytest.fixture()
+def todo_repo(tmp_path):
+    settings = Settings()
+    ws = Workspace(tmp_path / "ws", settings.sandbox)
+    ws.write("todo.py", TODO)
+    ws.write("tests/__init__.py", "")
+    ws.write("tests/test_todo.py", TODO_TESTS)
+    said: list[str] = []
+    rt = SimpleNamespace(
+        workspace=ws,
+        settings=settings,
+        run_suite=lambda: to_test_report(ws.run_tests(timeout_s=60)),
+        say=lambda role, text, phase: said.append(text),
+    )
+    design = stated_design(
+        "todo.py: add(path: str, text: str) -> int (new id); "
+        "complete(path: str, item_id: int) -> bool (False for an unknown id); "
+        "main(argv: list[str] | None = None) -> int (`--file PATH add TEXT | done ID`)."
+    )
+    assert design is not None
+    return rt, design, said
+
+
+def test_regression_tests_pass_and_notice_mutants_the_suite_missed(todo_repo):
+    rt, design, said = todo_repo
+    root, sandbox = rt.workspace.root, rt.settings.sandbox
+    before = kill_rate(root, {"todo.py": TODO}, sandbox, cap=12)
+    kept = add_regression_tests(rt, design)
+    after = kill_rate(root, {"todo.py": TODO}, sandbox, cap=12)
+    assert kept >= 2 and rt.run_suite().ok
+    assert after.killed > before.killed and after.killed >= 8, after.survivors
+    text = rt.workspace.read("tests/test_todo_regression.py")
+    assert "main([" in text and "complete('tasks.json'" in text
+    assert any("regression test(s)" in s for s in said)
+    rt.settings.workflow.regression_tests = 0
+    rt.workspace.delete("tests/test_todo_regression.py")
+    assert add_regression_tests(rt, design) == 0
+    assert not rt.workspace.exists("tests/test_todo_regression.py")
+
+
+def test_a_pinned_test_failing_under_pytest_is_dropped(todo_repo, monkeypatch):
+    rt, design, _ = todo_repo
+    # a conftest the probes never see: under pytest nothing is saved, so a call
+    # expecting an earlier add() to have been kept fails there
+    rt.workspace.write(
+        "tests/conftest.py",
+        "import pytest\nimport todo\n\n\n@pytest.fixture(autouse=True)\n"
+        "def _unsaved(monkeypatch):\n"
+        "    monkeypatch.setattr(todo.json, 'dump', lambda *a, **k: None)\n",
+    )
+    add_regression_tests(rt, design)
+    assert rt.run_suite().ok
+    if rt.workspace.exists("tests/test_todo_regression.py"):
+        text = rt.workspace.read("tests/test_todo_regression.py")
+        assert "is True" not in text  # complete() of an added item: dropped
