@@ -3,7 +3,7 @@
 A probe script (``probe_runner``) runs every ``probes.Probe`` of a module in
 a fresh working directory and prints what each returned, raised or printed.
 Run under the delivered code and under each of its mutants
-(``eval.mutation.mutants``), it says which probes tell the two apart;
+(``quality.mutants``), it says which probes tell the two apart;
 ``choose`` keeps the fewest, shortest probes that notice the most mutants the
 suite misses, and ``render_tests`` writes them as pytest tests expecting what
 the delivered code does. Such a test records behaviour, not a requirement: it

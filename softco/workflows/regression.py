@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from softco.artifacts import Design, FileSpec
 from softco.artifacts.paths import module_name
-from softco.eval.mutation import mutants, scratch_repo, write_source
+from softco.quality.mutants import mutants, scratch_repo, write_source
 from softco.quality.probes import probes_for
 from softco.quality.regression import (
     OUTCOMES,
