@@ -260,7 +260,7 @@ def probes_for(
             add(Probe((made,), step(m, base_args(m))))
         movers = [m for m in methods if m.command] or methods
         for _ in range(share):  # illegal steps are dropped later (regression.kept_setup)
-            steps = [step(m, random_args(m)) for m in rng.choices(movers, k=rng.randint(0, 20))]
+            steps = [step(m, random_args(m)) for m in rng.choices(movers, k=rng.randint(0, 40))]
             m = rng.choice(methods)
             add(Probe((made, *steps), step(m, random_args(m))))
     if functions:  # state the calls may share (a file): up to two calls first
