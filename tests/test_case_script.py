@@ -98,6 +98,39 @@ def test_a_method_on_its_class_or_on_an_unmade_object_gets_one_and_commands_carr
     assert "1 failed, 3 passed" in bad.stdout
 
 
+def test_a_value_expected_of_a_stated_command_is_checked_as_the_command(tmp_path):
+    # cart, session 9: every case began `cart.add('apple', 0.5) == 0.5`, though the
+    # brief gives add() no return value beside count() -> int and total() -> float
+    suite = case_tests(
+        TestCases.model_validate(
+            {
+                "cases": [
+                    case("cart.add('apple', 0.5, 4)", "2.0"),
+                    case("cart.add('pear', 1.25)", 1.25),
+                    case("cart.total()", "3.25"),
+                    case("cart.add('tea', -1.0)", "raises ValueError"),  # left as written
+                ]
+            }
+        ),
+        spec("cart.py"),
+    )
+    assert "cart.add('apple', 0.5, 4) is None" in suite.content
+    assert "checked as a command" in " ".join(suite.dropped)
+    good = pytest_in(tmp_path / "ok", {"cart.py": GOOD_CART, "tests/test_cart.py": suite.content})
+    assert "1 failed, 3 passed" in good.stdout  # GOOD_CART does not refuse a negative price
+    wrong = GOOD_CART.replace("p * q", "q")  # the price dropped: total() notices
+    bad = pytest_in(tmp_path / "bad", {"cart.py": wrong, "tests/test_cart.py": suite.content})
+    assert "2 failed, 2 passed" in bad.stdout
+    # a class whose brief states no return type at all says nothing about add()
+    bare = FileSpec(
+        path="bag.py",
+        responsibility="bag",
+        interface=stated_interface("bag.py: class Bag with add(item: str), size().")["bag.py"],
+    )
+    plain, notes = script_setup(calls(case("bag.add('x')", "1")), bare)
+    assert plain[0].expected == "1" and not notes
+
+
 def test_a_game_made_in_one_case_is_made_again_for_each_later_check(tmp_path):
     suite = case_tests(
         TestCases.model_validate(

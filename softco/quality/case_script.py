@@ -200,27 +200,59 @@ def _script_case(case: CallCase, script: _Script) -> tuple[CallCase | None, str]
     source = ast.unparse(call)
     if replayed or source != case.call.strip():
         case = case.model_copy(update={"setup": [*replayed, *own], "call": source})
+    note = ""
+    if not (_is_none(case.expected) or _raises(case.expected)) and _stated_command(
+        call, script, assigned
+    ):
+        note = (
+            f"{source[:60]!r}: expected {str(case.expected)[:30]!r} of a method the brief "
+            "gives no return value: checked as a command"
+        )
+        case = case.model_copy(update={"expected": None})
     if _is_none(case.expected) and _command_fits(call, script, assigned):
         # a command (returns None): the objects after it are the changed ones
         receiver = call.func.value.id  # type: ignore[attr-defined]
         lines = (*replayed, *own, source)
         script.steps.append(_Step(lines, frozenset({receiver}) | assigned, frozenset(), True))
-    return case, ""
+    return case, note
+
+
+def _stated_methods(
+    call: ast.expr, script: _Script, assigned: set[str]
+) -> tuple[ast.FunctionDef | None, list[ast.FunctionDef]]:
+    """The stated method a call on a script object names (None if none), and all its class's."""
+    if not _method_call(call):
+        return None, []
+    receiver = call.func.value.id  # type: ignore[attr-defined]
+    cls = script.classes.get(script.objects.get(receiver, ""))
+    if cls is None or receiver in assigned:
+        return None, []
+    methods = [ast.parse(signature + ": ...").body[0] for signature in class_methods(cls)]
+    stated = [m for m in methods if isinstance(m, ast.FunctionDef)]
+    named = next((m for m in stated if m.name == call.func.attr), None)  # type: ignore[attr-defined]
+    return named, stated
 
 
 def _command_fits(call: ast.expr, script: _Script, assigned: set[str]) -> bool:
     """A method call on a script object whose arguments fit the method the brief states."""
-    if not _method_call(call):
+    method, _ = _stated_methods(call, script, assigned)
+    return method is not None and check_call(call, method, set()) is None  # type: ignore[arg-type]
+
+
+def _stated_command(call: ast.expr, script: _Script, assigned: set[str]) -> bool:
+    """A fitting call of a method the brief gives no return value, where it gives others one.
+
+    ``add(item: str, price: float, qty: int = 1)`` beside ``total() -> float``
+    changes the cart and returns nothing; the tester's ``cart.add('apple', 0.5)``
+    expecting ``0.5`` (cart, session 9: all six of its cases began so) is a
+    command to replay, not a value to check.
+    """
+    method, stated = _stated_methods(call, script, assigned)
+    if method is None or method.returns is not None:
         return False
-    receiver = call.func.value.id  # type: ignore[attr-defined]
-    cls = script.classes.get(script.objects.get(receiver, ""))
-    if cls is None or receiver in assigned:
-        return False
-    for signature in class_methods(cls):
-        node = ast.parse(signature + ": ...").body[0]
-        if isinstance(node, ast.FunctionDef) and node.name == call.func.attr:  # type: ignore[attr-defined]
-            return check_call(call, node, set()) is None  # type: ignore[arg-type]
-    return False
+    if not any(m.returns is not None for m in stated):
+        return False  # the brief states no return types at all: nothing to read from it
+    return check_call(call, method, set()) is None  # type: ignore[arg-type]
 
 
 def _on_object(call: ast.expr, script: _Script, setup: ast.Module) -> ast.expr:
