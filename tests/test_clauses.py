@@ -167,16 +167,16 @@ RIGHT = DELIVERED.replace(
 )
 
 
-def _failing(tests: str, module: str) -> list[str]:
-    scope: dict = {}
-    exec(compile(module, "textkit.py", "exec"), scope)
-    exec(compile(tests.split("\nfrom textkit import", 1)[1].split("\n", 1)[1], "t", "exec"), scope)
+def _failing(tests: str, module: str, name: str = "textkit") -> list[str]:
+    scope: dict = {"pytest": pytest}
+    exec(compile(module, f"{name}.py", "exec"), scope)
+    exec(compile(tests.split(f"\nfrom {name} import", 1)[1].split("\n", 1)[1], "t", "exec"), scope)
     failing = []
-    for name in [n for n in scope if n.startswith("test_")]:
+    for test in [n for n in scope if n.startswith("test_")]:
         try:
-            scope[name]()
-        except AssertionError:
-            failing.append(name)
+            scope[test]()
+        except (AssertionError, pytest.fail.Exception):
+            failing.append(test)
     return sorted(failing)
 
 
@@ -227,3 +227,67 @@ def test_tests_of_the_interface_s_words_are_never_suspects():
     assert not states_the_interface("tests.test_textkit::test_as_stated_by_the_tester")
     # the same name in the tester's own (model-written) file is not softco's
     assert not states_the_interface("tests.test_textkit::test_truncate_as_stated_1")
+
+
+CSV = FileSpec.model_validate(
+    {
+        "path": "csvsummary.py",
+        "responsibility": "csv statistics",
+        "interface": [
+            {
+                "signature": "def summarize(csv_text: str, column: str) -> dict",
+                "docstring": "keys 'count', 'mean', 'min', 'max' (KeyError for an unknown "
+                "column; all zero when no numeric values)",
+            }
+        ],
+    }
+)
+HEADERLESS = """def summarize(csv_text, column):
+    numbers = [float(c) for c in csv_text.replace('\\n', ',').split(',') if c.strip().isdigit()]
+    n = len(numbers)
+    return {'count': n, 'mean': sum(numbers) / n if n else 0,
+            'min': min(numbers, default=0), 'max': max(numbers, default=0)}
+"""
+WITH_HEADER = """import csv
+import io
+
+
+def summarize(csv_text, column):
+    rows = list(csv.DictReader(io.StringIO(csv_text)))
+    if rows and column not in rows[0] or not rows and column not in csv_text.split(','):
+        raise KeyError(column)
+    numbers = []
+    for row in rows:
+        try:
+            numbers.append(float(row[column]))
+        except ValueError:
+            pass
+    n = len(numbers)
+    return {'count': n, 'mean': sum(numbers) / n if n else 0,
+            'min': min(numbers, default=0), 'max': max(numbers, default=0)}
+"""
+
+
+def test_a_column_the_csv_never_names_is_unknown_and_must_raise_as_stated(tmp_path):
+    # csvsummary, session 9: the PM and the tester both summarised a CSV with no header
+    call = ast.parse("summarize('1,2,3,4,5', 'number')", mode="eval").body
+    assert isinstance(call, ast.Call)
+    summary = {"count": 5, "mean": 3.0, "min": 1, "max": 5}
+    assert "KeyError for an unknown column" in (clause_violation(CSV, call, summary) or "")
+    named = ast.parse("summarize('name,age\\nann,30', 'age')", mode="eval").body
+    assert isinstance(named, ast.Call) and clause_violation(CSV, named, summary) is None
+    prd = _prd(
+        [
+            ("summarize('1,2,3,4,5', 'number')", str(summary)),
+            ("summarize('a,b\\n1,2', 'b')", "{'count': 1, 'mean': 2.0, 'min': 2.0, 'max': 2.0}"),
+        ]
+    )
+    source = example_tests(prd, CSV)
+    assert source is not None
+    assert "with pytest.raises(KeyError):\n        summarize('1,2,3,4,5', 'number')" in source
+    assert "summarize('1,2,3,4,5', 'number') ==" not in source
+    assert _failing(source, HEADERLESS, "csvsummary") == [
+        "test_summarize_as_stated_1",
+        "test_summarize_example_1",
+    ]
+    assert _failing(source, WITH_HEADER, "csvsummary") == []

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from types import SimpleNamespace
 
 import pytest
@@ -11,7 +13,15 @@ from softco.config import Settings
 from softco.eval.mutation import kill_rate
 from softco.quality.cli_probes import argv_lists, parser_of
 from softco.quality.probes import Probe, probes_for
-from softco.quality.regression import choose, kept_setup, render_tests
+from softco.quality.regression import (
+    OUTCOMES,
+    RUNNER,
+    choose,
+    kept_setup,
+    parse_outcomes,
+    probe_runner,
+    render_tests,
+)
 from softco.workflows.design_check import stated_design
 from softco.workflows.regression import add_regression_tests
 from softco.workflows.runtime import to_test_report
@@ -132,14 +142,19 @@ def test_choose_takes_the_probes_noticing_most_surviving_mutants_shortest_first(
     mutants = [
         {0: ("ok", "0", ""), 1: ("ok", "3", ""), 2: ("ok", "3", "")},  # 0: all notice
         {0: ("ok", "1", ""), 1: ("ok", "3", ""), 2: ("ok", "3", "")},  # 1: f(2), f(22)
-        None,  # 2: the runner itself broke: any probe notices
+        None,  # 2: the runner did not finish: unknown, no probe claims it
         {0: ("ok", "5", "")},  # 3: killed by the suite already, not a target
     ]
-    picks = choose(original, mutants, {0, 1, 2}, probes, "m", limit=5)
-    assert picks == [(2, {0, 1, 2})]  # f(22) beats f(2): no setup; one probe is enough
-    raised = {0: ("raises", "ValueError", "builtins"), 1: ("raises", "Oops", "elsewhere")}
-    moved = [{0: ("ok", "1", ""), 1: ("ok", "1", "")}]
-    assert choose(raised, moved, {0}, probes, "m", 5) == [(0, {0})]  # only a nameable error
+    picks = choose(original, mutants, {0, 1, 2}, probes, "m", {"f", "g", "h"}, limit=5)
+    assert picks == [(2, {0, 1})]  # f(22) beats f(2): no setup; one probe is enough
+    raised = {
+        0: ("raises", "ValueError", "builtins", "ValueError"),
+        1: ("raises", "Oops", "elsewhere", "Oops"),  # not the module's: cannot be named
+        2: ("raises", "Bad", "m", "Board.Bad"),  # nested in a class: not importable
+        3: ("raises", "NameError", "builtins", "NameError"),  # a probe that lost a name
+    }
+    moved = [{i: ("ok", "1", "") for i in range(4)}]
+    assert choose(raised, moved, {0}, probes, "m", {"Bad"}, 5) == [(0, {0})]
 
 
 def test_rendered_tests_are_python_expecting_the_delivered_outcome():
@@ -154,8 +169,9 @@ def test_rendered_tests_are_python_expecting_the_delivered_outcome():
                 ("raises", "ValueError", "builtins"),
                 "m",
             ),
-            (Probe((), "load('x')"), ("raises", "TodoError", "todo"), "m"),
+            (Probe((), "load(set())"), ("raises", "TodoError", "todo"), "m"),
         ],
+        {"Board", "TodoError", "complete", "load", "main", "ratio"},
     )
     ast.parse(text)
     assert "from todo import Board, TodoError, complete, load, main, ratio" in text
@@ -221,3 +237,84 @@ def test_a_pinned_test_failing_under_pytest_is_dropped(todo_repo, monkeypatch):
     if rt.workspace.exists("tests/test_todo_regression.py"):
         text = rt.workspace.read("tests/test_todo_regression.py")
         assert "is True" not in text  # complete() of an added item: dropped
+
+
+ODD = """import math
+
+
+class Point:
+    pass
+
+
+def nan():
+    return math.nan
+
+
+def point():
+    return Point()
+
+
+def shout(text):
+    print(text.upper())
+    return len(text)
+
+
+def words(text):
+    return list(set(text.split()))
+"""
+
+
+def _run(tmp_path, probes, seed):
+    (tmp_path / "odd.py").write_text(ODD)
+    (tmp_path / RUNNER).write_text(probe_runner("odd", probes, seed=seed))
+    subprocess.run([sys.executable, RUNNER], cwd=tmp_path, check=True, timeout=60)
+    return parse_outcomes((tmp_path / OUTCOMES).read_text())
+
+
+def test_the_runner_records_values_output_and_errors_and_skips_what_no_literal_states(tmp_path):
+    probes = [
+        Probe((), "nan()"),
+        Probe((), "point()"),
+        Probe((), "shout('hi')"),
+        Probe(("x = 1",), "undefined_name"),
+        Probe(("import sys", "sys.exit(3)"), "nan()"),
+    ]
+    got = _run(tmp_path, probes, seed=1)
+    assert got[0][0] == "skip" and got[1][0] == "skip"  # nan and an object: no literal
+    assert got[2] == ("ok", "2", "HI\n")
+    assert got[3][:2] == ("raises", "NameError")
+    assert got[4][0] == "skip"  # its setup exited
+
+
+def test_an_answer_following_set_order_differs_between_hash_seeds(tmp_path):
+    probe = [Probe((), "words('alpha beta gamma delta epsilon zeta eta theta')")]
+    orders = {_run(tmp_path, probe, seed)[0][1] for seed in (1, 2, 3)}
+    assert len(orders) > 1  # so `regression` compares two seeds and pins nothing here
+    assert _run(tmp_path, probe, 1) == _run(tmp_path, probe, 1)
+
+
+def test_a_reused_parser_variable_gives_each_subcommand_its_own_arguments():
+    source = """import argparse
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser()
+    sub = parser.add_subparsers(dest="cmd")
+    p = sub.add_parser("add")
+    p.add_argument("title")
+    p = sub.add_parser("done")
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--id", type=int)
+    sub.add_parser("list").add_argument("--all", action="store_true")
+"""
+    parser = parser_of(source)
+    assert parser is not None and parser.arguments == []
+    flags = {name: [a.flags for a in args] for name, args in parser.commands.items()}
+    assert flags == {"add": [["title"]], "done": [["--id"]], "list": [["--all"]]}
+
+
+def test_a_class_named_like_a_keyword_gets_a_variable_that_parses():
+    probes = probes_for("class Lambda:\n    def apply(self, x: int) -> None:\n        pass\n", [])
+    assert probes and all(p.setup[0] == "lambda_ = Lambda()" for p in probes)
+    for p in probes:
+        ast.parse(p.text)

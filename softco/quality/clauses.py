@@ -14,15 +14,18 @@ Only phrasings whose meaning is not in doubt are read: "result at most N
 characters" (N a number or a parameter; the subject must be the result),
 "lower case" (not beside "upper" or "first"), "no leading/trailing '-'",
 "rounded to N decimals", "words never split" (not beside a suffix or "...")
-and "greedy" (for lines wrapped to a ``width`` parameter). A clause that
-does not apply to the value's type answers nothing. ``clause_checks``
-writes the same clauses as conditions for ``example_tests``'
-``test_<fn>_as_stated_N``.
+and "greedy" (for lines wrapped to a ``width`` parameter), and
+"KeyError for an unknown column" (an exception for an unknown parameter,
+where its value appears in no other argument). A clause that does not apply
+to the value's type answers nothing. ``clause_checks`` writes the same
+clauses as conditions for ``example_tests``' ``test_<fn>_as_stated_N``, and
+``clause_raises`` as a ``pytest.raises`` check.
 """
 
 from __future__ import annotations
 
 import ast
+import builtins
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -42,6 +45,8 @@ class Clause:
     # the clause as a Python condition on ``result`` for these arguments, given the
     # stated return annotation; None where it cannot be written
     assertion: Callable[[Args, str], str | None] = lambda args, returns: None
+    # the builtin exception the clause says these arguments raise; None: it says nothing
+    raises: Callable[[Args], str | None] = lambda args: None
 
 
 def _bound(args: Args, word: str) -> int | None:
@@ -174,6 +179,46 @@ def _greedy(m: re.Match[str]) -> Clause:
     return Clause(m.group(0), holds, assertion)
 
 
+def _contains(container: Any, value: str) -> bool:
+    if isinstance(container, str):
+        return value in container
+    if isinstance(container, dict):
+        return value in container or any(isinstance(k, str) and value in k for k in container)
+    return any(x == value or (isinstance(x, str) and value in x) for x in container)
+
+
+def _unknown(m: re.Match[str]) -> Clause:
+    """ "KeyError for an unknown column": a ``column`` named nowhere in the other arguments.
+
+    csvsummary's PM and tester both wrote ``summarize('1,2,3,4,5', 'number')``
+    expecting a summary: a CSV whose text never names the column has no such
+    column, so the interface says ``KeyError``. Only a value found in no other
+    argument (no substring of a text, no key, no element) counts as unknown,
+    and only where there is another argument to look in.
+    """
+    error, param = m.group(1), m.group(2)
+
+    def absent(args: Args) -> bool | None:
+        value = args.get(param)
+        others = [
+            v
+            for k, v in args.items()
+            if k != param and isinstance(v, str | list | tuple | set | frozenset | dict)
+        ]
+        if not isinstance(value, str) or not value.strip() or not others:
+            return None
+        return not any(_contains(o, value) for o in others)
+
+    def holds(args: Args, result: Any) -> bool | None:
+        return False if absent(args) else None
+
+    def raises(args: Args) -> str | None:
+        known = isinstance(getattr(builtins, error, None), type)
+        return error if known and absent(args) else None
+
+    return Clause(m.group(0), holds, raises=raises)
+
+
 _RULES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], Clause]]] = [
     (
         # the subject must be the result: "each line is at most width characters" is not
@@ -189,6 +234,13 @@ _RULES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], Clause]]] = [
     (re.compile(r"\brounded to (\d) decimals?\b", re.I), _rounded),
     (re.compile(r"\bwords (?:are )?never split\b", re.I), _words_whole),
     (re.compile(r"\bgreedy\b", re.I), _greedy),
+    (
+        re.compile(
+            r"\b([A-Z]\w*Error) (?:for|on|if given) (?:an? |the )?(?:unknown|missing|absent|"
+            r"nonexistent|non-existent) (\w+)"
+        ),
+        _unknown,
+    ),
 ]
 
 
@@ -268,6 +320,22 @@ def clause_violation(spec: FileSpec, call: ast.Call, result: Any) -> str | None:
             ok = None
         if ok is False:
             return f"expected {result!r} breaks the interface's '{clause.text}'"
+    return None
+
+
+def clause_raises(spec: FileSpec, call: ast.Call) -> tuple[str, str] | None:
+    """``(clause, exception)`` when a stated clause says ``call`` must raise; else None."""
+    stated = _stated_call(spec, call)
+    if stated is None:
+        return None
+    clauses, args, _ = stated
+    for clause in clauses:
+        try:
+            error = clause.raises(args)
+        except Exception:  # model-chosen values: no answer, not a crash
+            error = None
+        if error:
+            return clause.text, error
     return None
 
 

@@ -62,6 +62,19 @@ def _argument(call: ast.Call) -> Argument | None:
     return arg
 
 
+def _command_of(node: ast.expr, owner: dict[str, str]) -> str | None:
+    """The subcommand an expression's parser belongs to: ``sub.add_parser('add')``, a
+    variable holding one, or a group (``add_argument_group``) of either."""
+    if isinstance(node, ast.Name):
+        return owner.get(node.id)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        if node.func.attr == "add_parser" and node.args and isinstance(node.args[0], ast.Constant):
+            return str(node.args[0].value)
+        if node.func.attr in ("add_argument_group", "add_mutually_exclusive_group"):
+            return _command_of(node.func.value, owner)
+    return None
+
+
 def parser_of(source: str) -> Parser | None:
     """The parser ``main`` builds, or None when ``main`` takes no ``argv`` or builds none."""
     try:
@@ -71,22 +84,25 @@ def parser_of(source: str) -> Parser | None:
     main = next((n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "main"), None)
     if main is None or not main.args.args:
         return None
-    parser, owner = Parser(), {}  # owner: variable name -> subcommand it adds arguments to
-    for node in ast.walk(main):
-        if (
-            isinstance(node, ast.Assign)
-            and len(node.targets) == 1
-            and isinstance(node.targets[0], ast.Name)
-            and isinstance(node.value, ast.Call)
-            and isinstance(node.value.func, ast.Attribute)
-            and node.value.func.attr == "add_parser"
-            and node.value.args
-            and isinstance(node.value.args[0], ast.Constant)
-        ):
-            owner[node.targets[0].id] = str(node.value.args[0].value)
+    parser = Parser()
+    owner: dict[str, str] = {}  # variable -> the subcommand it adds arguments to, now
     seen_any = False
-    for node in ast.walk(main):
-        if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+    # in source order, so a variable reused for the next subcommand (`p = sub.add_parser(
+    # 'done')` after `p = sub.add_parser('add')`) gives each its own arguments
+    nodes = sorted(
+        (n for n in ast.walk(main) if isinstance(n, ast.Assign | ast.Call)),
+        key=lambda n: (n.lineno, n.col_offset, isinstance(n, ast.Call)),
+    )
+    for node in nodes:
+        if isinstance(node, ast.Assign):
+            if len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                var = node.targets[0].id
+                owner.pop(var, None)
+                command = _command_of(node.value, owner)
+                if command is not None:
+                    owner[var] = command
+            continue
+        if not isinstance(node.func, ast.Attribute):
             continue
         if node.func.attr == "add_parser" and node.args and isinstance(node.args[0], ast.Constant):
             parser.commands.setdefault(str(node.args[0].value), [])
@@ -96,10 +112,9 @@ def parser_of(source: str) -> Parser | None:
             if arg is None or "-h" in arg.flags or "--help" in arg.flags:
                 continue
             seen_any = True
-            receiver = node.func.value
-            name = receiver.id if isinstance(receiver, ast.Name) else ""
-            if name in owner:
-                parser.commands.setdefault(owner[name], []).append(arg)
+            command = _command_of(node.func.value, owner)
+            if command is not None:
+                parser.commands.setdefault(command, []).append(arg)
             else:
                 parser.arguments.append(arg)
     return parser if seen_any else None
@@ -155,6 +170,6 @@ def argv_lists(
         found.setdefault(repr(line), line)
         if len(found) >= count:
             break
-    # and three a parser must refuse: its error path is code too
+    # and three a parser may refuse: its error path is code too
     wrong = [[], ["--no-such-option"], *[line[:-1] for line in list(found.values())[:1]]]
     return list(found.values()) + [w for w in wrong if repr(w) not in found]

@@ -22,7 +22,7 @@ from typing import Any
 
 from softco.artifacts import PRD, FileSpec, module_name
 from softco.quality.case_checks import conform, stated_signatures
-from softco.quality.clauses import clause_checks, clause_violation
+from softco.quality.clauses import clause_checks, clause_raises, clause_violation
 
 _RAISES = re.compile(r"^\s*(?:raises\s+|raise\s+)?([A-Z]\w*(?:Error|Exception))\b")
 _FILE_LIKE = re.compile(r"\.(json|txt|csv|log|md|ini|ya?ml|db)\b|/")
@@ -124,14 +124,19 @@ def stated_properties(node: ast.Call, spec: FileSpec, found: dict[str, list[str]
     value was wrong.
     """
     checks = clause_checks(spec, node)
+    raised = clause_raises(spec, node)
     name = node.func.id  # type: ignore[attr-defined]
     tests = found.setdefault(name, [])
-    if not checks or len(tests) >= MAX_PROPERTY_TESTS:
+    if not (checks or raised) or len(tests) >= MAX_PROPERTY_TESTS:
         return
     call = ast.unparse(node)
-    body = f"    result = {call}\n" + "".join(
-        f"    assert {condition}, {f'the interface: {text}'!r}\n" for text, condition in checks
-    )
+    if raised is not None:  # "KeyError for an unknown column", and this column is unknown
+        body = f"    # the interface: {raised[0]}\n    with pytest.raises({raised[1]}):\n"
+        body += f"        {call}\n"
+    else:
+        body = f"    result = {call}\n" + "".join(
+            f"    assert {condition}, {f'the interface: {text}'!r}\n" for text, condition in checks
+        )
     if body not in tests:
         tests.append(body)
 

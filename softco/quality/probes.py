@@ -17,6 +17,7 @@ the tests gave it, so the calls of one probe share their file.
 from __future__ import annotations
 
 import ast
+import keyword
 import random
 from dataclasses import dataclass, field
 
@@ -32,6 +33,7 @@ TYPE_VALUES: dict[str, list[object]] = {
     "dict": [{}, {"a": 1}],
 }
 PATH_HINTS = ("path", "file", "filename", "db", "store")
+FIXED_NAMES = {"pytest", "tmp_path", "monkeypatch", "capsys"}  # the test file's own names
 MAX_POOL = 8
 
 
@@ -82,7 +84,7 @@ def callables_of(source: str) -> tuple[list[Callable_], dict[str, list[Callable_
     classes: dict[str, list[Callable_]] = {}
     for node in tree.body:
         if isinstance(node, ast.FunctionDef) and not node.name.startswith("_"):
-            if node.name != "main":
+            if node.name != "main" and not node.name.startswith("test"):
                 functions.append(Callable_(node.name, _params(node, False)))
         elif isinstance(node, ast.ClassDef) and not node.name.startswith("_"):
             bases = {ast.unparse(b) for b in node.bases}
@@ -222,11 +224,14 @@ def probes_for(
     constants = module_constants(source)
     path = _path_value(seen, functions + members)
     rng = random.Random(seed)
+    taken = (
+        {c.key for c in functions} | set(classes) | {"pytest", "tmp_path", "monkeypatch", "capsys"}
+    )
     pools = {
         c.key: [_pool(c.key, i, p, seen, constants, path) for i, p in enumerate(c.params)]
         for c in functions + members
     }
-    groups = len(functions and [1]) + len(classes) + 1
+    groups = 2 * bool(functions) + len(classes) + 1  # calls alone, sequences, classes, main
     share = max(limit // groups, 20)
 
     def base_args(c: Callable_) -> list[object]:
@@ -236,47 +241,53 @@ def probes_for(
         return [rng.choice(pool) if pool else None for pool in pools[c.key]]
 
     out: dict[str, Probe] = {}
+    counts: dict[str, int] = {}
 
-    def add(probe: Probe) -> None:
-        out.setdefault(probe.text, probe)
+    def add(probe: Probe, group: str) -> None:
+        """Each group (calls alone, each class, call sequences, ``main``) gets its share."""
+        if counts.get(group, 0) < share and probe.text not in out:
+            out[probe.text] = probe
+            counts[group] = counts.get(group, 0) + 1
 
     for c in functions:  # one argument varied at a time, alone
         base = base_args(c)
-        add(Probe((), _call(c.key, base)))
+        add(Probe((), _call(c.key, base)), "alone")
         for i, pool in enumerate(pools[c.key]):
             for value in pool:
-                add(Probe((), _call(c.key, [*base[:i], value, *base[i + 1 :]])))
+                add(Probe((), _call(c.key, [*base[:i], value, *base[i + 1 :]])), "alone")
     for cls, ms in classes.items():
         ctor, methods = ms[0], ms[1:]
         if not methods:
             continue
-        var = cls.lower() if cls.lower() != cls else f"{cls}_"
+        var = cls.lower()
+        if var == cls or keyword.iskeyword(var) or var in taken:
+            var += "_"  # `lambda = Lambda()` would not parse; a fixture's name would clash
         made = f"{var} = {_call(cls, base_args(ctor))}"
 
         def step(m: Callable_, args: list[object], var: str = var) -> str:
             return f"{var}.{_call(m.key.rsplit('.', 1)[-1], args)}"
 
         for m in methods:
-            add(Probe((made,), step(m, base_args(m))))
+            add(Probe((made,), step(m, base_args(m))), cls)
         movers = [m for m in methods if m.command] or methods
         for _ in range(share):  # illegal steps are dropped later (regression.kept_setup)
             steps = [step(m, random_args(m)) for m in rng.choices(movers, k=rng.randint(0, 40))]
             m = rng.choice(methods)
-            add(Probe((made, *steps), step(m, random_args(m))))
+            add(Probe((made, *steps), step(m, random_args(m))), cls)
     if functions:  # state the calls may share (a file): up to two calls first
         for _ in range(share):
             steps = [
                 _call(c.key, random_args(c)) for c in rng.choices(functions, k=rng.randint(1, 2))
             ]
             c = rng.choice(functions)
-            add(Probe(tuple(steps), _call(c.key, random_args(c))))
+            add(Probe(tuple(steps), _call(c.key, random_args(c))), "sequences")
     parser = parser_of(source)
     if parser is not None:
         lines = [v for v in seen.get(("main", 0), []) if isinstance(v, list)]
         lines += argv_lists(parser, _words(seen), path, share // 2, seed)
         for line in lines:
-            add(Probe((), _call("main", [line])))
+            add(Probe((), _call("main", [line])), "main")
         for _ in range(share // 2):
             steps = tuple(_call("main", [rng.choice(lines)]) for _ in range(rng.randint(1, 2)))
-            add(Probe(steps, _call("main", [rng.choice(lines)])))
+            add(Probe(steps, _call("main", [rng.choice(lines)])), "main")
     return list(out.values())[:limit]

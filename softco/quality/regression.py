@@ -23,15 +23,20 @@ from softco.quality.case_probe import CANON_LINES, MAX_REPR
 from softco.quality.probes import Probe
 
 PROBE_SECONDS = 2  # a call slower than this is no unit test
+RUNNER_SECONDS = 40  # all probes of one run: a mutant that hangs them leaves the rest unknown
+MAX_PRINTED = 500  # longer output is no readable expectation
 RUNNER = "softco_regression_probe.py"
 OUTCOMES = "softco_regression_outcomes.json"
 
 
-def probe_runner(module: str, probes: list[Probe], lenient: bool = False) -> str:
+def probe_runner(module: str, probes: list[Probe], lenient: bool = False, seed: int = 1) -> str:
     """A script writing ``{index: outcome}`` for each probe to ``OUTCOMES`` as JSON.
 
     An outcome is ``["ok", canonical repr, stdout]``, ``["raises", name,
-    where]`` or ``["skip", why]`` (setup failed, too slow, no literal value).
+    module, qualified name]`` or ``["skip", why]`` (setup failed, too slow, no
+    literal value). The script runs itself again under ``PYTHONHASHSEED=seed``:
+    runs under two seeds tell a value that follows set order from one a test
+    can expect.
     The module is reloaded per probe, in a fresh temporary directory, so no
     state leaks from one probe into the next. A file, not stdout, carries the
     outcomes: the sandbox caps a process's output. ``lenient`` runs only the
@@ -41,14 +46,21 @@ def probe_runner(module: str, probes: list[Probe], lenient: bool = False) -> str
     """
     data = json.dumps([[list(p.setup), p.call] for p in probes])
     lines = [
+        "import os as _os",
+        "import sys as _sys",
+        "",
+        f"if _os.environ.get('PYTHONHASHSEED') != '{seed}':",
+        f"    _os.environ['PYTHONHASHSEED'] = '{seed}'",
+        "    _os.execv(_sys.executable, [_sys.executable, *_sys.argv])",
+        "",
         "import ast as _ast",
         "import contextlib as _ctx",
         "import importlib as _imp",
         "import io as _io",
         "import json as _json",
-        "import os as _os",
         "import signal as _signal",
         "import tempfile as _tempfile",
+        "import time as _time",
         "",
         "",
         "class _Slow(BaseException):",
@@ -65,8 +77,11 @@ def probe_runner(module: str, probes: list[Probe], lenient: bool = False) -> str
         "_signal.signal(_signal.SIGALRM, _alarm)",
         f"_PROBES = _json.loads({data!r})",
         f"_LENIENT = {lenient!r}",
+        f"_END = _time.monotonic() + {RUNNER_SECONDS}",
         "_out = {}",
         "for _i, (_setup, _call) in enumerate(_PROBES):",
+        "    if _time.monotonic() > _END:",
+        "        break  # the probes not run are unknown, not different",
         "    _os.chdir(_tempfile.mkdtemp())",
         f"    _signal.alarm({PROBE_SECONDS})",
         "    try:",
@@ -78,7 +93,7 @@ def probe_runner(module: str, probes: list[Probe], lenient: bool = False) -> str
         "                try:",
         "                    exec(_s, _ns)",
         "                    _ran.append(_j)",
-        "                except Exception:",
+        "                except (Exception, SystemExit):",
         "                    if not _LENIENT:",
         "                        raise",
         "    except BaseException as _e:",
@@ -94,19 +109,28 @@ def probe_runner(module: str, probes: list[Probe], lenient: bool = False) -> str
         "        with _ctx.redirect_stdout(_buf):",
         "            _got = eval(_call, _ns)",
         "        _signal.alarm(0)",
-        "        _value = _canon(_got)",
-        f"        if len(_value) > {MAX_REPR} or not _same(_ast.literal_eval(_value), _got):",
-        "            _out[_i] = ['skip', 'no literal value']",
-        "        else:",
-        "            _out[_i] = ['ok', _value, _buf.getvalue()[:2000]]",
         "    except _Slow:",
         "        _out[_i] = ['skip', 'too slow']",
+        "        continue",
         "    except (Exception, SystemExit) as _e:",
         "        _signal.alarm(0)",
-        "        _out[_i] = ['raises', type(_e).__name__, type(_e).__module__]",
+        "        _t = type(_e)",
+        "        _out[_i] = ['raises', _t.__name__, _t.__module__, _t.__qualname__]",
+        "        continue",
         "    except BaseException as _e:",
         "        _signal.alarm(0)",
         "        _out[_i] = ['skip', type(_e).__name__]",
+        "        continue",
+        "    _printed = _buf.getvalue()",
+        "    try:  # a value no literal states (an object, nan) is nothing a test can expect",
+        "        _value = _canon(_got)",
+        f"        _ok = len(_value) <= {MAX_REPR} and _same(_ast.literal_eval(_value), _got)",
+        "    except BaseException:",
+        "        _ok = False",
+        f"    if not _ok or len(_printed) > {MAX_PRINTED}:",
+        "        _out[_i] = ['skip', 'no literal value']",
+        "    else:",
+        "        _out[_i] = ['ok', _value, _printed]",
         "with open(_dest, 'w', encoding='utf-8') as _f:",
         "    _json.dump(_out, _f)",
     ]
@@ -132,17 +156,22 @@ def parse_outcomes(text: str) -> dict[int, tuple[str, ...]]:
     return {int(k): tuple(str(x) for x in v) for k, v in data.items() if isinstance(v, list)}
 
 
-def pinnable(outcome: tuple[str, ...] | None, module: str) -> bool:
-    """An outcome a test can expect: a literal value, or an exception it can name."""
+def pinnable(outcome: tuple[str, ...] | None, module: str, defined: set[str]) -> bool:
+    """An outcome a test can expect: a literal value, or an exception it can name.
+
+    A builtin exception, or one the module defines at top level (``defined``);
+    a ``NameError`` says the probe lost a definition, not what the code does.
+    """
     if not outcome:
         return False
     if outcome[0] == "ok":
         return True
-    if outcome[0] == "raises" and len(outcome) == 3:
+    if outcome[0] == "raises" and len(outcome) >= 3 and outcome[1] != "NameError":
         name, where = outcome[1], outcome[2]
-        return (where == "builtins" and isinstance(getattr(builtins, name, None), type)) or (
-            where == module
-        )
+        if where == "builtins":
+            return isinstance(getattr(builtins, name, None), type)
+        qualified = outcome[3] if len(outcome) > 3 else name
+        return where == module and name in defined and qualified == name
     return False
 
 
@@ -152,27 +181,29 @@ def choose(
     targets: set[int],
     probes: list[Probe],
     module: str,
+    defined: set[str],
     limit: int,
 ) -> list[tuple[int, set[int]]]:
     """``(probe, mutants it notices)`` for at most ``limit`` probes, greedily.
 
-    ``mutants[m]`` holds mutant ``m``'s outcomes (None: the runner itself
-    failed under it, which any probe notices). Only ``targets`` count (the
+    ``mutants[m]`` holds mutant ``m``'s outcomes (None: the runner did not
+    finish under it; a probe without an outcome there is unknown, not a
+    difference). Only ``targets`` count (the
     mutants the suite misses), and only probes whose delivered outcome a test
     can expect; each pick notices the most targets not yet noticed, ties going
     to the shorter probe.
     """
     notices: dict[int, set[int]] = {}
     for i, outcome in original.items():
-        if not pinnable(outcome, module):
+        if not pinnable(outcome, module, defined):
             continue
         # a probe compares the value or the exception; what a test cannot see is no kill
         printed = outcome[0] == "ok" and len(outcome) > 2 and bool(outcome[2])
         seen = {
             m
             for m in targets
-            if mutants[m] is None
-            or _visible(mutants[m].get(i), printed) != _visible(outcome, printed)
+            if (theirs := (mutants[m] or {}).get(i)) is not None
+            and _visible(theirs, printed) != _visible(outcome, printed)
         }
         if seen:
             notices[i] = seen
@@ -221,16 +252,21 @@ def _name_of(call: str) -> str:
 def render_tests(
     module: str,
     picks: list[tuple[Probe, tuple[str, ...], str]],
+    defined: set[str],
 ) -> str:
-    """A pytest file expecting each ``(probe, delivered outcome, mutant it notices)``."""
+    """A pytest file expecting each ``(probe, delivered outcome, mutant it notices)``.
+
+    Imports only what the module defines at top level (``defined``): a
+    builtin called in a probe (``set()``) is no name to import.
+    """
     used: set[str] = set()
     bodies: list[str] = []
     counts: dict[str, int] = {}
     for probe, outcome, noticed in picks:
         for stmt in (*probe.setup, probe.call):
             for node in ast.walk(ast.parse(stmt)):
-                if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-                    used.add(node.func.id)
+                if isinstance(node, ast.Name) and node.id in defined:
+                    used.add(node.id)
         name = _name_of(probe.call)
         counts[name] = counts.get(name, 0) + 1
         printed = outcome[0] == "ok" and len(outcome) > 2 and outcome[2]
@@ -242,7 +278,7 @@ def render_tests(
             *[f"    {s}" for s in probe.setup],
         ]
         if outcome[0] == "raises":
-            if outcome[2] == module:
+            if outcome[2] == module and outcome[1] in defined:
                 used.add(outcome[1])
             lines += [f"    with pytest.raises({outcome[1]}):", f"        {probe.call}"]
         else:

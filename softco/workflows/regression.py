@@ -12,6 +12,10 @@ passes under pytest in the real workspace.
 
 from __future__ import annotations
 
+import ast
+import datetime
+import time
+
 from softco.artifacts import Design, FileSpec
 from softco.artifacts.paths import module_name
 from softco.quality.mutants import mutants, scratch_repo, write_source
@@ -31,6 +35,7 @@ from softco.workspace import Workspace
 
 MAX_MUTANTS = 40  # per module: spread over its mutable spots like softco eval's
 PROBE_TIMEOUT_S = 60
+MODULE_SECONDS = 150  # per module: mutants not tried by then are left out
 
 
 def regression_path(spec: FileSpec, design: Design) -> str:
@@ -38,13 +43,33 @@ def regression_path(spec: FileSpec, design: Design) -> str:
 
 
 def _outcomes(copy: Workspace) -> dict[int, tuple[str, ...]] | None:
-    """Run the probe runner in ``copy``; None when it did not finish."""
+    """Run the probe runner in ``copy``; None when it wrote nothing."""
     out = copy.root / OUTCOMES
     out.unlink(missing_ok=True)
-    ran = copy.run_entrypoint(RUNNER, timeout_s=PROBE_TIMEOUT_S)
-    if ran.timed_out or not out.is_file():
+    copy.run_entrypoint(RUNNER, timeout_s=PROBE_TIMEOUT_S)
+    if not out.is_file():
         return None
     return parse_outcomes(out.read_text(encoding="utf-8"))
+
+
+def _dated(outcome: tuple[str, ...]) -> bool:
+    """A value or output naming today (a ``created`` field) is right today only."""
+    today = datetime.date.today()
+    return any(today.isoformat() in part or str(today.year) in part for part in outcome[1:3])
+
+
+def _top_level(source: str) -> set[str]:
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return set()
+    return {n.name for n in tree.body if isinstance(n, ast.FunctionDef | ast.ClassDef)} | {
+        t.id
+        for n in tree.body
+        if isinstance(n, ast.Assign)
+        for t in n.targets
+        if isinstance(t, ast.Name)
+    }
 
 
 def _module_tests(rt: Runtime, spec: FileSpec, design: Design) -> str | None:
@@ -61,21 +86,27 @@ def _module_tests(rt: Runtime, spec: FileSpec, design: Design) -> str | None:
     if not probes or not plan:
         return None
     timeout = rt.settings.sandbox.timeout_s
+    deadline = time.monotonic() + MODULE_SECONDS
     with scratch_repo(rt.workspace.root) as root:
         copy = Workspace(root, rt.settings.sandbox)
         copy.write(RUNNER, probe_runner(module, probes, lenient=True))
         ran = _outcomes(copy) or {}
         legal = [kept_setup(p, ran.get(i)) or p for i, p in enumerate(probes)]
         probes = list({p.text: p for p in legal}.values())
-        copy.write(RUNNER, probe_runner(module, probes))
-        first, second = _outcomes(copy), _outcomes(copy)
+        copy.write(RUNNER, probe_runner(module, probes, seed=2))
+        second = _outcomes(copy)
+        copy.write(RUNNER, probe_runner(module, probes, seed=1))
+        first = _outcomes(copy)
         if not first or not second:
             return None
-        # a probe whose answer changes from run to run (time, randomness) pins nothing
-        original = {i: o for i, o in first.items() if second.get(i) == o}
+        # an answer that changes from run to run (time, randomness, set order under
+        # another hash seed) or names today pins nothing
+        original = {i: o for i, o in first.items() if second.get(i) == o and not _dated(o)}
         seen: list[dict[int, tuple[str, ...]] | None] = []
         targets: set[int] = set()
         for m, mutant in enumerate(plan):
+            if time.monotonic() > deadline:
+                break  # the mutants left are not targets: what was found so far stands
             write_source(root, mutant.path, mutant.source)
             if copy.run_tests(timeout_s=timeout).ok:
                 targets.add(m)
@@ -83,18 +114,17 @@ def _module_tests(rt: Runtime, spec: FileSpec, design: Design) -> str | None:
             else:
                 seen.append({})
             write_source(root, spec.path, source)
-    picks = choose(original, seen, targets, probes, module, rt.settings.workflow.regression_tests)
+    defined = _top_level(source)
+    limit = rt.settings.workflow.regression_tests
+    picks = choose(original, seen, targets, probes, module, defined, limit)
     if not picks:
         return None
-    described = [
-        (
-            probes[i],
-            original[i],
-            f"{plan[min(noticed)].path}:{plan[min(noticed)].line} {plan[min(noticed)].description}",
-        )
-        for i, noticed in picks
-    ]
-    return render_tests(module, described)
+    described = []
+    for i, noticed in picks:
+        first_noticed = plan[min(noticed)]
+        where = f"{first_noticed.path}:{first_noticed.line} {first_noticed.description}"
+        described.append((probes[i], original[i], where))
+    return render_tests(module, described, defined)
 
 
 def add_regression_tests(rt: Runtime, design: Design) -> int:
@@ -113,10 +143,16 @@ def add_regression_tests(rt: Runtime, design: Design) -> int:
             or not rt.workspace.exists(spec.path)
         ):
             continue
-        text = _module_tests(rt, spec, design)
+        path = regression_path(spec, design)
+        if rt.workspace.exists(path) or path in {test_path_for(f, design) for f in design.files}:
+            continue  # a file of the repo's own (or of an earlier attempt): never overwritten
+        try:
+            text = _module_tests(rt, spec, design)
+        except Exception as exc:  # an extra: never what fails a delivery
+            rt.say("tester", f"{spec.path}: no regression tests ({type(exc).__name__})", "deliver")
+            continue
         if text is None:
             continue
-        path = regression_path(spec, design)
         rt.workspace.write(path, text)
         report = rt.run_suite()
         failing = {
