@@ -20,7 +20,7 @@ from softco.quality.cli_argparse import (
     unknown_namespace_problems,
 )
 from softco.quality.cli_argv import guard_argv, program_name_shift, wire_main
-from softco.quality.contracts import documented_errors, promised_error
+from softco.quality.contracts import documented_errors, malformed_none, promised_error
 
 PROGRAM_NAME_CLI = '''\
 import sys
@@ -395,3 +395,49 @@ def test_a_main_that_can_end_without_returning_returns_0_where_it_promises_an_in
     assert return_exit_code(spec, bare) == "def main(argv=None):\n    print(argv)\n    return 0\n"
     one_line_body = "def main(\n    argv=None,\n) -> int: print(1)\n"
     assert return_exit_code(spec, one_line_body) == one_line_body
+
+
+LOG_SPEC = FileSpec(
+    path="logstats.py",
+    responsibility="log parsing",
+    interface=[
+        FunctionSpec(
+            signature="def parse_line(line: str) -> dict | None",
+            docstring="keys 'date', 'hour' (int), 'level', 'message'; None for a malformed line",
+        ),
+        FunctionSpec(
+            signature="def count_levels(lines: list[str]) -> dict[str, int]",
+            docstring="None for a malformed line is skipped",  # no None in its return type
+        ),
+    ],
+)
+PARSE_LINE = """\
+import re
+
+
+def parse_line(line: str) -> dict | None:
+    if not re.match(r"\\d{4}-\\d{2}-\\d{2} \\d{2}:", line):
+        return None
+    parts = line.split()
+    return {"date": parts[0], "hour": int(parts[1][:2]), "level": parts[2]}
+
+
+def count_levels(lines):
+    return {"n": len(lines[0])}
+"""
+
+
+def test_a_parse_promising_none_for_a_malformed_line_returns_it_where_parsing_fails():
+    # logstats, session 10: no level after the time raised IndexError at parts[2]
+    fixed = malformed_none(LOG_SPEC, PARSE_LINE)
+    ns = _load(fixed)
+    assert ns["parse_line"]("2023-10-05 14:30:00") is None
+    assert ns["parse_line"]("2023-10-05 14:30:00 INFO up") == {
+        "date": "2023-10-05",
+        "hour": 14,
+        "level": "INFO",
+    }
+    with pytest.raises(IndexError):
+        ns["count_levels"]([])  # its return type admits no None: left alone
+    assert "as exc" not in fixed  # nothing unused for the gate to flag
+    assert malformed_none(LOG_SPEC, fixed) == fixed

@@ -6,7 +6,9 @@ fixes the exception a caller will catch. A 1.5B coder writes the table lookup
 ``except ValueError`` misses it. Which exception is promised is certain from
 the interface, and a failed lookup on the caller's input is the textbook case
 of the invalid input the promise is about, so the lookup errors are translated
-at the function's edge.
+at the function's edge. Likewise a function promising ``None for a
+malformed line`` answers the ``IndexError``/``ValueError`` of taking such a
+line apart with ``return None`` (``malformed_none``).
 """
 
 from __future__ import annotations
@@ -31,23 +33,23 @@ def promised_error(docstring: str) -> str | None:
     return named.pop()
 
 
-def _catches_lookup(fn: ast.FunctionDef) -> bool:
+def _catches(fn: ast.FunctionDef, names: set[str]) -> bool:
     for node in ast.walk(fn):
         if isinstance(node, ast.Try):
             for handler in node.handlers:
                 caught = "" if handler.type is None else ast.unparse(handler.type)
-                if handler.type is None or any(name in caught for name in (*_LOOKUP, "Exception")):
+                if handler.type is None or any(name in caught for name in (*names, "Exception")):
                     return True
     return False
 
 
-def _wrappable(fn: ast.FunctionDef) -> bool:
+def _wrappable(fn: ast.FunctionDef, caught: set[str]) -> bool:
     """A body that can be indented safely and can raise a lookup error."""
     looks_up = any(
         isinstance(n, ast.Subscript) and isinstance(n.ctx, ast.Load) for n in ast.walk(fn)
     )
     generator = any(isinstance(n, ast.Yield | ast.YieldFrom) for n in ast.walk(fn))
-    return looks_up and not generator and not has_multiline_strings(fn) and not _catches_lookup(fn)
+    return looks_up and not generator and not has_multiline_strings(fn) and not _catches(fn, caught)
 
 
 def _docstring_node(fn: ast.FunctionDef) -> ast.AST | None:
@@ -57,22 +59,14 @@ def _docstring_node(fn: ast.FunctionDef) -> ast.AST | None:
     return None
 
 
-def documented_errors(spec: FileSpec, content: str) -> str:
-    """Wrap each interface function promising one exception so lookups raise it.
+def _wrap(content: str, handlers: dict[str, tuple[str, str]], caught: set[str]) -> str:
+    """Each top-level function in ``handlers`` with its body (after its docstring) in
+    ``try:``, ending in ``except <handlers[name][0]>`` with the statement ``[1]``.
 
-    ``except (KeyError, IndexError) as exc: raise ValueError(...) from exc``
-    around the body (after its docstring). Left alone: functions that already
-    handle lookup errors, generators, bodies holding multi-line strings (their
-    text would change when indented), and interfaces naming a lookup error or
-    several exceptions.
+    Left alone: functions already catching one of ``caught`` (or everything),
+    generators, bodies holding multi-line strings (their text would change
+    when indented), a body on the ``def`` line.
     """
-    promises = {
-        f.name: err
-        for f in spec.interface
-        if f.signature.startswith("def ") and (err := promised_error(f.docstring))
-    }
-    if not promises:
-        return content
     try:
         tree = ast.parse(content)
     except SyntaxError:
@@ -81,7 +75,7 @@ def documented_errors(spec: FileSpec, content: str) -> str:
     targets = [
         n
         for n in tree.body
-        if isinstance(n, ast.FunctionDef) and n.name in promises and _wrappable(n)
+        if isinstance(n, ast.FunctionDef) and n.name in handlers and _wrappable(n, caught)
     ]
     for fn in sorted(targets, key=lambda n: n.lineno, reverse=True):
         body = fn.body[1:] if _docstring_node(fn) is not None else fn.body
@@ -92,11 +86,54 @@ def documented_errors(spec: FileSpec, content: str) -> str:
         indent = first[: len(first) - len(first.lstrip())]
         if body[0].col_offset != len(indent.encode()) or start <= fn.lineno:
             continue  # body on the def line: left as written
-        err, step = promises[fn.name], indent_step(indent)
+        (errors, action), step = handlers[fn.name], indent_step(indent)
         lines[start - 1 : end] = [
             f"{indent}try:\n",
             *(step + ended(line) if line.strip() else line for line in lines[start - 1 : end]),
-            f"{indent}except (KeyError, IndexError) as exc:\n",
-            f'{indent}{step}raise {err}(f"invalid input: {{exc}}") from exc\n',
+            f"{indent}except {errors}{' as exc' if 'exc' in action else ''}:\n",
+            f"{indent}{step}{action}\n",
         ]
     return "".join(lines)
+
+
+def documented_errors(spec: FileSpec, content: str) -> str:
+    """Wrap each interface function promising one exception so lookups raise it.
+
+    ``except (KeyError, IndexError) as exc: raise ValueError(...) from exc``
+    around the body (after its docstring). Left alone: functions that already
+    handle lookup errors, and interfaces naming a lookup error or several
+    exceptions (and what ``_wrap`` leaves).
+    """
+    promises = {
+        f.name: ("(KeyError, IndexError)", f'raise {err}(f"invalid input: {{exc}}") from exc')
+        for f in spec.interface
+        if f.signature.startswith("def ") and (err := promised_error(f.docstring))
+    }
+    return _wrap(content, promises, _LOOKUP) if promises else content
+
+
+_MALFORMED = re.compile(
+    r"\bNone (?:for|on|if|when) (?:given )?(?:an? |the )?(?:malformed|invalid|bad|"
+    r"unparsable|unparseable|broken)\b",
+    re.I,
+)
+
+
+def malformed_none(spec: FileSpec, content: str) -> str:
+    """A function promising ``None for a malformed line`` returns None where parsing fails.
+
+    logstats, session 10: ``parse_line('2023-10-05 14:30:00')`` (no level)
+    raised ``IndexError`` at ``parts[2]`` where the interface says ``-> dict |
+    None (...; None for a malformed line)``. An ``IndexError`` or ``ValueError``
+    while taking the caller's text apart is the malformed input the promise is
+    about, so the body answers it with ``return None``. Only where the stated
+    return type admits None and the function does not handle those already.
+    """
+    wanted = {
+        f.name: ("(IndexError, ValueError)", "return None")
+        for f in spec.interface
+        if f.signature.startswith("def ")
+        and _MALFORMED.search(f.docstring or "")
+        and re.search(r"->.*\b(?:None|Optional)\b", f.signature)
+    }
+    return _wrap(content, wanted, {"IndexError", "ValueError"}) if wanted else content

@@ -16,7 +16,7 @@ from softco.artifacts.paths import STDLIB_NAMES
 from softco.quality.analysis import explicit_star_imports, missing_names
 from softco.quality.cli_argv import wire_main
 from softco.quality.cli_files import read_file_arguments
-from softco.quality.contracts import documented_errors
+from softco.quality.contracts import documented_errors, malformed_none
 from softco.quality.edits import without_lines
 from softco.quality.entry import drop_library_script, print_results, return_exit_code
 from softco.quality.reshape import after_preamble, lift_methods, source_lines
@@ -237,7 +237,8 @@ def tidy(spec: FileSpec, content: str, design: Design) -> str:
     runs as a script (``cli_argv.wire_main``) and returns its exit code
     (printing a result it returned as one), a
     library module's own script block goes (``entry``), a failed lookup raises the
-    exception the interface promises (``contracts``), a file name handed to a
+    exception the interface promises and a parse promising None for a malformed
+    line returns it (``contracts``), a file name handed to a
     function wanting the text is read first (``cli_files``), a ``pathlib``
     call on a ``str`` parameter is made on ``pathlib.Path`` (``str_paths``),
     an approximate unit conversion factor is made exact, a rounding only
@@ -256,6 +257,7 @@ def tidy(spec: FileSpec, content: str, design: Design) -> str:
         lambda t: print_results(spec, t),
         lambda t: return_exit_code(spec, t),
         lambda t: documented_errors(spec, t),
+        lambda t: malformed_none(spec, t),
         lambda t: read_file_arguments(spec, t, design),
         as_paths,
         exact_factors,
