@@ -54,7 +54,8 @@ def test_scripted_eval_scores_pipeline_and_baseline_then_resumes(tmp_path):
     assert set(rows) == {"waterfall", "single-shot"}
     for row in rows.values():
         assert row["status"] == "scored" and row["stop_reason"] == "done"
-        want = 7 if row["config"] == "waterfall" else 5  # + 2 tests from the PRD's examples
+        # waterfall: + 2 tests from the PRD's examples and 1 regression test
+        want = 8 if row["config"] == "waterfall" else 5
         assert (row["tests_passed"], row["tests_total"]) == (want, want)
         assert (row["acceptance_passed"], row["acceptance_total"]) == (1, 2)
         assert row["completeness"] == 1.0 and row["executability"] == 1.0

@@ -41,7 +41,7 @@ def test_a_function_every_whole_file_sample_gets_wrong_is_fixed_by_a_sample_of_i
     result, units = _run(tmp_path, repair_units=2)
     core = (result.workspace / "textstats/core.py").read_text()
     assert "return len(text.split())" in core
-    assert result.report.tests_passed == result.report.tests_total == 7
+    assert result.report.tests_passed == result.report.tests_total == 8  # 1 regression test
     assert result.report.tests_dropped == []  # the right test was not blamed
     asked = {u.split("\n\n", 2)[1].split("(", 1)[0] for u in units}
     assert asked == {"def word_count"}  # only the unit the failing tests call
@@ -54,7 +54,7 @@ def test_a_unit_the_gate_flags_is_sampled_with_the_finding_as_a_rule(tmp_path):
     ignores_text = GOOD.replace("return len(text.split())", "return 3")
     result, units = _run(tmp_path, repair_units=2, wrong=ignores_text, unit_samples=0)
     assert "return len(text.split())" in (result.workspace / "textstats/core.py").read_text()
-    assert result.report.tests_passed == result.report.tests_total == 7
+    assert result.report.tests_passed == result.report.tests_total == 8  # 1 regression test
     assert units and all("result must depend on text" in u for u in units)
 
 

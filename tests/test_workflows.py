@@ -27,7 +27,7 @@ def settings(**over) -> Settings:
 def test_waterfall_builds_a_repo_whose_tests_pass(tmp_path):
     result = Company(settings(), transport=demo_transport()).run(BRIEF, run_dir=tmp_path / "r")
     assert result.stop_reason == StopReason.DONE and result.ok
-    assert result.report.tests_total == 7 and result.report.tests_passed == 7
+    assert result.report.tests_total == 8 and result.report.tests_passed == 8  # 7 + 1 regression
     ws = result.workspace
     assert (ws / "textstats" / "core.py").exists() and (ws / "README.md").exists()
     assert "python -m textstats.cli" in (ws / "README.md").read_text()
@@ -35,7 +35,7 @@ def test_waterfall_builds_a_repo_whose_tests_pass(tmp_path):
     assert kinds[0] == "run_started" and kinds[-1] == "run_finished"
     design = next(e for e in read_events(result.run_dir) if e.type == "design_ready")
     assert design.generations[-1] == ["textstats/cli.py"]  # cli after what it imports
-    assert (result.run_dir / "report.md").read_text().count("7/7 passed") == 1
+    assert (result.run_dir / "report.md").read_text().count("8/8 passed") == 1
     assert "consensus" in result.report.debate
 
 
@@ -183,7 +183,7 @@ def test_sigkill_mid_run_then_resume_loses_and_duplicates_nothing(tmp_path):
     assert run_is_live(run_dir) is False  # the kernel dropped the lock with the process
     result = resume(run_dir, transport=demo_transport())
     assert result.stop_reason == StopReason.DONE and result.ok
-    assert result.report.tests_passed == 7
+    assert result.report.tests_passed == 8  # 7 and 1 regression test
     events = list(read_events(run_dir))
     assert [e.type for e in events].count("run_finished") == 1
     seqs = [e.seq for e in events]
@@ -292,7 +292,7 @@ def test_ctrl_c_mid_run_is_interrupted_and_resumable(tmp_path):
     result = Company(settings(), transport=transport).run(BRIEF, run_dir=run_dir)
     assert result.stop_reason == StopReason.INTERRUPTED
     again = resume(run_dir, transport=demo_transport())
-    assert again.ok and again.report.tests_passed == 7
+    assert again.ok and again.report.tests_passed == 8
 
 
 def test_incremental_mode_reads_an_existing_repo_into_the_design(tmp_path):
