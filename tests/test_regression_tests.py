@@ -145,16 +145,19 @@ def test_choose_takes_the_probes_noticing_most_surviving_mutants_shortest_first(
         None,  # 2: the runner did not finish: unknown, no probe claims it
         {0: ("ok", "5", "")},  # 3: killed by the suite already, not a target
     ]
-    picks = choose(original, mutants, {0, 1, 2}, probes, "m", {"f", "g", "h"}, limit=5)
+    picks = choose(original, mutants, {0, 1, 2}, probes, "m", {"f", "g", "h"}, set(), limit=5)
     assert picks == [(2, {0, 1})]  # f(22) beats f(2): no setup; one probe is enough
     raised = {
         0: ("raises", "ValueError", "builtins", "ValueError"),
         1: ("raises", "Oops", "elsewhere", "Oops"),  # not the module's: cannot be named
         2: ("raises", "Bad", "m", "Board.Bad"),  # nested in a class: not importable
         3: ("raises", "NameError", "builtins", "NameError"),  # a probe that lost a name
+        4: ("raises", "TypeError", "builtins", "TypeError"),  # a crash: the code raises none
     }
-    moved = [{i: ("ok", "1", "") for i in range(4)}]
-    assert choose(raised, moved, {0}, probes, "m", {"Bad"}, 5) == [(0, {0})]
+    moved = [{i: ("ok", "1", "") for i in range(5)}]
+    probes = [*probes, Probe((), "k()")]
+    said = {"ValueError", "Oops", "Bad", "NameError"}  # raised by the module or its interface
+    assert choose(raised, moved, {0}, probes, "m", {"Bad"}, said, 5) == [(0, {0})]
 
 
 def test_rendered_tests_are_python_expecting_the_delivered_outcome():

@@ -156,17 +156,22 @@ def parse_outcomes(text: str) -> dict[int, tuple[str, ...]]:
     return {int(k): tuple(str(x) for x in v) for k, v in data.items() if isinstance(v, list)}
 
 
-def pinnable(outcome: tuple[str, ...] | None, module: str, defined: set[str]) -> bool:
+def pinnable(
+    outcome: tuple[str, ...] | None, module: str, defined: set[str], raised: set[str]
+) -> bool:
     """An outcome a test can expect: a literal value, or an exception it can name.
 
-    A builtin exception, or one the module defines at top level (``defined``);
-    a ``NameError`` says the probe lost a definition, not what the code does.
+    An exception the module raises itself or its interface names (``raised``;
+    ``SystemExit`` always, argparse's way out): a ``TypeError`` escaping from a
+    bug is a crash, not behaviour to guard. A builtin, or one the module
+    defines at top level (``defined``).
     """
     if not outcome:
         return False
     if outcome[0] == "ok":
         return True
-    if outcome[0] == "raises" and len(outcome) >= 3 and outcome[1] != "NameError":
+    named = raised - {"NameError"} | {"SystemExit"}  # a NameError: the probe lost a definition
+    if outcome[0] == "raises" and len(outcome) >= 3 and outcome[1] in named:
         name, where = outcome[1], outcome[2]
         if where == "builtins":
             return isinstance(getattr(builtins, name, None), type)
@@ -182,6 +187,7 @@ def choose(
     probes: list[Probe],
     module: str,
     defined: set[str],
+    raised: set[str],
     limit: int,
 ) -> list[tuple[int, set[int]]]:
     """``(probe, mutants it notices)`` for at most ``limit`` probes, greedily.
@@ -195,7 +201,7 @@ def choose(
     """
     notices: dict[int, set[int]] = {}
     for i, outcome in original.items():
-        if not pinnable(outcome, module, defined):
+        if not pinnable(outcome, module, defined, raised):
             continue
         # a probe compares the value or the exception; what a test cannot see is no kill
         printed = outcome[0] == "ok" and len(outcome) > 2 and bool(outcome[2])

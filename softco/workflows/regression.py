@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 import datetime
+import re
 import time
 
 from softco.artifacts import Design, FileSpec
@@ -72,6 +73,24 @@ def _top_level(source: str) -> set[str]:
     }
 
 
+_ERROR_NAME = re.compile(r"\b([A-Z]\w*(?:Error|Exception))\b")
+
+
+def _raised(source: str) -> set[str]:
+    """The exceptions the module's own ``raise`` statements name."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return set()
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Raise) and node.exc is not None:
+            exc = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
+            if isinstance(exc, ast.Name):
+                names.add(exc.id)
+    return names
+
+
 def _module_tests(rt: Runtime, spec: FileSpec, design: Design) -> str | None:
     """The regression test file for one module, or None when nothing is worth adding."""
     source = rt.workspace.read(spec.path)
@@ -115,8 +134,11 @@ def _module_tests(rt: Runtime, spec: FileSpec, design: Design) -> str | None:
                 seen.append({})
             write_source(root, spec.path, source)
     defined = _top_level(source)
+    raised = _raised(source) | set(
+        _ERROR_NAME.findall(" ".join(f.docstring for f in spec.interface))
+    )
     limit = rt.settings.workflow.regression_tests
-    picks = choose(original, seen, targets, probes, module, defined, limit)
+    picks = choose(original, seen, targets, probes, module, defined, raised, limit)
     if not picks:
         return None
     described = []
