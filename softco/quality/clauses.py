@@ -27,7 +27,7 @@ from __future__ import annotations
 import ast
 import builtins
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -307,17 +307,27 @@ def _stated_call(spec: FileSpec, call: ast.Call) -> tuple[list[Clause], Args, st
     return clauses, args, ast.unparse(fn.returns) if fn.returns is not None else ""
 
 
+def _answers(clauses: list[Clause], ask: Callable[[Clause], Any]) -> Iterator[tuple[Clause, Any]]:
+    """Each clause with its answer to ``ask``; None where asking raised.
+
+    A clause reasons over model-chosen values (an argument of an unexpected
+    type, a huge number): an exception there is no answer, never a crash.
+    """
+    for clause in clauses:
+        try:
+            answer = ask(clause)
+        except Exception:
+            answer = None
+        yield clause, answer
+
+
 def clause_violation(spec: FileSpec, call: ast.Call, result: Any) -> str | None:
     """Which stated clause ``result``, expected of ``call``, breaks; None when none does."""
     stated = _stated_call(spec, call)
     if stated is None:
         return None
     clauses, args, _ = stated
-    for clause in clauses:
-        try:
-            ok = clause.holds(args, result)
-        except Exception:  # a property over model-chosen values: no answer, not a crash
-            ok = None
+    for clause, ok in _answers(clauses, lambda c: c.holds(args, result)):
         if ok is False:
             return f"expected {result!r} breaks the interface's '{clause.text}'"
     return None
@@ -329,11 +339,7 @@ def clause_raises(spec: FileSpec, call: ast.Call) -> tuple[str, str] | None:
     if stated is None:
         return None
     clauses, args, _ = stated
-    for clause in clauses:
-        try:
-            error = clause.raises(args)
-        except Exception:  # model-chosen values: no answer, not a crash
-            error = None
+    for clause, error in _answers(clauses, lambda c: c.raises(args)):
         if error:
             return clause.text, error
     return None
@@ -350,12 +356,8 @@ def clause_checks(spec: FileSpec, call: ast.Call) -> list[tuple[str, str]]:
     if stated is None:
         return []
     clauses, args, returns = stated
-    found = []
-    for clause in clauses:
-        try:
-            condition = clause.assertion(args, returns)
-        except Exception:  # model-chosen values the renderer did not expect
-            condition = None
-        if condition is not None:
-            found.append((clause.text, condition))
-    return found
+    return [
+        (clause.text, condition)
+        for clause, condition in _answers(clauses, lambda c: c.assertion(args, returns))
+        if condition is not None
+    ]
