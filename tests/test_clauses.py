@@ -212,10 +212,8 @@ def test_examples_that_raise_or_are_no_value_get_no_clause_test_and_break_nothin
             ("truncate('hello', 4)", "[1e999]"),
         ]
     )
-    source = example_tests(prd, TEXTKIT)
-    assert source is not None
-    assert "with pytest.raises(ValueError):\n        truncate('hello', 0)" in source
-    assert "as_stated" not in source
+    # the ValueError is one the interface never states (``stated_raises``): left out too
+    assert example_tests(prd, TEXTKIT) is None
 
 
 def test_tests_of_the_interface_s_words_are_never_suspects():

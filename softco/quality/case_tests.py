@@ -47,6 +47,7 @@ from softco.quality.case_checks import (
 from softco.quality.case_script import method_returns, script_setup
 from softco.quality.clauses import clause_violation
 from softco.quality.cli_cases import EXIT_CODE, EXIT_CODE_INT, FILE_ARG, cli_lines, takes_argv
+from softco.quality.stated_raises import unstated_raise
 
 # More values of one function pin more of its behaviour: roman's suite kept three
 # `to_roman` cases (2 of 10 mutants killed) and left out five good ones the model had
@@ -157,6 +158,10 @@ def _check_case(
         broken = clause_violation(spec, body, value)
         if broken:
             return None, broken
+    if kind == "raises" and isinstance(body, ast.Call):
+        unstated = unstated_raise(spec, body, value)
+        if unstated:
+            return None, unstated
     checked = _Checked(
         name=called_name(body) or "value",
         behaviour=case.behaviour,

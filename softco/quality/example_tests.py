@@ -23,6 +23,7 @@ from typing import Any
 from softco.artifacts import PRD, FileSpec, module_name
 from softco.quality.case_checks import conform, stated_signatures
 from softco.quality.clauses import clause_checks, clause_raises, clause_violation
+from softco.quality.stated_raises import unstated_raise
 
 _RAISES = re.compile(r"^\s*(?:raises\s+|raise\s+)?([A-Z]\w*(?:Error|Exception))\b")
 _FILE_LIKE = re.compile(r"\.(json|txt|csv|log|md|ini|ya?ml|db)\b|/")
@@ -164,6 +165,8 @@ def example_tests(prd: PRD, spec: FileSpec) -> str | None:
                     expected = _shaped(expected, node, spec, signatures)
                     if expected is None:
                         continue
+                elif unstated_raise(spec, node, expected[1]):
+                    continue
                 call = ast.unparse(node)
                 if call in seen:
                     continue

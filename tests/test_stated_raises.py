@@ -1,0 +1,115 @@
+"""Exceptions the interface never states do not become tests.
+
+The interfaces are the public briefs' todo and cart lines, parsed as the
+pinned design parses them; the cases are the kind the 1.5B tester wrote
+(session 11: todo's ``list_items(missing)`` expecting ``FileNotFoundError``
+where the brief says "empty list if the file does not exist").
+"""
+
+from __future__ import annotations
+
+import ast
+
+import pytest
+
+from softco.artifacts import FileSpec
+from softco.artifacts.cases import CallCase, TestCases
+from softco.artifacts.stated import stated_interface
+from softco.quality.case_tests import case_tests
+from softco.quality.example_tests import example_tests
+from softco.quality.stated_raises import unstated_raise
+from tests.test_example_tests import _prd
+
+TODO_BRIEF = (
+    "todo.py: add(path: str, text: str) -> int (returns the new id, ids start at 1); "
+    "list_items(path: str) -> list[dict] (each {'id', 'text', 'done'}; empty list if the "
+    "file does not exist); complete(path: str, item_id: int) -> bool (False for an unknown "
+    "id); main(argv: list[str] | None = None) -> int with `--file PATH add TEXT | list | done ID`."
+)
+CART_BRIEF = (
+    "cart.py: class Cart with add(item: str, price: float, qty: int = 1) (adding an item "
+    "again increases its quantity; ValueError for a negative price or qty < 1), "
+    "remove(item: str) (KeyError if absent), count() -> int (total quantity), "
+    "apply_discount(percent: float) (0..100, ValueError otherwise), total() -> float."
+)
+
+
+def _spec(brief: str) -> FileSpec:
+    (path, interface), *_ = stated_interface(brief).items()
+    return FileSpec(path=path, responsibility="r", interface=interface)
+
+
+def _call(source: str) -> ast.Call:
+    node = ast.parse(source, mode="eval").body
+    assert isinstance(node, ast.Call)
+    return node
+
+
+@pytest.mark.parametrize(
+    ("brief", "call", "exception"),
+    [
+        (TODO_BRIEF, "list_items('missing.json')", "FileNotFoundError"),
+        (TODO_BRIEF, "complete('t.json', 99)", "KeyError"),
+        (TODO_BRIEF, "add('t.json', '')", "ValueError"),
+        (CART_BRIEF, "cart.count()", "ValueError"),  # "total quantity"
+        (CART_BRIEF, "cart.remove('pen')", "ValueError"),
+    ],
+)
+def test_an_exception_the_interface_does_not_state_is_named(brief, call, exception):
+    reason = unstated_raise(_spec(brief), _call(call), exception)
+    assert reason is not None and exception in reason
+
+
+@pytest.mark.parametrize(
+    ("brief", "call", "exception"),
+    [
+        (CART_BRIEF, "cart.remove('pen')", "KeyError"),
+        (CART_BRIEF, "cart.remove('pen')", "LookupError"),  # a stated KeyError is one
+        (CART_BRIEF, "cart.add('x', -1.0)", "ValueError"),
+        (CART_BRIEF, "cart.no_such_method()", "KeyError"),  # nothing said: not judged
+        (TODO_BRIEF, "list_items('x.json')", "MyStoreError"),  # not a builtin: not judged
+        (CART_BRIEF + " is_over() -> bool.", "cart.is_over()", "KeyError"),  # said nothing
+    ],
+)
+def test_a_stated_or_unjudgeable_exception_stands(brief, call, exception):
+    assert unstated_raise(_spec(brief), _call(call), exception) is None
+
+
+def test_raises_without_a_name_allows_any_exception():
+    spec = FileSpec.model_validate(
+        {
+            "path": "p.py",
+            "responsibility": "r",
+            "interface": [
+                {"signature": "def parse(s: str) -> int", "docstring": "Raises on bad input"}
+            ],
+        }
+    )
+    assert unstated_raise(spec, _call("parse('x')"), "ValueError") is None
+
+
+def test_the_tester_s_unstated_exception_case_is_left_out_with_the_reason():
+    spec = _spec(TODO_BRIEF)
+    cases = TestCases(
+        cases=[
+            CallCase(behaviour="missing", call="list_items('none.json')", expected="[]"),
+            CallCase(
+                behaviour="missing raises",
+                call="list_items('missing_file.json')",
+                expected="raises FileNotFoundError",
+            ),
+        ]
+    )
+    suite = case_tests(cases, spec)
+    assert suite.content is not None and "list_items('none.json') == []" in suite.content
+    assert "FileNotFoundError" not in suite.content
+    assert any("states no exception for list_items" in d for d in suite.dropped)
+
+
+def test_the_pm_s_unstated_exception_example_is_left_out():
+    spec = _spec("stats.py: mean(xs: list[float]) -> float (0.0 for an empty list)")
+    source = example_tests(
+        _prd([("mean([])", "raises ZeroDivisionError"), ("mean([1, 2])", "1.5")]), spec
+    )
+    assert source is not None and "mean([1, 2]) == pytest.approx(1.5)" in source
+    assert "ZeroDivisionError" not in source
