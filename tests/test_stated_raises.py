@@ -1,4 +1,4 @@
-"""Exceptions the interface never states do not become tests.
+"""Exceptions the interface never states do not become tests; calls on one file are a story.
 
 The interfaces are the public briefs' todo and cart lines, parsed as the
 pinned design parses them; the cases are the kind the 1.5B tester wrote
@@ -9,6 +9,8 @@ where the brief says "empty list if the file does not exist").
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 
 import pytest
 
@@ -113,3 +115,85 @@ def test_the_pm_s_unstated_exception_example_is_left_out():
     )
     assert source is not None and "mean([1, 2]) == pytest.approx(1.5)" in source
     assert "ZeroDivisionError" not in source
+
+
+TODO_RIGHT = """\
+import json
+import os
+
+
+def _load(path):
+    if not os.path.exists(path):
+        return []
+    with open(path) as fh:
+        return json.load(fh)
+
+
+def _save(path, items):
+    with open(path, "w") as fh:
+        json.dump(items, fh)
+
+
+def add(path: str, text: str) -> int:
+    items = _load(path)
+    items.append({"id": len(items) + 1, "text": text, "done": False})
+    _save(path, items)
+    return len(items)
+
+
+def list_items(path: str) -> list[dict]:
+    return _load(path)
+
+
+def complete(path: str, item_id: int) -> bool:
+    items = _load(path)
+    for item in items:
+        if item["id"] == item_id:
+            item["done"] = True
+            _save(path, items)
+            return True
+    return False
+"""
+
+
+def test_calls_on_one_file_are_a_story_each_test_replays_up_to_its_step(tmp_path):
+    """The tester's todo cases (session 11), written in order on one file."""
+    milk = {"id": 1, "text": "Buy milk", "done": False}
+    book = {"id": 2, "text": "Read a book", "done": False}
+    cases = TestCases(
+        cases=[
+            CallCase(behaviour="add", call="add('tasks.json', 'Buy milk')", expected="1"),
+            CallCase(behaviour="again", call="add('tasks.json', 'Buy milk')", expected="1"),
+            CallCase(behaviour="second", call="add('tasks.json', 'Read a book')", expected="2"),
+            CallCase(behaviour="list", call="list_items('tasks.json')", expected=str([milk, book])),
+            CallCase(behaviour="done", call="complete('tasks.json', 1)", expected="True"),
+            CallCase(behaviour="unknown", call="complete('tasks.json', 3)", expected="False"),
+            CallCase(behaviour="other file", call="list_items('none.json')", expected="[]"),
+        ]
+    )
+    suite = case_tests(cases, _spec(TODO_BRIEF))
+    assert suite.content is not None
+    assert any("repeats an earlier case" in d for d in suite.dropped)  # the "again" case
+    (tmp_path / "todo.py").write_text(TODO_RIGHT)
+    (tmp_path / "test_todo.py").write_text(suite.content)
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(tmp_path)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stdout
+    assert "6 passed" in run.stdout
+    # a todo that forgets what it stored fails the later steps
+    (tmp_path / "todo.py").write_text(
+        TODO_RIGHT.replace("_save(path, items)\n    return len", "return len")
+    )
+    again = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(tmp_path)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert "3 failed" in again.stdout, again.stdout

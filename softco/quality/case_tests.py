@@ -14,6 +14,8 @@ against the design before it is kept:
   from ``tmp_path`` passed where the interface says ``str`` is wrapped in
   ``str()``, and a list written where the annotation says tuple becomes one;
 - expected values written as arithmetic are computed (``oracle``);
+- calls of module functions on one relative file are a story told in order:
+  each replays the earlier ones as its setup (``_chain_files``);
 - repeats go: the same call twice, or more than ``PER_NAME`` cases of one name.
 
 What is dropped is said, never silently kept or silently lost.
@@ -189,6 +191,59 @@ def _names_a_file(c: _Checked) -> bool:
     return False
 
 
+def _file_of(c: _Checked) -> str | None:
+    """The relative file a setup-less call of a module function works on, if it names one.
+
+    ``add('tasks.json', 'Buy milk')`` works on ``tasks.json``; a call whose
+    arguments name no file, or name several, has none.
+    """
+    if c.setup:
+        return None
+    node = ast.parse(c.call, mode="eval").body
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+        return None
+    files = {
+        a.value
+        for a in [*node.args, *(k.value for k in node.keywords)]
+        if isinstance(a, ast.Constant)
+        and isinstance(a.value, str)
+        and FILE_ARG.fullmatch(a.value)
+        and not a.value.startswith("/")
+    }
+    return files.pop() if len(files) == 1 else None
+
+
+def _chain_files(checked: list[_Checked]) -> None:
+    """Give each call on a file the earlier calls on that file as its setup, in order.
+
+    The tester writes a stateful module's cases as one story told in order
+    (todo, session 11: ``add('tasks.json', 'Buy milk') == 1``, then ``== 2`` for a
+    second add, then ``list_items('tasks.json')`` listing both, then
+    ``complete('tasks.json', 1) is True``), but every test runs in a fresh
+    directory, so alone each later case met no file and failed against any
+    right code. Replaying the story up to a case is what it assumed, as
+    ``case_script`` replays an object's earlier calls. A raising case gets the
+    story so far but is not replayed itself, a case with its own setup stands
+    alone, and one written twice (same call, same result) is a repeat, not a
+    next step.
+    """
+    told: dict[str, list[str]] = {}
+    first: dict[tuple[str, str, str], list[str]] = {}  # (call, kind, expected) -> setup
+    for c in checked:
+        path = _file_of(c)
+        if path is None:
+            continue
+        said = (c.call, c.kind, repr(c.value))
+        if said in first:  # the same case written twice: a repeat, not a next step
+            c.setup = list(first[said])
+            continue
+        earlier = told.setdefault(path, [])
+        c.setup = list(earlier)
+        first[said] = c.setup
+        if c.kind == "value":
+            earlier.append(c.call)
+
+
 def _slug(text: str, taken: set[str], prefix: str = "test_") -> str:
     words = re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")[:40].strip("_") or "case"
     name = prefix + words
@@ -236,6 +291,7 @@ def case_tests(cases: TestCases, spec: FileSpec) -> CaseSuite:
     per_name: dict[str, int] = {}
     kept: list[_Checked] = []
     calls, dropped = script_setup(list(cases.cases), spec)
+    good: list[_Checked] = []
     for case in calls:
         if takes_argv(spec) and main_call(case) is not None:
             continue  # a command line written as a call: checked with the CLI cases
@@ -249,6 +305,9 @@ def case_tests(cases: TestCases, spec: FileSpec) -> CaseSuite:
         if checked is None:
             dropped.append(f"{case.call[:60]!r}: {why}")
             continue
+        good.append(checked)
+    _chain_files(good)
+    for checked in good:
         key = (tuple(checked.setup), checked.call)
         if key in seen:
             dropped.append(f"{checked.call[:60]!r}: repeats an earlier case")
