@@ -197,3 +197,47 @@ def test_calls_on_one_file_are_a_story_each_test_replays_up_to_its_step(tmp_path
         timeout=120,
     )
     assert "3 failed" in again.stdout, again.stdout
+
+
+@pytest.mark.parametrize(
+    ("docstring", "exception"),
+    [
+        ("Withdraw; an exception is raised if it exceeds the balance.", "ValueError"),
+        ("Mark done. Raises TaskNotFoundError for an unknown id.", "Exception"),
+        ("Raises InsufficientFundsError when the balance is short.", "ValueError"),
+    ],
+)
+def test_unnamed_raising_words_and_custom_exceptions_allow_the_case(docstring, exception):
+    spec = FileSpec.model_validate(
+        {
+            "path": "p.py",
+            "responsibility": "r",
+            "interface": [{"signature": "def withdraw(x: float) -> float", "docstring": docstring}],
+        }
+    )
+    assert unstated_raise(spec, _call("withdraw(5)"), exception) is None
+
+
+def test_a_method_s_description_runs_on_and_the_class_prose_counts():
+    brief = (
+        "inventory.py: class Inventory with add(sku: str, qty: int) -> None (adds stock),\n"
+        "remove(sku: str) -> None (removes the item; an unknown sku\nraises KeyError), "
+        "size() -> int."
+    )
+    spec = _spec(brief)
+    assert unstated_raise(spec, _call("inv.remove('x')"), "KeyError") is None
+    prose = FileSpec.model_validate(
+        {
+            "path": "p.py",
+            "responsibility": "r",
+            "interface": [
+                {
+                    "signature": "class Stock",
+                    "docstring": "Every method raises KeyError for an unknown sku.\n"
+                    "Methods:\n  remove(sku: str) -> None: removes the item",
+                }
+            ],
+        }
+    )
+    assert unstated_raise(prose, _call("s.remove('x')"), "KeyError") is None
+    assert unstated_raise(prose, _call("s.remove('x')"), "ValueError") is not None

@@ -27,15 +27,22 @@ import re
 from softco.artifacts import FileSpec, FunctionSpec
 
 _NAMED = re.compile(r"\b([A-Z]\w*(?:Error|Exception|Exit|Interrupt))\b")
-_ANY = re.compile(r"\braises?\b|\bthrows?\b", re.I)
+_ANY = re.compile(r"\b(?:rais(?:e|es|ed|ing)|throw(?:s|n|ing)?)\b", re.I)
 _METHOD_LINE = re.compile(r"^\s+([A-Za-z_]\w*)\(")
 
 
 def _method_text(cls: FunctionSpec, method: str) -> str | None:
-    """The ``doc`` of the ``  method(...) -> type: doc`` line a class spec's ``Methods:`` gives."""
+    """What a class spec says of ``method``: its ``Methods:`` line's doc and the class's prose.
+
+    The doc may run onto following lines (the brief's own line breaks) until
+    the next method or ``Attributes:``; prose before ``Methods:`` ("every
+    method raises KeyError for an unknown sku") speaks of all methods.
+    """
     if "Methods:" not in cls.docstring:
         return None
-    for line in cls.docstring.split("Methods:", 1)[1].splitlines():
+    prose, block = cls.docstring.split("Methods:", 1)
+    lines = block.splitlines()
+    for k, line in enumerate(lines):
         m = _METHOD_LINE.match(line)
         if not (m and m.group(1) == method):
             continue
@@ -45,7 +52,13 @@ def _method_text(cls: FunctionSpec, method: str) -> str | None:
             if depth == 0:
                 break
         rest = line[i + 1 :]
-        return rest.split(":", 1)[1].strip() if ":" in rest else ""
+        doc = [rest.split(":", 1)[1].strip() if ":" in rest else ""]
+        for more in lines[k + 1 :]:
+            if _METHOD_LINE.match(more) or more.startswith("Attributes:"):
+                break
+            doc.append(more.strip())
+        said = " ".join(d for d in doc if d)
+        return f"{prose.strip()} {said}".strip() if said else ""
     return None
 
 
@@ -91,6 +104,11 @@ def unstated_raise(spec: FileSpec, call: ast.Call, exception: str) -> str | None
     named = set(_NAMED.findall(text))
     if exception in named or _related(expected, named):
         return None
+    if named and (
+        expected in (Exception, BaseException)
+        or any(not isinstance(getattr(builtins, n, None), type) for n in named)
+    ):
+        return None  # a custom exception may subclass what the test expects
     if not named and _ANY.search(text):
         return None  # "raises if ..." without a name: any exception may be meant
     callee = ast.unparse(call.func)
