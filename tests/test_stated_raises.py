@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -117,43 +118,20 @@ def test_the_pm_s_unstated_exception_example_is_left_out():
     assert "ZeroDivisionError" not in source
 
 
-TODO_RIGHT = """\
-import json
-import os
+# the reference solution the todo brief's acceptance tests are checked against
+TODO_RIGHT = (
+    Path(__file__).parent / "fixtures" / "reference_solutions" / "todo" / "todo.py"
+).read_text()
 
 
-def _load(path):
-    if not os.path.exists(path):
-        return []
-    with open(path) as fh:
-        return json.load(fh)
-
-
-def _save(path, items):
-    with open(path, "w") as fh:
-        json.dump(items, fh)
-
-
-def add(path: str, text: str) -> int:
-    items = _load(path)
-    items.append({"id": len(items) + 1, "text": text, "done": False})
-    _save(path, items)
-    return len(items)
-
-
-def list_items(path: str) -> list[dict]:
-    return _load(path)
-
-
-def complete(path: str, item_id: int) -> bool:
-    items = _load(path)
-    for item in items:
-        if item["id"] == item_id:
-            item["done"] = True
-            _save(path, items)
-            return True
-    return False
-"""
+def _pytest(folder: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(folder)],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_calls_on_one_file_are_a_story_each_test_replays_up_to_its_step(tmp_path):
@@ -176,26 +154,14 @@ def test_calls_on_one_file_are_a_story_each_test_replays_up_to_its_step(tmp_path
     assert any("repeats an earlier case" in d for d in suite.dropped)  # the "again" case
     (tmp_path / "todo.py").write_text(TODO_RIGHT)
     (tmp_path / "test_todo.py").write_text(suite.content)
-    run = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(tmp_path)],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    run = _pytest(tmp_path)
     assert run.returncode == 0, run.stdout
     assert "6 passed" in run.stdout
     # a todo that forgets what it stored fails the later steps
     (tmp_path / "todo.py").write_text(
-        TODO_RIGHT.replace("_save(path, items)\n    return len", "return len")
+        TODO_RIGHT.replace("_save(path, items)\n    return new_id", "return new_id")
     )
-    again = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(tmp_path)],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    again = _pytest(tmp_path)
     assert "3 failed" in again.stdout, again.stdout
 
 

@@ -25,10 +25,10 @@ import builtins
 import re
 
 from softco.artifacts import FileSpec, FunctionSpec
+from softco.artifacts.stated import _METHOD_LINE, _balanced  # the Methods: block's own reader
 
 _NAMED = re.compile(r"\b([A-Z]\w*(?:Error|Exception|Exit|Interrupt))\b")
 _ANY = re.compile(r"\b(?:rais(?:e|es|ed|ing)|throw(?:s|n|ing)?)\b", re.I)
-_METHOD_LINE = re.compile(r"^\s+([A-Za-z_]\w*)\(")
 
 
 def _method_text(cls: FunctionSpec, method: str) -> str | None:
@@ -46,12 +46,8 @@ def _method_text(cls: FunctionSpec, method: str) -> str | None:
         m = _METHOD_LINE.match(line)
         if not (m and m.group(1) == method):
             continue
-        depth, i = 0, m.end() - 1
-        for i in range(m.end() - 1, len(line)):
-            depth += {"(": 1, ")": -1}.get(line[i], 0)
-            if depth == 0:
-                break
-        rest = line[i + 1 :]
+        close = _balanced(line, m.end() - 1)
+        rest = line[close:] if close >= 0 else ""
         doc = [rest.split(":", 1)[1].strip() if ":" in rest else ""]
         for more in lines[k + 1 :]:
             if _METHOD_LINE.match(more) or more.startswith("Attributes:"):
