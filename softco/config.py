@@ -207,6 +207,13 @@ class WorkflowSettings(_Section):
         "implementations differ in the code the test reaches: copies of one function are one "
         "opinion, too little to rewrite a test's expected value.",
     )
+    recheck_rewrites: bool = Field(
+        True,
+        description="When the tester's rewrite of a failing test file is kept, run it under "
+        "every earlier implementation repair sampled (at most 8) and treat the tests they "
+        "all fail like any test every sample fails: pinned to their agreed value or removed. "
+        "Without it, a wrong test of the last round's rewrite reaches the delivered suite.",
+    )
     distinct_drops: bool = Field(
         False,
         description="Count implementations alike in the code a test reaches as one opinion "

@@ -338,3 +338,60 @@ def test_a_unit_failing_the_pm_examples_is_sampled_until_one_meets_them(tmp_path
 
     result, units = run("off", requirement_units=0)
     assert units == [] and COUNT not in (result.workspace / "textstats/core.py").read_text()
+
+
+def _rewrite_run(tmp_path, **workflow):
+    """The demo build whose tester first asks word_count('a-b') == 2, then rewrites the file.
+
+    Repair's round 1 samples three more programs: one splits on '-' (passing
+    that test, failing the rest), two are the first program again with a
+    comment. Round 2 blames the tests: the tester's rewrite fixes the case
+    (expects 1) but adds a wrong one, word_count('x y') == 3, and is kept
+    because one more test passes.
+    """
+    transport = demo_transport()
+    inner = transport.default
+    first = CASES["textstats/core.py"]["cases"]
+    hyphen = {"behaviour": "hyphen", "call": "word_count('a-b')", "expected": "2"}
+    fixed = {**hyphen, "expected": "1"}
+    wrong = {"behaviour": "made up", "call": "word_count('x y')", "expected": "3"}
+    samples = []
+
+    def answer(request):
+        last = request.messages[-1]["content"]
+        if request.role == "tester" and "textstats/core.py" in last:
+            rewrite = "These tests fail" in last
+            return {"cases": [*first, fixed, wrong] if rewrite else [*first, hyphen]}
+        reply = inner(request)
+        if request.role == "coder" and COUNT in reply["content"]:
+            samples.append(request)
+            content = reply["content"]
+            if len(samples) == 2:  # bends to the hyphen test, breaks every other
+                content = content.replace(
+                    COUNT, "return len(text.replace('-', ' ').split()) if '-' in text else -1"
+                )
+            elif len(samples) > 2:
+                content += f"\n# variant {len(samples)}\n"
+            reply = {"content": content}
+        return reply
+
+    transport.default = answer
+    settings = Settings.load(
+        memory={"enabled": False},
+        workflow={"best_of": 3, "test_rounds": 2, "agreed_values": False, **workflow},
+    )
+    return Company(settings, transport=transport).run(BRIEF, run_dir=tmp_path / "r")
+
+
+def test_a_wrong_test_of_the_last_rewrite_is_run_under_the_earlier_programs(tmp_path):
+    made_up = "tests/test_core.py::test_word_count_made_up"
+    result = _rewrite_run(tmp_path / "on")
+    assert result.report.tests_dropped == [made_up]
+    assert result.report.tests_passed == result.report.tests_total
+    tests = (result.workspace / "tests/test_core.py").read_text()
+    assert "word_count('a-b') == 1" in tests and "word_count('x y')" not in tests
+    assert "len(text.split())" in (result.workspace / "textstats/core.py").read_text()
+    # without the recheck the wrong test reaches the delivered suite, failing
+    result = _rewrite_run(tmp_path / "off", recheck_rewrites=False)
+    assert result.report.tests_dropped == []
+    assert result.report.tests_passed == result.report.tests_total - 1

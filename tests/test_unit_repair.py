@@ -175,8 +175,7 @@ def test_the_units_failing_tests_call_most_come_first_with_every_case_calling_th
 
 
 def test_a_one_unit_candidate_passing_a_test_clears_it_but_failing_one_counts_only_in_scope():
-    from softco.workflows.agreement import suspect_tests
-    from softco.workflows.repair import evidence
+    from softco.workflows.agreement import evidence, suspect_tests
 
     def report(passed: set[str]) -> TestReport:
         names = ["t::parse", "t::count", "t::other"]

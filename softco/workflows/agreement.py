@@ -10,12 +10,14 @@ candidate function by function from the candidates best at each, and
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 
 from softco.artifacts import Design, FileSpec, TestReport
 from softco.artifacts.reports import case_file, module_of_test
 from softco.errors import SoftcoError
 from softco.quality.case_probe import parse_probe, pin_expected, probe_script
+from softco.quality.example_tests import states_the_interface
 from softco.quality.reshape import functions_exercised, splice_functions
 from softco.roles.briefing import test_path_for
 from softco.workflows.runtime import Runtime
@@ -56,6 +58,48 @@ def agreement_pick(passes: list[frozenset[str] | None], voters: list[bool] | Non
         return (1, support * len(mine), len(mine), -i)
 
     return max(range(len(passes)), key=score)
+
+
+def evidence(
+    report: TestReport,
+    scope: frozenset[str] | None,
+    said: list[str],
+    opinions: list[str] | None = None,
+    program: str | None = None,
+) -> list[list[str]]:
+    """One program's entry in the repair history: ``[passed, ran, probed, opinions, program]``.
+
+    A pass anywhere shows a test can be met; a failure counts only within
+    ``scope`` (None: everywhere), the tests a one-unit candidate is an opinion
+    on. ``opinions`` fingerprint the code under each test
+    (``unit_repair.test_opinions``). ``program`` is the whole file's text, kept
+    so that tests the tester rewrites later can be run under it too
+    (``recheck.recheck_rewrite``); a one-unit candidate keeps none.
+    """
+    return [
+        sorted(c.name for c in report.cases if c.outcome == "passed"),
+        sorted(c.name for c in report.cases if scope is None or c.name in scope),
+        said,
+        opinions or [],
+        [program] if program is not None else [],
+    ]
+
+
+def digest(text: str) -> str:
+    """The key of a program in the repair history: equal texts are one program."""
+    return hashlib.sha1(text.encode()).hexdigest()[:16]
+
+
+def history_suspects(history: dict[str, list[list[str]]], distinct: bool) -> set[str]:
+    """``suspect_tests`` over a module's repair history, sparing tests that state the interface.
+
+    Pins always count opinions (``pin_agreed``); drops only with ``distinct``
+    (``workflow.distinct_drops``). Tests written from the PM's examples or the
+    interface's clauses are never suspects: they state what was asked.
+    """
+    runs = [(frozenset(entry[0]), frozenset(entry[1])) for entry in history.values()]
+    said = [opinions_of(e) for e in history.values()] if distinct else None
+    return {case for case in suspect_tests(runs, said) if not states_the_interface(case)}
 
 
 def opinions_of(entry: list[list[str]]) -> dict[str, str]:

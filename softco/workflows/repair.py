@@ -13,7 +13,6 @@ ones; with no better candidate the file stays as it was.
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter, defaultdict
 from typing import Any
 
@@ -21,19 +20,20 @@ from softco.artifacts import PRD, Design, FileSpec, TestReport
 from softco.artifacts.reports import case_file, module_of_test
 from softco.errors import ArtifactInvalid
 from softco.quality import gates
-from softco.quality.example_tests import states_the_interface
 from softco.roles.briefing import test_path_for
 from softco.workflows.agreement import (
     agreement_pick,
-    opinions_of,
+    digest,
+    evidence,
+    history_suspects,
     passes_of,
     pin_agreed,
     probe_values,
     spliced_candidate,
-    suspect_tests,
 )
 from softco.workflows.build import design_of, prd_of, testable, write_module
 from softco.workflows.gating import drop_tests
+from softco.workflows.recheck import recheck_rewrite
 from softco.workflows.requirement_units import requirement_units, stated_passes
 from softco.workflows.runtime import Runtime
 from softco.workflows.state import RunState
@@ -185,37 +185,12 @@ def try_fix(
     rt.say("coder", f"{spec.path}: {verdict}", "test")
     for text, report, said, scope in zip(contents, reports, values, scopes, strict=True):
         if report.cases and text != spliced:  # a splice is built from the others
-            history[_digest(text)] = evidence(report, scope, said, test_opinions(rt, spec, text))
-    runs = [(frozenset(entry[0]), frozenset(entry[1])) for entry in history.values()]
-    # pins always count opinions (agreement.pin_agreed); drops only with the switch on
-    distinct = rt.settings.workflow.distinct_drops
-    suspects = suspect_tests(runs, [opinions_of(e) for e in history.values()] if distinct else None)
-    return {case for case in suspects if not states_the_interface(case)}
-
-
-def evidence(
-    report: TestReport,
-    scope: frozenset[str] | None,
-    said: list[str],
-    opinions: list[str] | None = None,
-) -> list[list[str]]:
-    """One program's entry in the repair history: ``[passed, ran, probed values, opinions]``.
-
-    A pass anywhere shows a test can be met; a failure counts only within
-    ``scope`` (None: everywhere), the tests a one-unit candidate is an opinion
-    on. ``opinions`` fingerprint the code under each test
-    (``unit_repair.test_opinions``).
-    """
-    return [
-        sorted(c.name for c in report.cases if c.outcome == "passed"),
-        sorted(c.name for c in report.cases if scope is None or c.name in scope),
-        said,
-        opinions or [],
-    ]
-
-
-def _digest(text: str) -> str:
-    return hashlib.sha1(text.encode()).hexdigest()[:16]
+            # a whole-file program is kept with its text: a later rewrite of the
+            # tests is run under it again (workflows/recheck.py)
+            opinions = test_opinions(rt, spec, text)
+            program = text if scope is None else None
+            history[digest(text)] = evidence(report, scope, said, opinions, program)
+    return history_suspects(history, rt.settings.workflow.distinct_drops)
 
 
 def try_fix_test(
@@ -284,6 +259,17 @@ def drop_suspects(rt: Runtime, test_path: str, suspects: set[str]) -> list[str]:
     return [f"{test_path}::{n}" for n in removed]
 
 
+def _pin_or_drop(
+    rt: Runtime, paths: list[str], suspects: set[str], history: dict[str, list[list[str]]]
+) -> list[str]:
+    """Pin the suspects every program answers alike (``pin_agreed``), remove the rest."""
+    dropped: list[str] = []
+    for path in paths:
+        pinned = pin_agreed(rt, path, suspects, history)
+        dropped += drop_suspects(rt, path, suspects - pinned)
+    return dropped
+
+
 def fix_node(rt: Runtime):
     def node(state: RunState) -> dict[str, Any]:
         design, prd = design_of(state), prd_of(state)
@@ -335,27 +321,21 @@ def fix_node(rt: Runtime):
                 votes = [blame(m, p, rnd, promised) for p in paths for m in failing[p]]
                 side = "test" if votes.count("test") > votes.count("code") else "code"
                 authored = test_path_for(spec, design)  # the tester's file (not the examples)
+                history = evidence.setdefault(spec.path, {})
                 if side == "test" and authored in failing:
                     text = "\n\n".join(failing[authored])[:3000]
-                    try_fix_test(rt, state, spec, design, prd, f"These tests fail:\n{text}")
+                    kept = try_fix_test(rt, state, spec, design, prd, f"These tests fail:\n{text}")
+                    if kept and rt.settings.workflow.recheck_rewrites:
+                        suspects = recheck_rewrite(rt, spec, design, history)
+                        dropped += _pin_or_drop(rt, paths, suspects, history)
                     continue
                 text = "\n\n".join(m for p in paths for m in failing[p])[:3000]
                 feedback = f"These tests fail:\n{text}"
                 traced = traced_failures(rt, spec, report, paths)
                 if traced:  # first: the coder's prompt keeps only the head of long feedback
                     feedback = f"What your code did on the failing tests:\n{traced}\n\n{feedback}"
-                suspects = try_fix(
-                    rt,
-                    state,
-                    spec,
-                    design,
-                    prd,
-                    feedback,
-                    history=evidence.setdefault(spec.path, {}),
-                )
-                for path in paths:
-                    pinned = pin_agreed(rt, path, suspects, evidence[spec.path])
-                    dropped += drop_suspects(rt, path, suspects - pinned)
+                suspects = try_fix(rt, state, spec, design, prd, feedback, history=history)
+                dropped += _pin_or_drop(rt, paths, suspects, history)
             rt.workspace.commit(f"test: repair round {rnd + 1}", role="coder", phase="test")
         return {
             "test_round": rnd + 1,
