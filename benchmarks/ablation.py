@@ -42,6 +42,7 @@ ROWS: dict[str, dict[str, Any]] = {
     "no-cases": {"test_cases": False},
     "no-agreement": {"best_of": 1},
     "no-agreed-values": {"agreed_values": False},
+    "no-recheck": {"recheck_rewrites": False},
     "no-repair": {"test_rounds": 0},
     "no-unit-rewrite": {"unit_samples": 0},
     "unit-repair": {"repair_units": 6},
@@ -54,6 +55,7 @@ ROWS: dict[str, dict[str, Any]] = {
         "agreed_values": False,
         "unit_samples": 0,
         "repair_units": 0,
+        "recheck_rewrites": False,
     },
 }
 
