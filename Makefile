@@ -33,7 +33,7 @@ demo: $(VENV)/.local-installed
 
 ## test: set up (.venv + dev tools) and run the default test suite (no model needed)
 test: $(VENV)/.dev-installed
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --maxprocesses 4
 
 ## test-model: the opt-in tests that run the embedded 1.1 GB model
 test-model: $(VENV)/.local-installed
