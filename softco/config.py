@@ -210,8 +210,9 @@ class WorkflowSettings(_Section):
     recheck_rewrites: bool = Field(
         True,
         description="When the tester's rewrite of a failing test file is kept, run it under "
-        "every earlier implementation repair sampled (at most 8) and treat the tests they "
-        "all fail like any test every sample fails: pinned to their agreed value or removed. "
+        "the earlier whole-file implementations repair sampled (the latest 8) and treat the "
+        "tests they all fail like any test every sample fails: pinned to their agreed value "
+        "or removed. "
         "Without it, a wrong test of the last round's rewrite reaches the delivered suite.",
     )
     distinct_drops: bool = Field(

@@ -33,32 +33,42 @@ def recheck_rewrite(
 ) -> set[str]:
     """Run the rewritten suite under ``spec``'s earlier programs; the tests they all fail.
 
-    The current program runs first and stays in place afterwards, whatever
-    happens. ``history`` is replaced by the fresh runs: the old entries
-    recorded tests of the same names that the rewrite may have changed.
+    ``history`` is replaced by the fresh runs, whatever their number: the old
+    entries recorded tests of the same names that the rewrite may have
+    changed. The current program runs last and stays in place afterwards,
+    whatever happens. It votes only if it is one of the whole-file programs:
+    a splice or a one-unit candidate is the others again, so like in
+    ``try_fix`` its passes clear a test but its failures count against none.
     """
-    current = rt.workspace.read(spec.path)
-    programs = [current, *(p for p in earlier_programs(history)[-PROGRAMS:] if p != current)]
-    if len(programs) < 3:  # fewer than three programs are no evidence against a test
+    if not rt.workspace.exists(spec.path):
         return set()
+    current = rt.workspace.read(spec.path)
+    earlier = earlier_programs(history)
+    votes = current in earlier
+    runs = [p for p in earlier if p != current][-PROGRAMS:]
     fresh: dict[str, list[list[str]]] = {}
     try:
-        for text in programs:
+        for text in [*runs, current]:
             rt.workspace.write(spec.path, text)
             report = rt.run_suite()
-            if report.cases:
-                said = probe_values(rt, spec, design, report)
-                opinions = test_opinions(rt, spec, text)
-                fresh[digest(text)] = evidence(report, None, said, opinions, text)
+            if not report.cases:
+                continue
+            said = probe_values(rt, spec, design, report)
+            opinions = test_opinions(rt, spec, text)
+            whole = text != current or votes
+            scope = None if whole else frozenset()
+            fresh[digest(text)] = evidence(report, scope, said, opinions, text if whole else None)
     finally:
         rt.workspace.write(spec.path, current)
     history.clear()
     history.update(fresh)
     suspects = history_suspects(history, rt.settings.workflow.distinct_drops)
-    rt.say(
-        "tester",
-        f"{spec.path}: the rewritten tests ran under {len(fresh)} earlier implementations; "
-        + (f"{len(suspects)} failed by all of them" if suspects else "none failed by all of them"),
-        "test",
-    )
+    if runs:
+        found = f"{len(suspects)} failed by all of them" if suspects else "none failed by all"
+        rt.say(
+            "tester",
+            f"{spec.path}: the rewritten tests ran under {len(runs)} earlier "
+            f"implementation(s) besides the current one; {found}",
+            "test",
+        )
     return suspects

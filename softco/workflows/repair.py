@@ -189,6 +189,7 @@ def try_fix(
             # tests is run under it again (workflows/recheck.py)
             opinions = test_opinions(rt, spec, text)
             program = text if scope is None else None
+            history.pop(digest(text), None)  # re-inserted: the history runs oldest first
             history[digest(text)] = evidence(report, scope, said, opinions, program)
     return history_suspects(history, rt.settings.workflow.distinct_drops)
 

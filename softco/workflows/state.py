@@ -3,7 +3,9 @@
 Artifacts are stored as plain dicts (``model_dump(mode="json")``) so a
 checkpoint is readable JSON and survives a softco upgrade that adds fields;
 nodes rebuild the pydantic models they need. File *contents* live in the
-workspace (and its git history), not in the state.
+workspace (and its git history), not in the state — except the texts of the
+programs repair sampled (``candidate_runs``), which a later rewrite of the
+tests is run under again (``workflows/recheck.py``).
 """
 
 from __future__ import annotations
@@ -45,7 +47,8 @@ class RunState(TypedDict, total=False):
     best_passed: int
     dropped_tests: Annotated[list[str], operator.add]
     candidate_runs: Annotated[dict[str, dict[str, list[list[str]]]], merge_dicts]
-    """Per module, per distinct program (digest): [tests passed, tests run] (repair evidence)."""
+    """Per module, per distinct program (digest), oldest first: [tests passed, tests run,
+    probed values, opinions, [program text] or []] (repair evidence, ``agreement.evidence``)."""
     review: dict[str, Any]
     review_round: int
     # agile
