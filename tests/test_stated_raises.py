@@ -165,6 +165,34 @@ def test_calls_on_one_file_are_a_story_each_test_replays_up_to_its_step(tmp_path
     assert "3 failed" in again.stdout, again.stdout
 
 
+def test_a_story_case_expecting_an_item_no_step_added_is_left_out():
+    """Session 12's todo tester: 'Read a book' listed after a story that added only milk."""
+    milk = {"id": 1, "text": "Buy milk", "done": False}
+    book = {"id": 2, "text": "Read a book", "done": False}
+    shown = {"id": 1, "text": "[x] Buy milk", "done": True}  # derived from an argument
+    cases = TestCases(
+        cases=[
+            CallCase(behaviour="add", call="add('tasks.json', 'Buy milk')", expected="1"),
+            CallCase(behaviour="list", call="list_items('tasks.json')", expected=str([milk])),
+            CallCase(
+                behaviour="made up", call="list_items('tasks.json')", expected=str([milk, book])
+            ),
+            CallCase(behaviour="derived", call="list_items('tasks.json')", expected=str([shown])),
+            CallCase(behaviour="second", call="add('tasks.json', 'Read a book')", expected="2"),
+            CallCase(behaviour="both", call="list_items('tasks.json')", expected=str([milk, book])),
+        ]
+    )
+    suite = case_tests(cases, _spec(TODO_BRIEF))
+    assert suite.content is not None
+    invented = [d for d in suite.dropped if "no earlier step on tasks.json put in" in d]
+    assert len(invented) == 1 and "'Read a book'" in invented[0]
+    assert suite.content.count("def test_") == 5  # the made-up listing only
+    # a listing after the step that added the book is kept, and the story replays it
+    assert (
+        "add('tasks.json', 'Read a book')\n    assert list_items('tasks.json') ==" in suite.content
+    )
+
+
 @pytest.mark.parametrize(
     ("docstring", "exception"),
     [

@@ -15,7 +15,8 @@ against the design before it is kept:
   ``str()``, and a list written where the annotation says tuple becomes one;
 - expected values written as arithmetic are computed (``oracle``);
 - calls of module functions on one relative file are a story told in order:
-  each replays the earlier ones as its setup (``_chain_files``);
+  each replays the earlier ones as its setup (``_chain_files``), and one
+  expecting a string the story never put in goes (``_unheard_of``);
 - repeats go: the same call twice, or more than ``PER_NAME`` cases of one name.
 
 What is dropped is said, never silently kept or silently lost.
@@ -177,6 +178,12 @@ def _check_case(
     return checked, ""
 
 
+def _interface_words(spec: FileSpec) -> str:
+    """What the design says of the module: its responsibility, signatures and docstrings."""
+    parts = [spec.responsibility, *(f"{fn.signature} {fn.docstring}" for fn in spec.interface)]
+    return "\n".join(parts)
+
+
 def _names_a_file(c: _Checked) -> bool:
     """Whether a string literal of the case looks like a relative file name."""
     for source in [*c.setup, c.call]:
@@ -213,7 +220,7 @@ def _file_of(c: _Checked) -> str | None:
     return files.pop() if len(files) == 1 else None
 
 
-def _chain_files(checked: list[_Checked]) -> None:
+def _chain_files(checked: list[_Checked], stated: str = "") -> list[str]:
     """Give each call on a file the earlier calls on that file as its setup, in order.
 
     The tester writes a stateful module's cases as one story told in order
@@ -225,11 +232,14 @@ def _chain_files(checked: list[_Checked]) -> None:
     ``case_script`` replays an object's earlier calls. A raising case gets the
     story so far but is not replayed itself, a case with its own setup stands
     alone, and one written twice (same call, same result) is a repeat, not a
-    next step.
+    next step. A case expecting a string no step of its story put in, and that
+    ``stated`` (the interface's words) never names, is removed from
+    ``checked`` (``_unheard_of``); the returned reasons say which.
     """
     told: dict[str, list[str]] = {}
     first: dict[tuple[str, str, str], list[str]] = {}  # (call, kind, expected) -> setup
-    for c in checked:
+    dropped: list[str] = []
+    for c in list(checked):
         path = _file_of(c)
         if path is None:
             continue
@@ -238,10 +248,56 @@ def _chain_files(checked: list[_Checked]) -> None:
             c.setup = list(first[said])
             continue
         earlier = told.setdefault(path, [])
+        invented = _unheard_of(c, earlier, stated) if c.kind == "value" else None
+        if invented is not None:
+            checked.remove(c)
+            dropped.append(
+                f"{c.call[:60]!r}: expects {invented[:40]!r}, which no earlier step on "
+                f"{path} put in and the interface never names"
+            )
+            continue
         c.setup = list(earlier)
         first[said] = c.setup
         if c.kind == "value":
             earlier.append(c.call)
+    return dropped
+
+
+def _unheard_of(c: _Checked, story: list[str], stated: str) -> str | None:
+    """A string inside the expected value that the story and the interface never mention.
+
+    A file-backed module holds only what the story's calls put in: todo's tester
+    expected ``list_items('tasks.json')`` to list 'Read a book' and 'Write a blog
+    post' after a story that had added only 'Buy milk' (session 12), so the
+    test failed against any right code. A string counts as mentioned when it
+    is part of an argument of the story or the call, or holds one (derived
+    text like '[x] Buy milk'), or appears in the interface's words. Only
+    strings inside a container are judged (an item's text, not a printed
+    message), never dict keys (field names), and none under three characters.
+    """
+    args = [
+        node.value
+        for source in [*story, c.call]
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and len(node.value) >= 3
+    ]
+    for text in _inner_strings(c.value, top=True):
+        if len(text) < 3 or text in stated:
+            continue
+        if not any(text in a or a in text for a in args):
+            return text
+    return None
+
+
+def _inner_strings(value: Any, top: bool = False) -> list[str]:
+    """The strings inside ``value``'s lists, tuples, sets and dict values (not ``value`` itself)."""
+    if isinstance(value, str):
+        return [] if top else [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _inner_strings(v)]
+    if isinstance(value, list | tuple | set | frozenset):
+        return [s for v in value for s in _inner_strings(v)]
+    return []
 
 
 def _slug(text: str, taken: set[str], prefix: str = "test_") -> str:
@@ -306,7 +362,7 @@ def case_tests(cases: TestCases, spec: FileSpec) -> CaseSuite:
             dropped.append(f"{case.call[:60]!r}: {why}")
             continue
         good.append(checked)
-    _chain_files(good)
+    dropped += _chain_files(good, _interface_words(spec))
     for checked in good:
         key = (tuple(checked.setup), checked.call)
         if key in seen:
