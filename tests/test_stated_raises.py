@@ -193,6 +193,29 @@ def test_a_story_case_expecting_an_item_no_step_added_is_left_out():
     )
 
 
+def test_a_story_step_with_a_wrong_expected_value_is_replayed_not_asserted(tmp_path):
+    """Session 12's todo tester expected add() to return the list, then listed the book."""
+    milk = {"id": 1, "text": "Buy milk", "done": True}
+    book = {"id": 2, "text": "Read a book", "done": False}
+    cases = TestCases(
+        cases=[
+            CallCase(behaviour="add", call="add('tasks.json', 'Buy milk')", expected="1"),
+            CallCase(behaviour="done", call="complete('tasks.json', 1)", expected="True"),
+            CallCase(
+                behaviour="add 2", call="add('tasks.json', 'Read a book')", expected=str([book])
+            ),
+            CallCase(behaviour="both", call="list_items('tasks.json')", expected=str([milk, book])),
+        ]
+    )
+    suite = case_tests(cases, _spec(TODO_BRIEF))
+    assert suite.content is not None and suite.content.count("def test_") == 3
+    assert any("does not fit -> int; kept as a step" in d for d in suite.dropped)
+    (tmp_path / "todo.py").write_text(TODO_RIGHT)
+    (tmp_path / "test_todo.py").write_text(suite.content)
+    run = _pytest(tmp_path)
+    assert run.returncode == 0 and "3 passed" in run.stdout, run.stdout
+
+
 @pytest.mark.parametrize(
     ("docstring", "exception"),
     [

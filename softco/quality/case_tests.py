@@ -15,8 +15,9 @@ against the design before it is kept:
   ``str()``, and a list written where the annotation says tuple becomes one;
 - expected values written as arithmetic are computed (``oracle``);
 - calls of module functions on one relative file are a story told in order:
-  each replays the earlier ones as its setup (``_chain_files``), and one
-  expecting a string the story never put in goes (``_unheard_of``);
+  each replays the earlier ones as its setup (``_chain_files``), one
+  expecting a string the story never put in goes (``_unheard_of``), and one
+  whose expected value is wrong stays a step of the story, never asserted;
 - repeats go: the same call twice, or more than ``PER_NAME`` cases of one name.
 
 What is dropped is said, never silently kept or silently lost.
@@ -146,21 +147,35 @@ def _check_case(
         returns = fn.returns
     elif isinstance(body, ast.Call):
         returns = method_returns(body, setup, spec)
+    step = _Checked(
+        name=called_name(body) or "value",
+        behaviour=case.behaviour,
+        setup=[ast.unparse(s) for s in setup.body],
+        call=ast.unparse(body),
+        kind="step",
+        value=None,
+        uses=used & offered,
+    )
+
+    def wrong_value(why: str) -> tuple[_Checked | None, str]:
+        """A right call with a wrong expected value: on a file, still a step of its story."""
+        return (step, why) if _file_of(step) is not None else (None, why)
+
     expected = expected_value(case.expected, offered, returns)
     shown = str(case.expected)[:40]
     if expected is None:
-        return None, f"expected {shown!r} is not a Python value"
+        return wrong_value(f"expected {shown!r} is not a Python value")
     kind, value = expected
     if kind == "value" and not _finite(value):
-        return None, f"expected {shown!r} is not a finite value"
+        return wrong_value(f"expected {shown!r} is not a finite value")
     if kind == "value" and returns is not None:
         value = conform(value, returns)
         if not fits(value, returns):
-            return None, f"expected {shown!r} does not fit -> {ast.unparse(returns)}"
+            return wrong_value(f"expected {shown!r} does not fit -> {ast.unparse(returns)}")
     if kind == "value" and isinstance(body, ast.Call):
         broken = clause_violation(spec, body, value)
         if broken:
-            return None, broken
+            return wrong_value(broken)
     if kind == "raises" and isinstance(body, ast.Call):
         unstated = unstated_raise(spec, body, value)
         if unstated:
@@ -234,7 +249,10 @@ def _chain_files(checked: list[_Checked], stated: str = "") -> list[str]:
     alone, and one written twice (same call, same result) is a repeat, not a
     next step. A case expecting a string no step of its story put in, and that
     ``stated`` (the interface's words) never names, is removed from
-    ``checked`` (``_unheard_of``); the returned reasons say which.
+    ``checked`` (``_unheard_of``); the returned reasons say which. A ``step``
+    (a right call whose expected value was wrong: todo's tester expected
+    ``add('tasks.json', 'Read a book')`` to return the list, then listed the
+    book) is removed too, but its call stays in the story the later cases replay.
     """
     told: dict[str, list[str]] = {}
     first: dict[tuple[str, str, str], list[str]] = {}  # (call, kind, expected) -> setup
@@ -248,6 +266,10 @@ def _chain_files(checked: list[_Checked], stated: str = "") -> list[str]:
             c.setup = list(first[said])
             continue
         earlier = told.setdefault(path, [])
+        if c.kind == "step":  # its expected value was wrong: replayed, never asserted
+            checked.remove(c)
+            earlier.append(c.call)
+            continue
         invented = _unheard_of(c, earlier, stated) if c.kind == "value" else None
         if invented is not None:
             checked.remove(c)
@@ -358,10 +380,11 @@ def case_tests(cases: TestCases, spec: FileSpec) -> CaseSuite:
                 repr(checked.value)
         except Exception as exc:  # model output: a case that breaks the checks is dropped
             checked, why = None, f"cannot be checked ({type(exc).__name__})"
-        if checked is None:
-            dropped.append(f"{case.call[:60]!r}: {why}")
-            continue
-        good.append(checked)
+        if checked is None or checked.kind == "step":
+            kept_as = "; kept as a step of its file's story" if checked is not None else ""
+            dropped.append(f"{case.call[:60]!r}: {why}{kept_as}")
+        if checked is not None:
+            good.append(checked)
     dropped += _chain_files(good, _interface_words(spec))
     for checked in good:
         key = (tuple(checked.setup), checked.call)
