@@ -285,6 +285,17 @@ def _chain_files(checked: list[_Checked], stated: str = "") -> list[str]:
     return dropped
 
 
+def _replayed_names(c: _Checked, spec: FileSpec) -> set[str]:
+    """The module's names a case's setup calls (a replayed step's function may be in no other)."""
+    offered = {fn.name for fn in spec.interface}
+    return {
+        n.id
+        for line in c.setup
+        for n in ast.walk(ast.parse(line))
+        if isinstance(n, ast.Name) and n.id in offered
+    }
+
+
 def _unheard_of(c: _Checked, story: list[str], stated: str) -> str | None:
     """A string inside the expected value that the story and the interface never mention.
 
@@ -414,7 +425,7 @@ def case_tests(cases: TestCases, spec: FileSpec) -> CaseSuite:
             args = "tmp_path, monkeypatch"
         body = "".join(textwrap.indent(ln, "    ") + "\n" for ln in lines)
         bodies.append(f"def {name}({args}):\n{body}")
-        imports |= c.uses
+        imports |= c.uses | _replayed_names(c, spec)
     cli_cases = list(getattr(cases, "cli", [])) if takes_argv(spec) else []
     if takes_argv(spec):
         cli_cases += main_calls(cases)
