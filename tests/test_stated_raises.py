@@ -200,8 +200,7 @@ def test_a_story_step_with_a_wrong_expected_value_is_replayed_not_asserted(tmp_p
     cases = TestCases(
         cases=[
             CallCase(behaviour="add", call="add('tasks.json', 'Buy milk')", expected="1"),
-            # a wrong value of a function no kept case calls: replayed, so it is imported
-            CallCase(behaviour="done", call="complete('tasks.json', 1)", expected="'done'"),
+            CallCase(behaviour="done", call="complete('tasks.json', 1)", expected="True"),
             CallCase(
                 behaviour="add 2", call="add('tasks.json', 'Read a book')", expected=str([book])
             ),
@@ -209,13 +208,48 @@ def test_a_story_step_with_a_wrong_expected_value_is_replayed_not_asserted(tmp_p
         ]
     )
     suite = case_tests(cases, _spec(TODO_BRIEF))
-    assert suite.content is not None and suite.content.count("def test_") == 2
+    assert suite.content is not None and suite.content.count("def test_") == 3
     assert any("does not fit -> int; kept as a step" in d for d in suite.dropped)
-    assert "import add, complete, list_items" in suite.content
     (tmp_path / "todo.py").write_text(TODO_RIGHT)
     (tmp_path / "test_todo.py").write_text(suite.content)
     run = _pytest(tmp_path)
-    assert run.returncode == 0 and "2 passed" in run.stdout, run.stdout
+    assert run.returncode == 0 and "3 passed" in run.stdout, run.stdout
+
+
+NOTES_BRIEF = (
+    "notes.py: add_note(path: str, title: str) -> list[str] (the titles after adding); "
+    "count(path: str) -> int (number of notes); add_expense(path: str, name: str, "
+    "amount: float) -> int; rows(path: str) -> list[list[str]] (the CSV rows as text); "
+    "remove_note(path: str, title: str) -> int (KeyError for an unknown title)."
+)
+
+
+def test_story_rules_keep_derived_values_and_never_replay_an_error_case():
+    cases = TestCases(
+        cases=[
+            # invents 'Shopping' and 'Work': not asserted, but the note was added
+            CallCase(
+                behaviour="a",
+                call="add_note('n.json', 'Ideas')",
+                expected="['Shopping', 'Ideas', 'Work']",
+            ),
+            CallCase(behaviour="b", call="count('n.json')", expected="1"),
+            CallCase(behaviour="c", call="add_expense('n.csv', 'Coffee', 3.5)", expected="1"),
+            # derived from the arguments: lower-cased, a number as text
+            CallCase(behaviour="d", call="rows('n.csv')", expected="[['coffee', '3.5']]"),
+            # an error case with a made-up value: neither a test nor a step
+            CallCase(behaviour="e", call="remove_note('n.json', 'Nope')", expected="['not found']"),
+            CallCase(behaviour="f", call="count('n.json')", expected="7"),
+        ]
+    )
+    suite = case_tests(cases, _spec(NOTES_BRIEF))
+    assert suite.content is not None
+    assert "add_note('n.json', 'Ideas')\n    assert count('n.json') == 1" in suite.content
+    assert "assert rows('n.csv') == [['coffee', '3.5']]" in suite.content
+    assert "remove_note" not in suite.content
+    # no kept case calls add_note, but the replayed step does
+    assert "from notes import add_expense, add_note, count, rows" in suite.content
+    assert any("'Shopping'" in d and "kept as a step" in d for d in suite.dropped)
 
 
 @pytest.mark.parametrize(

@@ -90,14 +90,25 @@ def cli_lines(case: CliCase, spec: FileSpec) -> tuple[list[str] | None, str]:
     return lines, ""
 
 
+# a return/exit word and what follows it up to the end of the clause
+_EXIT_WORDS = re.compile(r"(?i)\b(?:exit|exits|returns?|status|code)\b([^.;]{0,40})")
+
+
 def stated_codes(spec: FileSpec) -> set[int]:
     """The numbers main's description (or the module's responsibility) names: codes it fixes.
 
-    "returns 1 for a missing file" fixes 1; a description naming no number fixes
-    none, and a failing command line is then only expected to fail.
+    "returns 1 for a missing file" or "exit code 2 on a usage error" fixes that
+    number; a number not after such a word ("ids start at 1") fixes nothing, and
+    a failing command line is then only expected to fail.
     """
-    words = [spec.responsibility, *(fn.docstring for fn in spec.interface if fn.name == "main")]
-    return {int(n) for n in re.findall(r"(?<![\w.])\d{1,3}(?![\w.])", " ".join(words))}
+    words = " ".join(
+        [spec.responsibility, *(fn.docstring for fn in spec.interface if fn.name == "main")]
+    )
+    return {
+        int(n)
+        for span in _EXIT_WORDS.findall(words)
+        for n in re.findall(r"(?<![\w.])\d{1,3}(?![\w]|\.\d)", span)
+    }
 
 
 EXIT_CODE = '''def _exit_code(main, argv):

@@ -58,7 +58,7 @@ def _method_text(cls: FunctionSpec, method: str) -> str | None:
     return None
 
 
-def _described(spec: FileSpec, call: ast.Call) -> str | None:
+def described(spec: FileSpec, call: ast.Call) -> str | None:
     """What the interface says of ``call``'s callee; None when no description is found."""
     if isinstance(call.func, ast.Name):
         stated = next((f for f in spec.interface if f.name == call.func.id), None)
@@ -94,7 +94,7 @@ def unstated_raise(spec: FileSpec, call: ast.Call, exception: str) -> str | None
     expected = getattr(builtins, exception, None)
     if not (isinstance(expected, type) and issubclass(expected, BaseException)):
         return None
-    text = _described(spec, call)
+    text = described(spec, call)
     if not text:
         return None  # the interface says nothing of this call: nothing to contradict
     named = set(_NAMED.findall(text))
