@@ -138,7 +138,8 @@ DESIGN = {
             "interface": [
                 {
                     "signature": "def main(argv: list[str] | None = None) -> int",
-                    "docstring": "Print the word count of the file argv[0]; 0 on success.",
+                    "docstring": "Print the word count of the file argv[0]; "
+                    "returns 0, or 1 for a missing file.",
                 }
             ],
             "depends_on": ["textstats/core.py"],
@@ -171,7 +172,7 @@ from textstats.core import word_count
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Print the word count of the file argv[0]; 0 on success."""
+    """Print the word count of the file argv[0]; returns 0, or 1 for a missing file."""
     parser = argparse.ArgumentParser(prog="textstats")
     parser.add_argument("path")
     args = parser.parse_args(argv)
