@@ -366,7 +366,10 @@ def test_a_main_call_among_the_cases_becomes_a_command_line_check():
 def test_a_failing_command_lines_exit_code_is_checked_only_where_the_brief_names_it():
     cases = CliTestCases.model_validate(
         {
-            "cases": [case("main(['missing.txt'])", "1", "missing file")],
+            "cases": [
+                case("main(['missing.txt'])", "1", "missing file"),
+                case("main([])", "1", "no arguments"),
+            ],
             "cli": [
                 {
                     "behaviour": "usage error",
@@ -386,6 +389,8 @@ def test_a_failing_command_lines_exit_code_is_checked_only_where_the_brief_names
     written = case_tests(cases, stated).content or ""
     assert "_exit_code(main, ['missing.txt']) == 1" in written
     assert "_exit_code(main, ['t.txt', '--bogus']) != 0" in written  # 2 is named nowhere
+    # a stated 1 is for the missing file, not for a command line argparse refuses (2)
+    assert "_exit_code(main, []) != 0" in written
     assert stated_codes(stated) == {0, 1} and stated_codes(CLI) == set()
 
 

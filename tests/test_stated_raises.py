@@ -220,7 +220,8 @@ NOTES_BRIEF = (
     "notes.py: add_note(path: str, title: str) -> list[str] (the titles after adding); "
     "count(path: str) -> int (number of notes); add_expense(path: str, name: str, "
     "amount: float) -> int; rows(path: str) -> list[list[str]] (the CSV rows as text); "
-    "remove_note(path: str, title: str) -> int (KeyError for an unknown title)."
+    "remove_note(path: str, title: str) -> int (KeyError for an unknown title); "
+    "get_note(path: str, note_id: int) -> dict (raises KeyError if there is none)."
 )
 
 
@@ -239,6 +240,12 @@ def test_story_rules_keep_derived_values_and_never_replay_an_error_case():
             CallCase(behaviour="d", call="rows('n.csv')", expected="[['coffee', '3.5']]"),
             # an error case with a made-up value: neither a test nor a step
             CallCase(behaviour="e", call="remove_note('n.json', 'Nope')", expected="['not found']"),
+            # invents a note, and may raise: neither a test nor a step
+            CallCase(
+                behaviour="g",
+                call="get_note('n.json', 2)",
+                expected="{'id': 2, 'text': 'Call mom'}",
+            ),
             CallCase(behaviour="f", call="count('n.json')", expected="7"),
         ]
     )
@@ -246,7 +253,7 @@ def test_story_rules_keep_derived_values_and_never_replay_an_error_case():
     assert suite.content is not None
     assert "add_note('n.json', 'Ideas')\n    assert count('n.json') == 1" in suite.content
     assert "assert rows('n.csv') == [['coffee', '3.5']]" in suite.content
-    assert "remove_note" not in suite.content
+    assert "remove_note" not in suite.content and "get_note" not in suite.content
     # no kept case calls add_note, but the replayed step does
     assert "from notes import add_expense, add_note, count, rows" in suite.content
     assert any("'Shopping'" in d and "kept as a step" in d for d in suite.dropped)

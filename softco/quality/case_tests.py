@@ -15,9 +15,10 @@ against the design before it is kept:
   ``str()``, and a list written where the annotation says tuple becomes one;
 - expected values written as arithmetic are computed (``oracle``);
 - calls of module functions on one relative file are a story told in order:
-  each replays the earlier ones as its setup (``_chain_files``), one
-  expecting a string the story never put in goes (``_unheard_of``), and one
-  whose expected value is wrong stays a step of the story, never asserted;
+  each replays the earlier ones as its setup (``_chain_files``); one
+  expecting a string the story never put in (``_unheard_of``), or a list or
+  dict where the annotation says otherwise, is not asserted but stays a step
+  of the story unless anything says its call may fail (``_may_fail``);
 - repeats go: the same call twice, or more than ``PER_NAME`` cases of one name.
 
 What is dropped is said, never silently kept or silently lost.
@@ -97,6 +98,8 @@ class _Checked:
     value: Any
     returns: ast.expr | None = None
     uses: set[str] = field(default_factory=set)
+    may_fail: bool = True
+    """Whether the interface says (or may say) the call fails: never replayed unasserted."""
 
 
 def _check_case(
@@ -147,15 +150,6 @@ def _check_case(
         returns = fn.returns
     elif isinstance(body, ast.Call):
         returns = method_returns(body, setup, spec)
-    step = _Checked(
-        name=called_name(body) or "value",
-        behaviour=case.behaviour,
-        setup=[ast.unparse(s) for s in setup.body],
-        call=ast.unparse(body),
-        kind="step",
-        value=None,
-        uses=used & offered,
-    )
 
     expected = expected_value(case.expected, offered, returns)
     shown = str(case.expected)[:40]
@@ -168,7 +162,18 @@ def _check_case(
         value = conform(value, returns)
         if not fits(value, returns):
             why = f"expected {shown!r} does not fit -> {ast.unparse(returns)}"
-            return (step if _a_step(step, value, spec, body) else None), why
+            step = _Checked(
+                name=called_name(body) or "value",
+                behaviour=case.behaviour,
+                setup=[ast.unparse(s) for s in setup.body],
+                call=ast.unparse(body),
+                kind="step",
+                value=None,
+                uses=used & offered,
+                may_fail=_may_fail(spec, body),
+            )
+            steady = isinstance(value, list | tuple | dict | set) and not step.may_fail
+            return (step if steady and _file_of(step) is not None else None), why
     if kind == "value" and isinstance(body, ast.Call):
         broken = clause_violation(spec, body, value)
         if broken:
@@ -186,6 +191,7 @@ def _check_case(
         value=value,
         returns=returns,
         uses=(used | ({value} if kind == "raises" else set())) & offered,
+        may_fail=_may_fail(spec, body),
     )
     return checked, ""
 
@@ -196,23 +202,20 @@ def _interface_words(spec: FileSpec) -> str:
     return "\n".join(parts)
 
 
-_FAILURE_WORDS = re.compile(r"raise|error|exception|invalid|not found|fail|unknown", re.I)
+_FAILURE_WORDS = re.compile(r"raise|throw|error|exception|invalid|not found|fail|unknown", re.I)
 
 
-def _a_step(step: _Checked, value: Any, spec: FileSpec, body: ast.expr) -> bool:
-    """Whether a call whose expected value does not fit its annotation still is a story step.
+def _may_fail(spec: FileSpec, body: ast.expr) -> bool:
+    """Whether anything says ``body``'s call may fail, or nothing says what it does.
 
-    Only a call on a file (``_file_of``) expecting a container where the
-    interface says otherwise (todo's tester expected ``add(...)`` to return
-    the list, then listed the added item), and only where nothing says the
-    call may fail: an error case replayed would raise in every later test.
+    A stated clause making it raise, or its description speaking of errors,
+    unknown ids, exceptions: such a call replayed without its own assertion
+    (a story step) would raise in every later test of the story.
     """
-    if _file_of(step) is None or not isinstance(value, list | tuple | dict | set):
-        return False
     if not isinstance(body, ast.Call) or clause_raises(spec, body) is not None:
-        return False
+        return True
     said = described(spec, body)
-    return said is not None and not _FAILURE_WORDS.search(f"{said} {value!r}")
+    return said is None or bool(_FAILURE_WORDS.search(said))
 
 
 def _names_a_file(c: _Checked) -> bool:
@@ -290,10 +293,12 @@ def _chain_files(checked: list[_Checked], stated: str = "") -> list[str]:
         invented = _unheard_of(c, earlier, stated) if c.kind == "value" else None
         if invented is not None:
             checked.remove(c)
-            earlier.append(c.call)  # its assertion goes; the later cases assumed the call
+            if not c.may_fail:  # its assertion goes; the later cases assumed the call
+                earlier.append(c.call)
+            kept_as = "" if c.may_fail else "; kept as a step of its story"
             dropped.append(
                 f"{c.call[:60]!r}: expects {invented[:40]!r}, which no earlier step on "
-                f"{path} put in and the interface never names; kept as a step of its story"
+                f"{path} put in and the interface never names{kept_as}"
             )
             continue
         c.setup = list(earlier)

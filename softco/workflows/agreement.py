@@ -103,7 +103,7 @@ def history_suspects(history: dict[str, list[list[str]]], distinct: bool) -> set
 
 
 def opinions_of(entry: list[list[str]]) -> dict[str, str]:
-    """``{test: fingerprint}`` of one repair-history entry (``repair.evidence``)."""
+    """``{test: fingerprint}`` of one repair-history entry (``evidence``)."""
     return dict(v.split("\t", 1) for v in entry[3] if "\t" in v) if len(entry) > 3 else {}
 
 
