@@ -15,10 +15,9 @@ against the design before it is kept:
   ``str()``, and a list written where the annotation says tuple becomes one;
 - expected values written as arithmetic are computed (``oracle``);
 - calls of module functions on one relative file are a story told in order:
-  each replays the earlier ones as its setup (``_chain_files``); one
-  expecting a string the story never put in (``_unheard_of``), or a list or
-  dict where the annotation says otherwise, is not asserted but stays a step
-  of the story unless anything says its call may fail (``_may_fail``);
+  each replays the earlier ones as its setup, and one expecting a string the
+  story never put in, or a list or dict where the annotation says otherwise,
+  is not asserted but stays a step of the story (``case_story``);
 - repeats go: the same call twice, or more than ``PER_NAME`` cases of one name.
 
 What is dropped is said, never silently kept or silently lost.
@@ -50,9 +49,17 @@ from softco.quality.case_checks import (
     unqualified,
 )
 from softco.quality.case_script import method_returns, script_setup
-from softco.quality.clauses import clause_raises, clause_violation
+from softco.quality.case_story import (
+    CheckedCase,
+    call_may_fail,
+    chain_files,
+    file_of,
+    interface_words,
+    replayed_names,
+)
+from softco.quality.clauses import clause_violation
 from softco.quality.cli_cases import EXIT_CODE, EXIT_CODE_INT, FILE_ARG, cli_lines, takes_argv
-from softco.quality.stated_raises import described, unstated_raise
+from softco.quality.stated_raises import unstated_raise
 
 # More values of one function pin more of its behaviour: roman's suite kept three
 # `to_roman` cases (2 of 10 mutants killed) and left out five good ones the model had
@@ -88,23 +95,9 @@ class CaseSuite:
     """The module's names at least one kept call case uses."""
 
 
-@dataclass
-class _Checked:
-    name: str
-    behaviour: str
-    setup: list[str]
-    call: str
-    kind: str
-    value: Any
-    returns: ast.expr | None = None
-    uses: set[str] = field(default_factory=set)
-    may_fail: bool = True
-    """Whether the interface says (or may say) the call fails: never replayed unasserted."""
-
-
 def _check_case(
     case: CallCase, spec: FileSpec, signatures: dict[str, Any]
-) -> tuple[_Checked | None, str]:
+) -> tuple[CheckedCase | None, str]:
     offered = {fn.name for fn in spec.interface}
     setup_src = "\n".join(line.rstrip() for line in case.setup if line.strip())
     try:
@@ -151,6 +144,19 @@ def _check_case(
     elif isinstance(body, ast.Call):
         returns = method_returns(body, setup, spec)
 
+    def made(kind: str, value: Any, uses: set[str], returns: ast.expr | None = None) -> CheckedCase:
+        return CheckedCase(
+            name=called_name(body) or "value",
+            behaviour=case.behaviour,
+            setup=[ast.unparse(s) for s in setup.body],
+            call=ast.unparse(body),
+            kind=kind,
+            value=value,
+            returns=returns,
+            uses=uses,
+            may_fail=call_may_fail(spec, body),
+        )
+
     expected = expected_value(case.expected, offered, returns)
     shown = str(case.expected)[:40]
     if expected is None:
@@ -162,18 +168,9 @@ def _check_case(
         value = conform(value, returns)
         if not fits(value, returns):
             why = f"expected {shown!r} does not fit -> {ast.unparse(returns)}"
-            step = _Checked(
-                name=called_name(body) or "value",
-                behaviour=case.behaviour,
-                setup=[ast.unparse(s) for s in setup.body],
-                call=ast.unparse(body),
-                kind="step",
-                value=None,
-                uses=used & offered,
-                may_fail=_may_fail(spec, body),
-            )
+            step = made("step", None, used & offered)
             steady = isinstance(value, list | tuple | dict | set) and not step.may_fail
-            return (step if steady and _file_of(step) is not None else None), why
+            return (step if steady and file_of(step) is not None else None), why
     if kind == "value" and isinstance(body, ast.Call):
         broken = clause_violation(spec, body, value)
         if broken:
@@ -182,43 +179,11 @@ def _check_case(
         unstated = unstated_raise(spec, body, value)
         if unstated:
             return None, unstated
-    checked = _Checked(
-        name=called_name(body) or "value",
-        behaviour=case.behaviour,
-        setup=[ast.unparse(s) for s in setup.body],
-        call=ast.unparse(body),
-        kind=kind,
-        value=value,
-        returns=returns,
-        uses=(used | ({value} if kind == "raises" else set())) & offered,
-        may_fail=_may_fail(spec, body),
-    )
-    return checked, ""
+    uses = (used | ({value} if kind == "raises" else set())) & offered
+    return made(kind, value, uses, returns), ""
 
 
-def _interface_words(spec: FileSpec) -> str:
-    """What the design says of the module: its responsibility, signatures and docstrings."""
-    parts = [spec.responsibility, *(f"{fn.signature} {fn.docstring}" for fn in spec.interface)]
-    return "\n".join(parts)
-
-
-_FAILURE_WORDS = re.compile(r"raise|throw|error|exception|invalid|not found|fail|unknown", re.I)
-
-
-def _may_fail(spec: FileSpec, body: ast.expr) -> bool:
-    """Whether anything says ``body``'s call may fail, or nothing says what it does.
-
-    A stated clause making it raise, or its description speaking of errors,
-    unknown ids, exceptions: such a call replayed without its own assertion
-    (a story step) would raise in every later test of the story.
-    """
-    if not isinstance(body, ast.Call) or clause_raises(spec, body) is not None:
-        return True
-    said = described(spec, body)
-    return said is None or bool(_FAILURE_WORDS.search(said))
-
-
-def _names_a_file(c: _Checked) -> bool:
+def _names_a_file(c: CheckedCase) -> bool:
     """Whether a string literal of the case looks like a relative file name."""
     for source in [*c.setup, c.call]:
         for node in ast.walk(ast.parse(source)):
@@ -230,132 +195,6 @@ def _names_a_file(c: _Checked) -> bool:
             ):
                 return True
     return False
-
-
-def _file_of(c: _Checked) -> str | None:
-    """The relative file a setup-less call of a module function works on, if it names one.
-
-    ``add('tasks.json', 'Buy milk')`` works on ``tasks.json``; a call whose
-    arguments name no file, or name several, has none.
-    """
-    if c.setup:
-        return None
-    node = ast.parse(c.call, mode="eval").body
-    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
-        return None
-    files = {
-        a.value
-        for a in [*node.args, *(k.value for k in node.keywords)]
-        if isinstance(a, ast.Constant)
-        and isinstance(a.value, str)
-        and FILE_ARG.fullmatch(a.value)
-        and not a.value.startswith("/")
-    }
-    return files.pop() if len(files) == 1 else None
-
-
-def _chain_files(checked: list[_Checked], stated: str = "") -> list[str]:
-    """Give each call on a file the earlier calls on that file as its setup, in order.
-
-    The tester writes a stateful module's cases as one story told in order
-    (todo, session 11: ``add('tasks.json', 'Buy milk') == 1``, then ``== 2`` for a
-    second add, then ``list_items('tasks.json')`` listing both, then
-    ``complete('tasks.json', 1) is True``), but every test runs in a fresh
-    directory, so alone each later case met no file and failed against any
-    right code. Replaying the story up to a case is what it assumed, as
-    ``case_script`` replays an object's earlier calls. A raising case gets the
-    story so far but is not replayed itself, a case with its own setup stands
-    alone, and one written twice (same call, same result) is a repeat, not a
-    next step. A case expecting a string no step of its story put in, and that
-    ``stated`` (the interface's words) never names, is removed from
-    ``checked`` (``_unheard_of``); the returned reasons say which. A ``step``
-    (a right call whose expected value was wrong: todo's tester expected
-    ``add('tasks.json', 'Read a book')`` to return the list, then listed the
-    book) is removed too, but its call stays in the story the later cases replay.
-    """
-    told: dict[str, list[str]] = {}
-    first: dict[tuple[str, str, str], list[str]] = {}  # (call, kind, expected) -> setup
-    dropped: list[str] = []
-    for c in list(checked):
-        path = _file_of(c)
-        if path is None:
-            continue
-        said = (c.call, c.kind, repr(c.value))
-        if said in first:  # the same case written twice: a repeat, not a next step
-            c.setup = list(first[said])
-            continue
-        earlier = told.setdefault(path, [])
-        if c.kind == "step":  # its expected value was wrong: replayed, never asserted
-            checked.remove(c)
-            if c.call not in earlier:  # the same call again, reworded: not a next step
-                earlier.append(c.call)
-            continue
-        invented = _unheard_of(c, earlier, stated) if c.kind == "value" else None
-        if invented is not None:
-            checked.remove(c)
-            if not c.may_fail:  # its assertion goes; the later cases assumed the call
-                earlier.append(c.call)
-            kept_as = "" if c.may_fail else "; kept as a step of its story"
-            dropped.append(
-                f"{c.call[:60]!r}: expects {invented[:40]!r}, which no earlier step on "
-                f"{path} put in and the interface never names{kept_as}"
-            )
-            continue
-        c.setup = list(earlier)
-        first[said] = c.setup
-        if c.kind == "value":
-            earlier.append(c.call)
-    return dropped
-
-
-def _replayed_names(c: _Checked, spec: FileSpec) -> set[str]:
-    """The module's names a case's setup calls (a replayed step's function may be in no other)."""
-    offered = {fn.name for fn in spec.interface}
-    return {
-        n.id
-        for line in c.setup
-        for n in ast.walk(ast.parse(line))
-        if isinstance(n, ast.Name) and n.id in offered
-    }
-
-
-def _unheard_of(c: _Checked, story: list[str], stated: str) -> str | None:
-    """A string inside the expected value that the story and the interface never mention.
-
-    A file-backed module holds only what the story's calls put in: todo's tester
-    expected ``list_items('tasks.json')`` to list 'Read a book' and 'Write a blog
-    post' after a story that had added only 'Buy milk' (session 12), so the
-    test failed against any right code. A string counts as mentioned when it
-    is part of an argument of the story or the call, or holds one (derived
-    text like '[x] Buy milk', a number stored as '3.5'), or appears in the
-    interface's words, case aside. Only
-    strings inside a container are judged (an item's text, not a printed
-    message), never dict keys (field names), and none under three characters.
-    """
-    args = [
-        str(node.value).casefold()
-        for source in [*story, c.call]
-        for node in ast.walk(ast.parse(source))
-        if isinstance(node, ast.Constant) and isinstance(node.value, str | int | float)
-    ]
-    for text in _inner_strings(c.value, top=True):
-        folded = text.casefold()
-        if len(text) < 3 or folded in stated.casefold():
-            continue
-        if not any(folded in a or a in folded for a in args if a):
-            return text
-    return None
-
-
-def _inner_strings(value: Any, top: bool = False) -> list[str]:
-    """The strings inside ``value``'s lists, tuples, sets and dict values (not ``value`` itself)."""
-    if isinstance(value, str):
-        return [] if top else [value]
-    if isinstance(value, dict):
-        return [s for v in value.values() for s in _inner_strings(v)]
-    if isinstance(value, list | tuple | set | frozenset):
-        return [s for v in value for s in _inner_strings(v)]
-    return []
 
 
 def _slug(text: str, taken: set[str], prefix: str = "test_") -> str:
@@ -372,7 +211,7 @@ def _slug(text: str, taken: set[str], prefix: str = "test_") -> str:
 _SIMPLE = (ast.Call, ast.Name, ast.Attribute, ast.Subscript, ast.Constant)
 
 
-def _assertion(c: _Checked) -> list[str]:
+def _assertion(c: CheckedCase) -> list[str]:
     if c.kind == "raises":
         return [f"with pytest.raises({c.value}):", f"    {c.call}"]
     node = ast.parse(c.call, mode="eval").body
@@ -403,9 +242,9 @@ def case_tests(cases: TestCases, spec: FileSpec) -> CaseSuite:
     cases = cases.model_copy(update={"cases": [unqualified(c, spec) for c in cases.cases]})
     seen: set[tuple[tuple[str, ...], str]] = set()
     per_name: dict[str, int] = {}
-    kept: list[_Checked] = []
+    kept: list[CheckedCase] = []
     calls, dropped = script_setup(list(cases.cases), spec)
-    good: list[_Checked] = []
+    good: list[CheckedCase] = []
     for case in calls:
         if takes_argv(spec) and main_call(case) is not None:
             continue  # a command line written as a call: checked with the CLI cases
@@ -421,7 +260,7 @@ def case_tests(cases: TestCases, spec: FileSpec) -> CaseSuite:
             dropped.append(f"{case.call[:60]!r}: {why}{kept_as}")
         if checked is not None:
             good.append(checked)
-    dropped += _chain_files(good, _interface_words(spec))
+    dropped += chain_files(good, interface_words(spec))
     for checked in good:
         key = (tuple(checked.setup), checked.call)
         if key in seen:
@@ -450,7 +289,7 @@ def case_tests(cases: TestCases, spec: FileSpec) -> CaseSuite:
             args = "tmp_path, monkeypatch"
         body = "".join(textwrap.indent(ln, "    ") + "\n" for ln in lines)
         bodies.append(f"def {name}({args}):\n{body}")
-        imports |= c.uses | _replayed_names(c, spec)
+        imports |= c.uses | replayed_names(c, spec)
     cli_cases = list(getattr(cases, "cli", [])) if takes_argv(spec) else []
     if takes_argv(spec):
         cli_cases += main_calls(cases)

@@ -56,6 +56,7 @@ def cli_lines(case: CliCase, spec: FileSpec) -> tuple[list[str] | None, str]:
             continue
         lines.append(f"(tmp_path / {f.name!r}).write_text({f.content!r}, encoding='utf-8')")
     given = {f.name for f in case.files if not _MEANT_ABSENT.search(f.name)}
+    stated = stated_codes(spec)  # the exit codes main's description names
     for n, step in enumerate(case.steps):
         argv = _strip_program(step.argv, spec)
         if any(a.startswith("/") or ".." in a.split("/") for a in argv):
@@ -74,7 +75,6 @@ def cli_lines(case: CliCase, spec: FileSpec) -> tuple[list[str] | None, str]:
         ]
         if step.exit_code == 0 and left_out and not {"-h", "--help"} & set(argv):
             return None, f"leaves out {left_out[0]}, which the usage `{usage}` always has"
-        stated = stated_codes(spec)
         misuse = not argv or bool(left_out) or _unknown_option(argv, spec)
         if step.exit_code != 0 and (
             step.exit_code not in stated or (misuse and step.exit_code != 2 and 2 not in stated)
