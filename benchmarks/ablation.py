@@ -43,6 +43,7 @@ ROWS: dict[str, dict[str, Any]] = {
     "no-agreement": {"best_of": 1},
     "no-agreed-values": {"agreed_values": False},
     "no-recheck": {"recheck_rewrites": False},
+    "no-miss-guard": {"shared_miss_guard": False},
     "no-repair": {"test_rounds": 0},
     "no-unit-rewrite": {"unit_samples": 0},
     "unit-repair": {"repair_units": 6},
@@ -56,6 +57,7 @@ ROWS: dict[str, dict[str, Any]] = {
         "unit_samples": 0,
         "repair_units": 0,
         "recheck_rewrites": False,
+        "shared_miss_guard": False,
     },
 }
 

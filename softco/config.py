@@ -215,6 +215,15 @@ class WorkflowSettings(_Section):
         "or removed. "
         "Without it, a wrong test of the last round's rewrite reaches the delivered suite.",
     )
+    shared_miss_guard: bool = Field(
+        True,
+        description="When at least three sampled implementations all answer None or an "
+        "empty value to an example the PM stated with a value, they share a bug (a parser "
+        "that rejects every line), so that repair round removes and pins no test: their "
+        "agreement is no evidence. Without it, the PM's right examples are removed as wrong "
+        "and the tester's tests pinned to the shared empty answer (logstats, session 12: a "
+        "green suite on wrong code).",
+    )
     distinct_drops: bool = Field(
         False,
         description="Count implementations alike in the code a test reaches as one opinion "

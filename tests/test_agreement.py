@@ -396,3 +396,68 @@ def test_a_wrong_test_of_the_last_rewrite_is_run_under_the_earlier_programs(tmp_
     result = _rewrite_run(tmp_path / "off", recheck_rewrites=False)
     assert result.report.tests_dropped == []
     assert result.report.tests_passed == result.report.tests_total - 1
+
+
+def _empty_top_words_run(tmp_path, **workflow):
+    """The demo build where every coder sample's ``top_words`` returns ``[]`` (a shared bug).
+
+    The samples differ in that line's code, so they are distinct opinions, and
+    all of them answer nothing to the PM's example ``top_words('b a b', 1)``.
+    """
+    transport = demo_transport()
+    inner = transport.default
+    samples = []
+    top = "return Counter(w.lower() for w in text.split()).most_common(n)"
+
+    def answer(request):
+        reply = inner(request)
+        if request.role == "coder" and top in reply.get("content", ""):
+            samples.append(request)
+            reply = {"content": reply["content"].replace(top, f"return [] * {len(samples)}")}
+        return reply
+
+    transport.default = answer
+    settings = Settings.load(
+        memory={"enabled": False}, workflow={"best_of": 3, "test_rounds": 2, **workflow}
+    )
+    return Company(settings, transport=transport).run(BRIEF, run_dir=tmp_path / "r")
+
+
+def test_programs_that_all_answer_nothing_to_a_pm_example_remove_and_pin_no_test(tmp_path):
+    result = _empty_top_words_run(tmp_path / "on")
+    # the suite stays red and says so: the tests still expect what the PM asked
+    assert result.report.tests_dropped == []
+    assert result.report.tests_passed < result.report.tests_total
+    tests = (result.workspace / "tests/test_core.py").read_text()
+    assert "[('b', 2)]" in tests and "agree; the tester expected" not in tests
+    assert (
+        "top_words('b a b', 1) == [('b', 2)]"
+        in (result.workspace / "tests/test_core_examples.py").read_text()
+    )
+    said = (result.run_dir / "events.jsonl").read_text()
+    assert "answers nothing to test_top_words_example_1, so they share a bug" in said
+    # without the guard the example goes and the tester's test is pinned to the shared []
+    result = _empty_top_words_run(tmp_path / "off", shared_miss_guard=False)
+    assert "tests/test_core_examples.py::test_top_words_example_1" in result.report.tests_dropped
+    assert result.report.tests_passed == result.report.tests_total
+    tests = (result.workspace / "tests/test_core.py").read_text()
+    assert "agree; the tester expected [('b', 2)]" in tests
+
+
+def test_a_shared_miss_needs_three_empty_answers_to_a_pm_example():
+    from softco.workflows.agreement import history_suspects, shared_miss
+
+    example, tester = "tests.test_m_examples::test_f_example_1", "tests.test_m::test_f"
+    others = ["tests.test_m::test_g", "tests.test_m_examples::test_g_example_1"]
+
+    def entry(answer):
+        said = [f"{example}\t{answer}", f"{tester}\t{answer}"]
+        return [others, [example, tester, *others], said]
+
+    empty = {str(i): entry(a) for i, a in enumerate(["None", "{}", "[]"])}
+    assert shared_miss(empty) == example
+    assert history_suspects(empty, distinct=False) == set()
+    assert history_suspects(empty, distinct=False, guard=False) == {example, tester}
+    # a program answering something is a reading of the input, not a miss
+    assert shared_miss({**empty, "1": entry("{'a': 1}")}) is None
+    assert shared_miss(dict(list(empty.items())[:2])) is None  # two are too few

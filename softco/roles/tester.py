@@ -21,6 +21,8 @@ from softco.roles.coder import FEEDBACK_CHARS, is_cli
 from softco.roles.schemas import CliTestCases, CodeOnly, TestCases
 
 ROLE = "tester"
+DROPPED_CHARS = 2000
+"""Room for every left-out case's reason (a dozen at most in practice) on one chat line."""
 
 
 def write_tests(
@@ -123,7 +125,8 @@ def write_cases(
     suite = case_tests(cases, spec)
     if suite.dropped:
         text = f"{spec.path}: left out {len(suite.dropped)} case(s): " + "; ".join(suite.dropped)
-        ctx.emit(AgentMessage(role=ROLE, phase=ctx.phase, text=one_line(text, 300)))
+        # every reason, not the first few: the event log is where a run is diagnosed
+        ctx.emit(AgentMessage(role=ROLE, phase=ctx.phase, text=one_line(text, DROPPED_CHARS)))
     return suite
 
 

@@ -17,7 +17,11 @@ from softco.artifacts import Design, FileSpec, TestReport
 from softco.artifacts.reports import case_file, module_of_test
 from softco.errors import SoftcoError
 from softco.quality.case_probe import parse_probe, pin_expected, probe_script
-from softco.quality.example_tests import states_the_interface
+from softco.quality.example_tests import (
+    example_test_path,
+    from_the_requirements,
+    states_the_interface,
+)
 from softco.quality.reshape import functions_exercised, splice_functions
 from softco.roles.briefing import test_path_for
 from softco.workflows.runtime import Runtime
@@ -90,16 +94,69 @@ def digest(text: str) -> str:
     return hashlib.sha1(text.encode()).hexdigest()[:16]
 
 
-def history_suspects(history: dict[str, list[list[str]]], distinct: bool) -> set[str]:
+def history_suspects(
+    history: dict[str, list[list[str]]], distinct: bool, guard: bool = True
+) -> set[str]:
     """``suspect_tests`` over a module's repair history, sparing tests that state the interface.
 
     Pins always count opinions (``pin_agreed``); drops only with ``distinct``
     (``workflow.distinct_drops``). Tests written from the PM's examples or the
-    interface's clauses are never suspects: they state what was asked.
+    interface's clauses are never suspects: they state what was asked. With
+    ``guard`` (``workflow.shared_miss_guard``), none at all while the programs
+    share a miss (``shared_miss``): then their agreement is no evidence.
     """
     runs = [(frozenset(entry[0]), frozenset(entry[1])) for entry in history.values()]
     said = [opinions_of(e) for e in history.values()] if distinct else None
+    if guard and shared_miss(history):
+        return set()
     return {case for case in suspect_tests(runs, said) if not states_the_interface(case)}
+
+
+def round_suspects(rt: Runtime, path: str, history: dict[str, list[list[str]]]) -> set[str]:
+    """``history_suspects`` for module ``path``; the chat says when a shared miss voids them."""
+    flow = rt.settings.workflow
+    suspects = history_suspects(history, flow.distinct_drops, flow.shared_miss_guard)
+    missed = shared_miss(history) if flow.shared_miss_guard and not suspects else None
+    if missed is not None:
+        rt.say(
+            "tester",
+            f"{path}: every sampled implementation answers nothing to "
+            f"{missed.rsplit('::', 1)[-1]}, so they share a bug; no test is removed or pinned",
+            "test",
+        )
+    return suspects
+
+
+EMPTY_ANSWERS = frozenset({"None", "{}", "[]", "()", "''", "set()"})
+"""Probed answers that say a program did nothing with its input (``shared_miss``)."""
+
+
+def shared_miss(history: dict[str, list[list[str]]]) -> str | None:
+    """A PM example every program fails by answering nothing, if any: their shared bug.
+
+    When three or more sampled programs all answer ``None`` (or an empty
+    container) for an example the PM stated with a value, they have not read
+    the input differently from the PM; they have all failed to read it
+    (logstats, session 12: every ``parse_line`` rejected every real line, the
+    PM's right examples were removed as wrong and the tester's tests pinned to
+    the shared ``None``, so a green suite shipped wrong code). Such agreement
+    proves nothing, so the round removes and pins no test, and the example
+    keeps the requirement samples (``requirement_units``) looking for a
+    program that meets it.
+    """
+    passed = set().union(*(entry[0] for entry in history.values())) if history else set()
+    ran = set().union(*(entry[1] for entry in history.values())) if history else set()
+    for case in sorted(ran - passed):
+        if not from_the_requirements(case) or states_the_interface(case):
+            continue
+        answers = [
+            dict(v.split("\t", 1) for v in entry[2] if "\t" in v).get(case)
+            for entry in history.values()
+            if case in entry[1] and len(entry) > 2
+        ]
+        if len(answers) >= 3 and all(a in EMPTY_ANSWERS for a in answers):
+            return case
+    return None
 
 
 def opinions_of(entry: list[list[str]]) -> dict[str, str]:
@@ -205,11 +262,21 @@ def probe_values(rt: Runtime, spec: FileSpec, design: Design, report: TestReport
     """``case<TAB>repr`` for the module's failing case tests, under the program now in place.
 
     Evidence for ``pin_agreed``: what each sampled program returns for a call
-    its tests disputed. Empty when the switch is off or nothing is probed.
+    its tests disputed; the PM's examples (``example_test_path``) are probed
+    too, for ``shared_miss``. Empty when the switch is off or nothing is probed.
     """
     path = test_path_for(spec, design)
-    if not rt.settings.workflow.agreed_values or not rt.workspace.exists(path):
+    if not rt.settings.workflow.agreed_values:
         return []
+    found: list[str] = []
+    for test_path in (path, example_test_path(spec, path)):
+        if rt.workspace.exists(test_path):
+            found += _probe_file(rt, test_path, report)
+    return sorted(found)
+
+
+def _probe_file(rt: Runtime, path: str, report: TestReport) -> list[str]:
+    """``probe_values`` for one test file."""
     failing = {
         c.name.rsplit("::", 1)[-1]: c.name
         for c in report.cases
@@ -227,7 +294,7 @@ def probe_values(rt: Runtime, spec: FileSpec, design: Design, report: TestReport
         return []
     finally:
         rt.workspace.delete(PROBE_PATH)
-    return sorted(f"{failing[name]}\t{value}" for name, value in parse_probe(ran.stdout).items())
+    return [f"{failing[name]}\t{value}" for name, value in parse_probe(ran.stdout).items()]
 
 
 def pin_agreed(
@@ -237,10 +304,16 @@ def pin_agreed(
 
     Needs at least three distinct opinions (programs whose code under the test
     differs, see ``suspect_tests``) that ran the test, each with a probed
-    value, all equal, and the pinned test must then pass under pytest.
-    Returns the cases pinned (the rest may go).
+    value, all equal, and the pinned test must then pass under pytest. A
+    PM example is never pinned (it states what was asked: a wrong one goes,
+    it is not rewritten to the programs' answer). Returns the cases pinned
+    (the rest may go).
     """
-    mine = sorted(s for s in suspects if case_file(s) == module_of_test(test_path))
+    mine = sorted(
+        s
+        for s in suspects
+        if case_file(s) == module_of_test(test_path) and not from_the_requirements(s)
+    )
     if not mine or not rt.workspace.exists(test_path):
         return set()
     content = rt.workspace.read(test_path)

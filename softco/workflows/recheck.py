@@ -15,7 +15,7 @@ repair round.
 from __future__ import annotations
 
 from softco.artifacts import Design, FileSpec
-from softco.workflows.agreement import digest, evidence, history_suspects, probe_values
+from softco.workflows.agreement import digest, evidence, probe_values, round_suspects
 from softco.workflows.runtime import Runtime
 from softco.workflows.unit_repair import test_opinions
 
@@ -62,7 +62,7 @@ def recheck_rewrite(
         rt.workspace.write(spec.path, current)
     history.clear()
     history.update(fresh)
-    suspects = history_suspects(history, rt.settings.workflow.distinct_drops)
+    suspects = round_suspects(rt, spec.path, history)
     if runs:
         found = f"{len(suspects)} failed by all of them" if suspects else "none failed by all"
         rt.say(

@@ -25,10 +25,10 @@ from softco.workflows.agreement import (
     agreement_pick,
     digest,
     evidence,
-    history_suspects,
     passes_of,
     pin_agreed,
     probe_values,
+    round_suspects,
     spliced_candidate,
 )
 from softco.workflows.build import design_of, prd_of, testable, write_module
@@ -191,7 +191,7 @@ def try_fix(
             program = text if scope is None else None
             history.pop(digest(text), None)  # re-inserted: the history runs oldest first
             history[digest(text)] = evidence(report, scope, said, opinions, program)
-    return history_suspects(history, rt.settings.workflow.distinct_drops)
+    return round_suspects(rt, spec.path, history)
 
 
 def try_fix_test(
