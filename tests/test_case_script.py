@@ -311,3 +311,75 @@ def test_module_prefixes_are_cut_from_the_text_and_bound_names_are_left():
         behaviour="c", call="[cart.total() for cart in [Cart()]]", expected=[0.0]
     )
     assert unqualified(comprehension, spec) == comprehension
+
+
+CART_BRIEF = (
+    "cart.py: class Cart with add(item: str, price: float, qty: int = 1) (adding an item again "
+    "increases its quantity; ValueError for a negative price or qty < 1), remove(item: str) "
+    "(KeyError if absent), count() -> int (total quantity), apply_discount(percent: float) "
+    "(0..100, ValueError otherwise), total() -> float (rounded to 2 decimals)."
+)
+CHECKED_CART = GOOD_CART.replace(
+    "    def add(self, item, price, qty=1):\n",
+    "    def add(self, item, price, qty=1):\n"
+    "        if price < 0 or qty < 1:\n            raise ValueError(item)\n",
+) + (
+    "\n    def apply_discount(self, percent):\n"
+    "        if not 0 <= percent <= 100:\n            raise ValueError(percent)\n"
+)
+LAX_CART = GOOD_CART + "\n    def apply_discount(self, percent):\n        self.off = percent\n"
+
+
+def test_a_call_the_interface_bounds_out_is_checked_as_raising_and_never_replayed(tmp_path):
+    # cart, session 13: add('orange', 3.5, 0) expected 3.5 became a command replayed before
+    # every later check, so right code (refusing qty 0) failed all of them
+    stated = FileSpec(
+        path="cart.py", responsibility="cart", interface=stated_interface(CART_BRIEF)["cart.py"]
+    )
+    suite = case_tests(
+        TestCases.model_validate(
+            {
+                "cases": [
+                    case("cart.add('apple', 2.0, 3)", "6.0"),
+                    case("cart.add('orange', 3.5, 0)", "3.5"),
+                    case("cart.apply_discount(150)", "None"),
+                    case("cart.total()", "6.0"),
+                ]
+            }
+        ),
+        stated,
+    )
+    assert suite.content is not None
+    assert "with pytest.raises(ValueError):\n        cart.add('orange', 3.5, 0)" in suite.content
+    assert "with pytest.raises(ValueError):\n        cart.apply_discount(150)" in suite.content
+    total = suite.content.split("cart.total()")[0].rsplit("def ", 1)[1]
+    assert "'orange'" not in total and "cart.add('apple', 2.0, 3)" in total
+    assert any("checked as raising ValueError" in note for note in suite.dropped)
+    good = pytest_in(tmp_path / "ok", {"cart.py": CHECKED_CART, "tests/test_c.py": suite.content})
+    assert "4 passed" in good.stdout, good.stdout
+    # code that never checks qty fails exactly the raising check of add
+    lax = pytest_in(tmp_path / "lax", {"cart.py": LAX_CART, "tests/test_c.py": suite.content})
+    assert "2 failed, 2 passed" in lax.stdout  # add(qty 0) and apply_discount(150)
+
+
+@pytest.mark.parametrize(
+    ("clause", "args", "raises"),
+    [
+        ("ValueError for a negative price or qty < 1", {"price": 1.0, "qty": 0}, "ValueError"),
+        ("ValueError for a negative price or qty < 1", {"price": -0.5, "qty": 2}, "ValueError"),
+        ("ValueError for a negative price or qty < 1", {"price": 0.0, "qty": 1}, None),
+        ("for 1..3999 (ValueError otherwise)", {"n": 4000}, "ValueError"),
+        ("for 1..3999 (ValueError otherwise)", {"n": 1}, None),
+        ("percent between 0 and 100, ValueError otherwise", {"percent": -1}, "ValueError"),
+        ("ValueError if width is less than 1", {"width": 0}, "ValueError"),
+        ("ValueError if n is negative", {"n": -2}, "ValueError"),
+        ("ValueError for an unknown unit", {"unit": "parsec"}, None),  # says nothing here
+        ("for 1..3999 (ValueError otherwise)", {"n": 5, "m": 7}, None),  # which number?
+        ("ValueError for a negative price", {"price": "cheap"}, None),  # not a number
+    ],
+)
+def test_bounds_on_numeric_arguments_say_which_calls_raise(clause, args, raises):
+    from softco.quality.clauses import stated_clauses
+
+    answers = {c.raises(args) for c in stated_clauses(clause)}
+    assert (raises in answers) if raises else answers <= {None}

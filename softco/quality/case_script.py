@@ -16,6 +16,9 @@ statements that made the objects it uses, in the order they ran:
 - a method call expected to return None whose arguments fit the method the
   brief states is a command: kept as a case, and replayed before the later
   cases using that object (not twice where a case repeats it in its setup);
+- a call the interface says must raise for its arguments ("ValueError for a
+  negative price or qty < 1", ``clauses``) is checked as raising that, whatever
+  the tester expected, and never replayed;
 - a call expected to return a value is a query: not replayed, so each check of
   ``game.guess(n)`` starts from the same game (a stateful query such as a
   stack's ``pop()`` is read the same way: a check after it that depends on it
@@ -43,6 +46,7 @@ from softco.artifacts import FileSpec, FunctionSpec
 from softco.artifacts.cases import CallCase
 from softco.artifacts.stated import class_methods
 from softco.quality.case_checks import called_name, check_call
+from softco.quality.clauses import clause_raises
 
 _BUILTIN_NAMES = frozenset(dir(builtins)) | {"tmp_path"}
 _RAISES = re.compile(r"^\s*(?:raises?\b|pytest\.raises|[A-Z]\w*(?:Error|Exception)\b)")
@@ -65,6 +69,7 @@ class _Script:
     classes: dict[str, FunctionSpec]  # every class the module states
     bare: dict[str, str]  # those built without arguments: name -> "Name()"
     offered: set[str]
+    spec: FileSpec | None = None
     steps: list[_Step] = field(default_factory=list)
     objects: dict[str, str] = field(default_factory=dict)  # variable -> class name
 
@@ -148,6 +153,7 @@ def script_setup(cases: list[CallCase], spec: FileSpec) -> tuple[list[CallCase],
         classes={fn.name: fn for fn in spec.interface if fn.signature.startswith("class ")},
         bare=bare_classes(spec),
         offered={fn.name for fn in spec.interface},
+        spec=spec,
     )
     kept: list[CallCase] = []
     notes: list[str] = []
@@ -201,6 +207,13 @@ def _script_case(case: CallCase, script: _Script) -> tuple[CallCase | None, str]
     if replayed or source != case.call.strip():
         case = case.model_copy(update={"setup": [*replayed, *own], "call": source})
     note = ""
+    checkable = script.spec is not None and isinstance(call, ast.Call)
+    raised = clause_raises(script.spec, call, True) if checkable else None  # type: ignore[arg-type]
+    if raised is not None and not _raises(case.expected):
+        # cart.add('orange', 3.5, 0) where the brief says "ValueError for ... qty < 1": a
+        # check that it raises, never a step replayed before the later cases
+        note = f"{source[:60]!r}: the interface says {raised[0]!r}: checked as raising {raised[1]}"
+        return case.model_copy(update={"expected": f"raises {raised[1]}"}), note
     if not (_is_none(case.expected) or _raises(case.expected)) and _stated_command(
         call, script, assigned
     ):

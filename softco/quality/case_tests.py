@@ -57,7 +57,7 @@ from softco.quality.case_story import (
     interface_words,
     replayed_names,
 )
-from softco.quality.clauses import clause_violation
+from softco.quality.clauses import clause_raises, clause_violation
 from softco.quality.cli_cases import EXIT_CODE, EXIT_CODE_INT, FILE_ARG, cli_lines, takes_argv
 from softco.quality.stated_raises import unstated_raise
 
@@ -162,6 +162,10 @@ def _check_case(
     if expected is None:
         return None, f"expected {shown!r} is not a Python value"
     kind, value = expected
+    raised = clause_raises(spec, body, arguments_only=True) if isinstance(body, ast.Call) else None
+    if kind == "value" and raised is not None:
+        # to_roman(0) expected '': the interface says "1..3999 (ValueError otherwise)"
+        kind, value = "raises", raised[1]
     if kind == "value" and not _finite(value):
         return None, f"expected {shown!r} is not a finite value"
     if kind == "value" and returns is not None:
