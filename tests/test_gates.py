@@ -431,8 +431,9 @@ def test_a_method_that_only_validates_a_parameter_goes_back_to_its_author():
         "        self.items[item] = 1\n"
     )
     assert check_module(spec, drops_price, design) == [
-        "line 5: Cart.add only checks its parameter 'price': the result must depend on it "
-        "(`def add(self, item: str, price: float)`)"
+        "line 5: Cart.add only checks its parameter 'price': a method that returns nothing "
+        "must store price on the object (for example beside the other arguments it stores), "
+        "where the other methods read it (`def add(self, item: str, price: float)`)"
     ]
     keeps_price = drops_price.replace("= 1\n", "= price\n")
     assert check_module(spec, keeps_price, design) == []

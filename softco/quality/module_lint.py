@@ -168,9 +168,26 @@ def unused_parameter_problems(spec: FileSpec, tree: ast.Module) -> list[str]:
             what = "only checks" if arg.arg in checks else "never uses"
             problems.append(
                 f"line {node.lineno}: {shown} {what} its parameter {arg.arg!r}: "
-                f"the result must depend on it (`{signature}`)"
+                f"{_must_use(shown, signature, arg.arg)} (`{signature}`)"
             )
     return problems
+
+
+def _must_use(shown: str, signature: str, param: str) -> str:
+    """What using ``param`` means for this unit: a command keeps it for the other methods.
+
+    ``Cart.add(item, price, qty)`` returns nothing, so "the result must depend
+    on price" told a 1.5B coder nothing it could act on (cart, session 13: six
+    rewrites of ``add`` kept only quantities); a method that returns nothing
+    uses a parameter by storing it on the object.
+    """
+    returns = signature.rsplit(")", 1)[-1]
+    if "." in shown and ("->" not in returns or "None" in returns):
+        return (
+            f"a method that returns nothing must store {param} on the object (for example "
+            "beside the other arguments it stores), where the other methods read it"
+        )
+    return "the result must depend on it"
 
 
 def _parameter_uses(fn: FunctionNode) -> tuple[set[str], set[str]]:

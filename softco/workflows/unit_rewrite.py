@@ -48,10 +48,13 @@ TEMPERATURE = 0.7
 def flagged_units(problems: list[str]) -> dict[str, str]:
     """``{unit: hint}`` for each function (``name``) or method (``Cls.name``) a finding flags."""
     ignored: dict[str, list[str]] = {}
+    commands: set[str] = set()  # units that use a parameter by storing it (module_lint)
     hints: dict[str, list[str]] = {}
     for problem in problems:
         if m := _UNUSED.search(problem):
             ignored.setdefault(m.group(1), []).append(m.group(2))
+            if "must store" in problem:
+                commands.add(m.group(1))
         elif m := _STATELESS.search(problem):
             hints.setdefault(f"{m.group(1)}.{m.group(2)}", []).append(
                 f"{m.group(2)} returns nothing: it changes the object's attributes, which the "
@@ -77,11 +80,14 @@ def flagged_units(problems: list[str]) -> dict[str, str]:
                 "branch."
             )
     for unit, params in ignored.items():
+        named = ", ".join(dict.fromkeys(params))
         hints.setdefault(unit, []).insert(
             0,
-            "Every parameter matters: the result must depend on "
-            + ", ".join(dict.fromkeys(params))
-            + " (a previous version ignored it).",
+            f"Every parameter matters: store {named} on the object, where the other methods "
+            "read it (a previous version dropped it)."
+            if unit in commands
+            else f"Every parameter matters: the result must depend on {named} "
+            "(a previous version ignored it).",
         )
     return {unit: " ".join(dict.fromkeys(said)) for unit, said in hints.items()}
 
