@@ -222,7 +222,8 @@ class WorkflowSettings(_Section):
         "that rejects every line), so that repair round removes and pins no test: their "
         "agreement is no evidence. Without it, the PM's right examples are removed as wrong "
         "and the tester's tests pinned to the shared empty answer (logstats, session 12: a "
-        "green suite on wrong code).",
+        "green suite on wrong code). Only an example expecting something counts (not None, "
+        "{}, 0), and only with agreed_values on, which probes the answers.",
     )
     distinct_drops: bool = Field(
         False,

@@ -461,3 +461,30 @@ def test_a_shared_miss_needs_three_empty_answers_to_a_pm_example():
     # a program answering something is a reading of the input, not a miss
     assert shared_miss({**empty, "1": entry("{'a': 1}")}) is None
     assert shared_miss(dict(list(empty.items())[:2])) is None  # two are too few
+
+
+def test_only_a_pm_example_expecting_something_can_show_a_shared_miss():
+    from softco.workflows.agreement import expects_something
+
+    examples = (
+        "def test_parse_line_example_1():\n"
+        "    assert parse_line('2023-10-05 14:30:00 INFO up') == {'hour': 14}\n\n\n"
+        "def test_parse_line_example_2():\n    assert parse_line('junk') is None\n\n\n"
+        "def test_count_levels_example_1():\n    assert count_levels([]) == {}\n\n\n"
+        "def test_mean_example_1():\n    assert mean([1, 4]) == pytest.approx(2.5)\n"
+    )
+    found = {
+        n: expects_something(examples, n)
+        for n in [
+            "test_parse_line_example_1",
+            "test_parse_line_example_2",
+            "test_count_levels_example_1",
+            "test_mean_example_1",
+        ]
+    }
+    assert found == {
+        "test_parse_line_example_1": True,
+        "test_parse_line_example_2": False,
+        "test_count_levels_example_1": False,  # programs answering {} here are right
+        "test_mean_example_1": True,
+    }

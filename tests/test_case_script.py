@@ -357,7 +357,7 @@ def test_a_call_the_interface_bounds_out_is_checked_as_raising_and_never_replaye
     assert any("checked as raising ValueError" in note for note in suite.dropped)
     good = pytest_in(tmp_path / "ok", {"cart.py": CHECKED_CART, "tests/test_c.py": suite.content})
     assert "4 passed" in good.stdout, good.stdout
-    # code that never checks qty fails exactly the raising check of add
+    # code that checks neither qty nor percent fails exactly the two raising checks
     lax = pytest_in(tmp_path / "lax", {"cart.py": LAX_CART, "tests/test_c.py": suite.content})
     assert "2 failed, 2 passed" in lax.stdout  # add(qty 0) and apply_discount(150)
 
@@ -376,6 +376,11 @@ def test_a_call_the_interface_bounds_out_is_checked_as_raising_and_never_replaye
         ("ValueError for an unknown unit", {"unit": "parsec"}, None),  # says nothing here
         ("for 1..3999 (ValueError otherwise)", {"n": 5, "m": 7}, None),  # which number?
         ("ValueError for a negative price", {"price": "cheap"}, None),  # not a number
+        ("celsius -50..50, ValueError otherwise", {"celsius": 10}, None),  # the sign is kept
+        ("celsius -50..50, ValueError otherwise", {"celsius": -60}, "ValueError"),
+        # a range bounding something other than an argument says nothing of the call
+        ("returns the average 0..100, ValueError otherwise", {"score": 150}, None),
+        ("a name of 1..20 chars, ValueError otherwise", {"price": 25.0}, None),
     ],
 )
 def test_bounds_on_numeric_arguments_say_which_calls_raise(clause, args, raises):

@@ -32,7 +32,7 @@ Args = dict[str, Any]
 
 @dataclass(frozen=True)
 class Clause:
-    """One property of the result, as the interface states it."""
+    """One property the interface states of a call: of its result, or that it raises."""
 
     text: str
     holds: Callable[[Args, Any], bool | None]  # None: says nothing about this pair
@@ -61,8 +61,8 @@ _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
     "more than": operator.gt,
 }
 _PIECE = re.compile(
-    rf"^(?:an? )?(?:(?P<neg>negative|non-positive|zero or negative) (?P<p1>\w+)|"
-    rf"(?P<p3>\w+) is (?P<neg2>negative|non-positive|zero or negative)|"
+    rf"^(?:an? )?(?:(?P<neg>negative|non-positive) (?P<p1>\w+)|"
+    rf"(?P<p3>\w+) is (?P<neg2>negative|non-positive)|"
     rf"(?P<p2>\w+) ?(?:is )?(?P<op><=|>=|<|>|below|under|less than|above|over|greater than|"
     rf"more than) ?(?P<n>{_NUMBER}))$",
     re.I,
@@ -109,13 +109,25 @@ def _for_condition(m: re.Match[str]) -> Clause:
 
 
 def _in_range(m: re.Match[str]) -> Clause:
-    """``0..100, ValueError otherwise``: the call's one numeric argument outside raises."""
+    """``percent 0..100, ValueError otherwise``: the bounded argument outside the range raises.
+
+    The argument is the parameter named just before the range; with no word
+    there (the range opens the clause: "0..100, ValueError otherwise", "for
+    1..3999 (...)") it is the call's one numeric argument. A range after any
+    other word ("returns the new average 0..100", "a name of 1..20 chars")
+    bounds something else and answers nothing.
+    """
     low, high = float(m.group("lo") or m.group("lo2")), float(m.group("hi") or m.group("hi2"))
-    error = m.group("err")
+    error, param = m.group("err"), m.group("param")
 
     def raises(args: Args) -> str | None:
-        numbers = [v for v in args.values() if _number(v)]
-        if len(numbers) != 1 or not _builtin_error(error):
+        if not _builtin_error(error):
+            return None
+        if param is not None:
+            numbers = [args[param]] if _number(args.get(param)) else []
+        else:
+            numbers = [v for v in args.values() if _number(v)]
+        if len(numbers) != 1:
             return None
         return error if not low <= numbers[0] <= high else None
 
@@ -125,6 +137,8 @@ def _in_range(m: re.Match[str]) -> Clause:
     return Clause(m.group(0), holds, raises=raises, arguments_only=True)
 
 
+_LOW = rf"(?<![\w.])(?P<lo>{_NUMBER})"  # "-50..50": the sign belongs to the bound
+_OPENS = r"(?:^|(?<=[(,;:])|\bfor)\s*"  # the range opens the clause
 BOUND_RULES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], Clause]]] = [
     (
         re.compile(r"\b([A-Z]\w*Error) (?:for|if|when|on) ((?:an? )?[\w ,<>=.-]+?)(?=[;)]|\.\s|$)"),
@@ -132,8 +146,9 @@ BOUND_RULES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], Clause]]] = [
     ),
     (
         re.compile(
-            rf"(?:\b(?P<lo>{_NUMBER}) ?\.\. ?(?P<hi>{_NUMBER})|\bbetween (?P<lo2>{_NUMBER}) and "
-            rf"(?P<hi2>{_NUMBER}))[^.;]{{0,12}}?\b(?P<err>[A-Z]\w*Error) otherwise\b"
+            rf"(?:{_OPENS}|\b(?P<param>[a-z_]\w*) (?:in |from |of )?)(?:{_LOW} ?\.\. ?"
+            rf"(?P<hi>{_NUMBER})|between (?P<lo2>{_NUMBER}) and (?P<hi2>{_NUMBER}))"
+            rf"[\s,(]*(?P<err>[A-Z]\w*Error) otherwise\b"
         ),
         _in_range,
     ),

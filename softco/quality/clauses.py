@@ -19,7 +19,11 @@ and "greedy" (for lines wrapped to a ``width`` parameter), and
 where its value appears in no other argument). A clause that does not apply
 to the value's type answers nothing. ``clause_checks`` writes the same
 clauses as conditions for ``example_tests``' ``test_<fn>_as_stated_N``, and
-``clause_raises`` as a ``pytest.raises`` check.
+``clause_raises`` as a ``pytest.raises`` check. Bounds on numeric arguments
+("ValueError for a negative price or qty < 1", "0..100, ValueError
+otherwise") come from ``clause_bounds``. Methods a class's ``Methods:``
+lines state are read from their own line, so ``cart.add(...)`` is judged
+like a function.
 """
 
 from __future__ import annotations
@@ -291,7 +295,7 @@ def _stated_target(spec: FileSpec, call: ast.Call) -> tuple[str, str] | None:
         for s in class_methods(cls)
         if signature_name(s) == name
     ]
-    text = described(spec, call)
+    text = described(spec, call, prose=False)  # the class's prose speaks of no one method
     return (signatures[0], text) if len(signatures) == 1 and text else None
 
 

@@ -146,19 +146,21 @@ def unused_parameter_problems(spec: FileSpec, tree: ast.Module) -> list[str]:
     ``self``/``cls``, ``_``-names and ``*args``/``**kwargs`` are exempt.
     """
     defs = _top_level(tree)
-    checked: list[tuple[str, str, ast.stmt]] = []  # (shown name, signature, node)
+    # (shown name, signature, node, the signatures of its class's stated methods)
+    checked: list[tuple[str, str, ast.stmt, list[str]]] = []
     for fn in spec.interface:
         node = defs.get(fn.name)
         if isinstance(node, FunctionNode):
-            checked.append((fn.name, fn.signature, node))
+            checked.append((fn.name, fn.signature, node, []))
         elif isinstance(node, ast.ClassDef):
             own = {m.name: m for m in node.body if isinstance(m, FunctionNode)}
-            for signature in class_methods(fn):
+            methods = class_methods(fn)
+            for signature in methods:
                 name = signature_name(signature)
                 if name in own:
-                    checked.append((f"{fn.name}.{name}", signature, own[name]))
+                    checked.append((f"{fn.name}.{name}", signature, own[name], methods))
     problems = []
-    for shown, signature, node in checked:
+    for shown, signature, node, methods in checked:
         if not isinstance(node, FunctionNode) or is_placeholder(node):
             continue
         used, checks = _parameter_uses(node)
@@ -168,24 +170,27 @@ def unused_parameter_problems(spec: FileSpec, tree: ast.Module) -> list[str]:
             what = "only checks" if arg.arg in checks else "never uses"
             problems.append(
                 f"line {node.lineno}: {shown} {what} its parameter {arg.arg!r}: "
-                f"{_must_use(shown, signature, arg.arg)} (`{signature}`)"
+                f"{_must_use(signature, arg.arg, methods)} (`{signature}`)"
             )
     return problems
 
 
-def _must_use(shown: str, signature: str, param: str) -> str:
+def _must_use(signature: str, param: str, methods: list[str]) -> str:
     """What using ``param`` means for this unit: a command keeps it for the other methods.
 
     ``Cart.add(item, price, qty)`` returns nothing, so "the result must depend
     on price" told a 1.5B coder nothing it could act on (cart, session 13: six
     rewrites of ``add`` kept only quantities); a method that returns nothing
-    uses a parameter by storing it on the object.
+    uses a parameter by storing it on the object. A method the brief gives no
+    return type counts as one only where it gives its siblings one (``methods``,
+    the class's stated method signatures; empty for a function).
     """
-    returns = signature.rsplit(")", 1)[-1]
-    if "." in shown and ("->" not in returns or "None" in returns):
+    returns = signature.rsplit(")", 1)[-1].strip()
+    typed = any(")" in m and "->" in m.rsplit(")", 1)[-1] for m in methods)
+    if methods and (returns == "-> None" or (returns == "" and typed)):
         return (
-            f"a method that returns nothing must store {param} on the object (for example "
-            "beside the other arguments it stores), where the other methods read it"
+            f"a method that returns nothing must use {param} to change the object (store it, "
+            "for example beside the other arguments it stores), where the other methods read it"
         )
     return "the result must depend on it"
 

@@ -31,16 +31,17 @@ _NAMED = re.compile(r"\b([A-Z]\w*(?:Error|Exception|Exit|Interrupt))\b")
 _ANY = re.compile(r"\b(?:rais(?:e|es|ed|ing)|throw(?:s|n|ing)?)\b", re.I)
 
 
-def _method_text(cls: FunctionSpec, method: str) -> str | None:
+def _method_text(cls: FunctionSpec, method: str, prose: bool = True) -> str | None:
     """What a class spec says of ``method``: its ``Methods:`` line's doc and the class's prose.
 
     The doc may run onto following lines (the brief's own line breaks) until
     the next method or ``Attributes:``; prose before ``Methods:`` ("every
-    method raises KeyError for an unknown sku") speaks of all methods.
+    method raises KeyError for an unknown sku") speaks of all methods, and is
+    left out with ``prose=False``.
     """
     if "Methods:" not in cls.docstring:
         return None
-    prose, block = cls.docstring.split("Methods:", 1)
+    before, block = cls.docstring.split("Methods:", 1)
     lines = block.splitlines()
     for k, line in enumerate(lines):
         m = _METHOD_LINE.match(line)
@@ -54,12 +55,15 @@ def _method_text(cls: FunctionSpec, method: str) -> str | None:
                 break
             doc.append(more.strip())
         said = " ".join(d for d in doc if d)
-        return f"{prose.strip()} {said}".strip() if said else ""
+        return f"{before.strip() if prose else ''} {said}".strip() if said else ""
     return None
 
 
-def described(spec: FileSpec, call: ast.Call) -> str | None:
-    """What the interface says of ``call``'s callee; None when no description is found."""
+def described(spec: FileSpec, call: ast.Call, prose: bool = True) -> str | None:
+    """What the interface says of ``call``'s callee; None when no description is found.
+
+    ``prose=False`` reads a method's own line only, not its class's prose.
+    """
     if isinstance(call.func, ast.Name):
         stated = next((f for f in spec.interface if f.name == call.func.id), None)
         return None if stated is None else stated.docstring
@@ -68,7 +72,7 @@ def described(spec: FileSpec, call: ast.Call) -> str | None:
             text
             for cls in spec.interface
             if cls.signature.startswith("class ")
-            for text in [_method_text(cls, call.func.attr)]
+            for text in [_method_text(cls, call.func.attr, prose)]
             if text is not None
         ]
         return lines[0] if len(lines) == 1 else None

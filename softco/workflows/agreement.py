@@ -10,6 +10,7 @@ candidate function by function from the candidates best at each, and
 
 from __future__ import annotations
 
+import ast
 import hashlib
 from collections import defaultdict
 
@@ -269,14 +270,15 @@ def probe_values(rt: Runtime, spec: FileSpec, design: Design, report: TestReport
     if not rt.settings.workflow.agreed_values:
         return []
     found: list[str] = []
-    for test_path in (path, example_test_path(spec, path)):
+    for test_path, examples in ((path, False), (example_test_path(spec, path), True)):
         if rt.workspace.exists(test_path):
-            found += _probe_file(rt, test_path, report)
+            found += _probe_file(rt, test_path, report, examples)
     return sorted(found)
 
 
-def _probe_file(rt: Runtime, path: str, report: TestReport) -> list[str]:
-    """``probe_values`` for one test file."""
+def _probe_file(rt: Runtime, path: str, report: TestReport, examples: bool) -> list[str]:
+    """``probe_values`` for one test file; of the PM's examples, those expecting something."""
+    source = rt.workspace.read(path)
     failing = {
         c.name.rsplit("::", 1)[-1]: c.name
         for c in report.cases
@@ -284,7 +286,9 @@ def _probe_file(rt: Runtime, path: str, report: TestReport) -> list[str]:
         and case_file(c.name) == module_of_test(path)
         and c.name.count("::") == 1  # a module-level test function, not a class's method
     }
-    script = probe_script(rt.workspace.read(path), set(failing))
+    if examples:  # an example expecting None or {} itself cannot show a shared miss
+        failing = {k: v for k, v in failing.items() if expects_something(source, k)}
+    script = probe_script(source, set(failing))
     if script is None:
         return []
     rt.workspace.write(PROBE_PATH, script)
@@ -295,6 +299,29 @@ def _probe_file(rt: Runtime, path: str, report: TestReport) -> list[str]:
     finally:
         rt.workspace.delete(PROBE_PATH)
     return [f"{failing[name]}\t{value}" for name, value in parse_probe(ran.stdout).items()]
+
+
+def expects_something(test_source: str, name: str) -> bool:
+    """Whether test ``name`` asserts its call equals a literal that is not empty or None."""
+    try:
+        tree = ast.parse(test_source)
+    except SyntaxError:
+        return False
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and node.name == name:
+            for stmt in node.body:
+                if (
+                    isinstance(stmt, ast.Assert)
+                    and isinstance(stmt.test, ast.Compare)
+                    and len(stmt.test.ops) == 1
+                    and isinstance(stmt.test.ops[0], ast.Eq)
+                ):
+                    try:
+                        expected = ast.literal_eval(stmt.test.comparators[0])
+                    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+                        return True  # pytest.approx(2.5): a number, something
+                    return expected not in (None, "", 0) and expected != type(expected)()
+    return False
 
 
 def pin_agreed(

@@ -53,7 +53,7 @@ def flagged_units(problems: list[str]) -> dict[str, str]:
     for problem in problems:
         if m := _UNUSED.search(problem):
             ignored.setdefault(m.group(1), []).append(m.group(2))
-            if "must store" in problem:
+            if "to change the object" in problem:
                 commands.add(m.group(1))
         elif m := _STATELESS.search(problem):
             hints.setdefault(f"{m.group(1)}.{m.group(2)}", []).append(
@@ -83,8 +83,8 @@ def flagged_units(problems: list[str]) -> dict[str, str]:
         named = ", ".join(dict.fromkeys(params))
         hints.setdefault(unit, []).insert(
             0,
-            f"Every parameter matters: store {named} on the object, where the other methods "
-            "read it (a previous version dropped it)."
+            f"Every parameter matters: use {named} to change the object (store it), where the "
+            "other methods read it (a previous version dropped it)."
             if unit in commands
             else f"Every parameter matters: the result must depend on {named} "
             "(a previous version ignored it).",
