@@ -44,6 +44,7 @@ ROWS: dict[str, dict[str, Any]] = {
     "no-agreed-values": {"agreed_values": False},
     "no-recheck": {"recheck_rewrites": False},
     "no-miss-guard": {"shared_miss_guard": False},
+    "no-finding-rules": {"finding_rules": False},
     "no-repair": {"test_rounds": 0},
     "no-unit-rewrite": {"unit_samples": 0},
     "unit-repair": {"repair_units": 6},
@@ -58,6 +59,7 @@ ROWS: dict[str, dict[str, Any]] = {
         "repair_units": 0,
         "recheck_rewrites": False,
         "shared_miss_guard": False,
+        "finding_rules": False,
     },
 }
 

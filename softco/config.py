@@ -215,6 +215,13 @@ class WorkflowSettings(_Section):
         "or removed. "
         "Without it, a wrong test of the last round's rewrite reaches the delivered suite.",
     )
+    finding_rules: bool = Field(
+        True,
+        description="A repair round's fresh whole-file samples, which are not shown the current "
+        'file, get what the static gate finds in it as rules naming the unit ("Cart.add: use '
+        'price to change the object (store it)"). Without them every fresh sample can repeat '
+        "the flaw the gate already named (cart, session 13: add() kept only quantities).",
+    )
     shared_miss_guard: bool = Field(
         True,
         description="When at least three sampled implementations all answer None or an "

@@ -488,3 +488,38 @@ def test_only_a_pm_example_expecting_something_can_show_a_shared_miss():
         "test_count_levels_example_1": False,  # programs answering {} here are right
         "test_mean_example_1": True,
     }
+
+
+def _flawed_top_words_run(tmp_path, **workflow):
+    """The demo build whose every coder answer ignores top_words' ``n``; the coder prompts."""
+    transport = demo_transport()
+    inner = transport.default
+    prompts = []
+    top = "return Counter(w.lower() for w in text.split()).most_common(n)"
+
+    def answer(request):
+        reply = inner(request)
+        if request.role == "coder":
+            prompts.append(request.messages[-1]["content"])
+            if top in reply.get("content", ""):
+                reply = {"content": reply["content"].replace(top, top.replace("(n)", "(2)"))}
+        return reply
+
+    transport.default = answer
+    settings = Settings.load(
+        memory={"enabled": False}, workflow={"best_of": 3, "test_rounds": 1, **workflow}
+    )
+    Company(settings, transport=transport).run(BRIEF, run_dir=tmp_path / "r")
+    return [p for p in prompts if p.startswith("Write the file textstats/core.py")]
+
+
+def test_fresh_repair_samples_get_the_gates_finding_as_a_rule(tmp_path):
+    rule = "- top_words: Every parameter matters: the result must depend on n"
+    fresh = [p for p in _flawed_top_words_run(tmp_path / "on") if "previous version:" not in p]
+    assert any(rule in p for p in fresh)
+    fresh = [
+        p
+        for p in _flawed_top_words_run(tmp_path / "off", finding_rules=False)
+        if "previous version:" not in p
+    ]
+    assert fresh and not any(rule in p for p in fresh)

@@ -41,8 +41,14 @@ def write_file(
     previous: str = "",
     temperature: float | None = None,
     seed: int | None = None,
+    rules: list[str] | None = None,
 ) -> CodeFile:
-    """Write (or, with ``feedback``, repair) ``spec.path``; the path is always the designed one."""
+    """Write (or, with ``feedback``, repair) ``spec.path``; the path is always the designed one.
+
+    ``rules`` are more lines for the prompt's rule list: what a gate found in
+    an earlier version, said as a rule, for a fresh sample that is not shown
+    that version (``repair.try_fix``).
+    """
     repair = bool(feedback.strip())
     reply = ask(
         ctx,
@@ -55,13 +61,18 @@ def write_file(
         describe=lambda c: (
             f"{'fixed' if repair else 'wrote'} {spec.path} ({len(c.content.splitlines())} lines)"
         ),
-        **file_prompt_vars(spec, design, prd, feedback, previous),
+        **file_prompt_vars(spec, design, prd, feedback, previous, rules),
     )
     return CodeFile(path=spec.path, content=reply.content)
 
 
 def file_prompt_vars(
-    spec: FileSpec, design: Design, prd: PRD, feedback: str = "", previous: str = ""
+    spec: FileSpec,
+    design: Design,
+    prd: PRD,
+    feedback: str = "",
+    previous: str = "",
+    rules: list[str] | None = None,
 ) -> dict[str, object]:
     """What ``coder.write`` is rendered with (also read by ``benchmarks/sampling_bound.py``)."""
     return {
@@ -75,6 +86,7 @@ def file_prompt_vars(
         "has_class": any(fn.signature.startswith("class ") for fn in spec.interface),
         "feedback": trim(feedback.strip(), FEEDBACK_CHARS),
         "previous": trim(previous.strip(), PREVIOUS_CHARS) or "(none)",
+        "rules": list(rules or []),
     }
 
 

@@ -176,8 +176,12 @@ def write_module(
     previous: str = "",
     temperature: float | None = None,
     seed: int | None = None,
+    rules: list[str] | None = None,
 ) -> str:
-    """One coder call plus its static gate (one bounded re-ask with the exact findings)."""
+    """One coder call plus its static gate (one bounded re-ask with the exact findings).
+
+    ``rules`` go into the coder's rule list (``coder.write_file``).
+    """
     rt.events.emit(FileStatus(path=spec.path, status="writing", generation=gen))
     if spec.path.endswith("__init__.py") and not spec.interface and not feedback:
         # a package marker is mechanical: a model asked for it invents imports of
@@ -196,6 +200,7 @@ def write_module(
         previous=previous,
         temperature=temperature,
         seed=seed,
+        rules=rules,
     )
 
     # mechanical repairs certain from the design (quality.repairs.tidy), without a re-ask

@@ -40,6 +40,7 @@ from softco.workflows.state import RunState
 from softco.workflows.tracing import traced_failures
 from softco.workflows.triage import blame, unparsable_modules
 from softco.workflows.unit_repair import test_opinions, unit_candidates
+from softco.workflows.unit_rewrite import flagged_units
 
 
 def _score(report: TestReport) -> tuple[int, int, int]:
@@ -116,6 +117,13 @@ def try_fix(
         scopes.append(scope)
         return report
 
+    # what the gate finds in the current file, as rules for the fresh samples, which are
+    # not shown it: cart's fresh samples all dropped add()'s price again without one
+    rules = (
+        [f"{unit}: {hint}" for unit, hint in flagged_units(findings).items()]
+        if rt.settings.workflow.finding_rules
+        else []
+    )
     for n in range(samples or rt.settings.workflow.best_of):
         # one repair with the failure, then fresh samples: a repair mostly echoes its input
         repair = accept_equal or n == 0
@@ -131,6 +139,7 @@ def try_fix(
                 previous=previous if repair else "",
                 temperature=0.4 if repair else 0.7,
                 seed=1000 * state.get("test_round", 0) + n + 1,
+                rules=None if repair else rules,
             )
         except ArtifactInvalid as exc:  # one unusable sample is not worth the run
             rt.say("coder", f"{spec.path}: a candidate was unusable ({str(exc)[:120]})", "test")
