@@ -380,7 +380,11 @@ def test_a_call_the_interface_bounds_out_is_checked_as_raising_and_never_replaye
         ("celsius -50..50, ValueError otherwise", {"celsius": -60}, "ValueError"),
         # a range bounding something other than an argument says nothing of the call
         ("returns the average 0..100, ValueError otherwise", {"score": 150}, None),
-        ("a name of 1..20 chars, ValueError otherwise", {"price": 25.0}, None),
+        ("a name of 1..20 chars, ValueError otherwise", {"price": 25.0}, None),  # a unit word
+        ("percent must be in 0..100, ValueError otherwise", {"percent": 101}, "ValueError"),
+        # the parameter named before the range is the one bounded, whatever else is a number
+        ("percent 0..100, ValueError otherwise", {"x": 500, "percent": 50}, None),
+        ("percent 0..100, ValueError otherwise", {"x": 5, "percent": 150}, "ValueError"),
     ],
 )
 def test_bounds_on_numeric_arguments_say_which_calls_raise(clause, args, raises):

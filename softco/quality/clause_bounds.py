@@ -138,7 +138,8 @@ def _in_range(m: re.Match[str]) -> Clause:
 
 
 _LOW = rf"(?<![\w.])(?P<lo>{_NUMBER})"  # "-50..50": the sign belongs to the bound
-_OPENS = r"(?:^|(?<=[(,;:])|\bfor)\s*"  # the range opens the clause
+_OPENS = r"(?:^|(?<=[(,;:.\n])|\bfor)\s*"  # the range opens the clause (or sentence)
+_VERB = r"(?:(?:is|must be|should be) )?"  # "percent must be in 0..100"
 BOUND_RULES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], Clause]]] = [
     (
         re.compile(r"\b([A-Z]\w*Error) (?:for|if|when|on) ((?:an? )?[\w ,<>=.-]+?)(?=[;)]|\.\s|$)"),
@@ -146,9 +147,9 @@ BOUND_RULES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], Clause]]] = [
     ),
     (
         re.compile(
-            rf"(?:{_OPENS}|\b(?P<param>[a-z_]\w*) (?:in |from |of )?)(?:{_LOW} ?\.\. ?"
+            rf"(?:{_OPENS}|\b(?P<param>[a-z_]\w*) {_VERB}(?:in |from |of )?)(?:{_LOW} ?\.\. ?"
             rf"(?P<hi>{_NUMBER})|between (?P<lo2>{_NUMBER}) and (?P<hi2>{_NUMBER}))"
-            rf"[\s,(]*(?P<err>[A-Z]\w*Error) otherwise\b"
+            rf"[\s,()]*(?:inclusive[\s,()]*)?(?P<err>[A-Z]\w*Error) otherwise\b"
         ),
         _in_range,
     ),

@@ -42,6 +42,8 @@ from softco.workflows.triage import blame, unparsable_modules
 from softco.workflows.unit_repair import test_opinions, unit_candidates
 from softco.workflows.unit_rewrite import flagged_units
 
+MAX_RULES, RULE_CHARS = 4, 300  # gate findings said as rules to a fresh sample (finding_rules)
+
 
 def _score(report: TestReport) -> tuple[int, int, int]:
     """Higher is better: a suite that runs at all, then passes, then fewest failures.
@@ -120,10 +122,10 @@ def try_fix(
     # what the gate finds in the current file, as rules for the fresh samples, which are
     # not shown it: cart's fresh samples all dropped add()'s price again without one
     rules = (
-        [f"{unit}: {hint}" for unit, hint in flagged_units(findings).items()]
+        [f"{unit}: {hint}"[:RULE_CHARS] for unit, hint in flagged_units(findings).items()]
         if rt.settings.workflow.finding_rules
         else []
-    )
+    )[:MAX_RULES]
     for n in range(samples or rt.settings.workflow.best_of):
         # one repair with the failure, then fresh samples: a repair mostly echoes its input
         repair = accept_equal or n == 0
