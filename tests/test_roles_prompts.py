@@ -48,6 +48,7 @@ USER_TEMPLATES: dict[str, dict] = {
         "has_class": False,
         "feedback": "NameError: x",
         "previous": "def add(a, b): return x",
+        "rules": ["add: Every parameter matters: the result must depend on b."],
     },
     "coder.function": {
         "path": "calc/ops.py",

@@ -101,8 +101,8 @@ def history_suspects(
     """``suspect_tests`` over a module's repair history, sparing tests that state the interface.
 
     Pins always count opinions (``pin_agreed``); drops only with ``distinct``
-    (``workflow.distinct_drops``). Tests written from the PM's examples or the
-    interface's clauses are never suspects: they state what was asked. With
+    (``workflow.distinct_drops``). Tests of the interface's own clauses
+    (``states_the_interface``) are never suspects: they state what was asked. With
     ``guard`` (``workflow.shared_miss_guard``), none at all while the programs
     share a miss (``shared_miss``): then their agreement is no evidence.
     """
