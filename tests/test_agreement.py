@@ -59,19 +59,34 @@ def test_drop_tests_removes_functions_with_their_decorators():
     assert "test_a" not in out and "mark.x" not in out and "def test_b" in out
 
 
+def _demo_run(tmp_path, answer, **workflow):
+    """The demo build with ``answer(request, inner)`` in front of the scripted transport.
+
+    Three candidates per repair round and two rounds unless ``workflow`` says otherwise.
+    """
+    transport = demo_transport()
+    inner = transport.default
+    transport.default = lambda request: answer(request, inner)
+    settings = Settings.load(
+        memory={"enabled": False}, workflow={"best_of": 3, "test_rounds": 2, **workflow}
+    )
+    return Company(settings, transport=transport).run(BRIEF, run_dir=tmp_path / "r")
+
+
+TOP = "return Counter(w.lower() for w in text.split()).most_common(n)"
+
+
 def _made_up_case_run(tmp_path, same_code: bool = False, **workflow):
     """The demo build where the tester claims word_count('a b') == 3; every coder sample says 2.
 
     The samples differ in ``word_count``'s code (same behaviour) unless
     ``same_code``: then they differ only in a comment.
     """
-    transport = demo_transport()
-    inner = transport.default
     made_up = {"behaviour": "made up", "call": "word_count('a b')", "expected": "3"}
     wrong = {"cases": [*CASES["textstats/core.py"]["cases"], made_up]}
     coder_calls = []
 
-    def answer(request):
+    def answer(request, inner):
         if request.role == "tester" and "textstats/core.py" in request.messages[-1]["content"]:
             return wrong
         reply = inner(request)
@@ -83,11 +98,7 @@ def _made_up_case_run(tmp_path, same_code: bool = False, **workflow):
             reply = {"content": content + f"\n# variant {n}\n"}
         return reply
 
-    transport.default = answer
-    settings = Settings.load(
-        memory={"enabled": False}, workflow={"best_of": 3, "test_rounds": 2, **workflow}
-    )
-    return Company(settings, transport=transport).run(BRIEF, run_dir=tmp_path / "r")
+    return _demo_run(tmp_path, answer, **workflow)
 
 
 def test_a_wrong_generated_test_is_removed_after_every_candidate_fails_it(tmp_path):
@@ -349,15 +360,13 @@ def _rewrite_run(tmp_path, **workflow):
     (expects 1) but adds a wrong one, word_count('x y') == 3, and is kept
     because one more test passes.
     """
-    transport = demo_transport()
-    inner = transport.default
     first = CASES["textstats/core.py"]["cases"]
     hyphen = {"behaviour": "hyphen", "call": "word_count('a-b')", "expected": "2"}
     fixed = {**hyphen, "expected": "1"}
     wrong = {"behaviour": "made up", "call": "word_count('x y')", "expected": "3"}
     samples = []
 
-    def answer(request):
+    def answer(request, inner):
         last = request.messages[-1]["content"]
         if request.role == "tester" and "textstats/core.py" in last:
             rewrite = "These tests fail" in last
@@ -375,12 +384,7 @@ def _rewrite_run(tmp_path, **workflow):
             reply = {"content": content}
         return reply
 
-    transport.default = answer
-    settings = Settings.load(
-        memory={"enabled": False},
-        workflow={"best_of": 3, "test_rounds": 2, "agreed_values": False, **workflow},
-    )
-    return Company(settings, transport=transport).run(BRIEF, run_dir=tmp_path / "r")
+    return _demo_run(tmp_path, answer, **{"agreed_values": False, **workflow})
 
 
 def test_a_wrong_test_of_the_last_rewrite_is_run_under_the_earlier_programs(tmp_path):
@@ -404,23 +408,16 @@ def _empty_top_words_run(tmp_path, **workflow):
     The samples differ in that line's code, so they are distinct opinions, and
     all of them answer nothing to the PM's example ``top_words('b a b', 1)``.
     """
-    transport = demo_transport()
-    inner = transport.default
     samples = []
-    top = "return Counter(w.lower() for w in text.split()).most_common(n)"
 
-    def answer(request):
+    def answer(request, inner):
         reply = inner(request)
-        if request.role == "coder" and top in reply.get("content", ""):
+        if request.role == "coder" and TOP in reply.get("content", ""):
             samples.append(request)
-            reply = {"content": reply["content"].replace(top, f"return [] * {len(samples)}")}
+            reply = {"content": reply["content"].replace(TOP, f"return [] * {len(samples)}")}
         return reply
 
-    transport.default = answer
-    settings = Settings.load(
-        memory={"enabled": False}, workflow={"best_of": 3, "test_rounds": 2, **workflow}
-    )
-    return Company(settings, transport=transport).run(BRIEF, run_dir=tmp_path / "r")
+    return _demo_run(tmp_path, answer, **workflow)
 
 
 def test_programs_that_all_answer_nothing_to_a_pm_example_remove_and_pin_no_test(tmp_path):
@@ -492,24 +489,17 @@ def test_only_a_pm_example_expecting_something_can_show_a_shared_miss():
 
 def _flawed_top_words_run(tmp_path, **workflow):
     """The demo build whose every coder answer ignores top_words' ``n``; the coder prompts."""
-    transport = demo_transport()
-    inner = transport.default
     prompts = []
-    top = "return Counter(w.lower() for w in text.split()).most_common(n)"
 
-    def answer(request):
+    def answer(request, inner):
         reply = inner(request)
         if request.role == "coder":
             prompts.append(request.messages[-1]["content"])
-            if top in reply.get("content", ""):
-                reply = {"content": reply["content"].replace(top, top.replace("(n)", "(2)"))}
+            if TOP in reply.get("content", ""):
+                reply = {"content": reply["content"].replace(TOP, TOP.replace("(n)", "(2)"))}
         return reply
 
-    transport.default = answer
-    settings = Settings.load(
-        memory={"enabled": False}, workflow={"best_of": 3, "test_rounds": 1, **workflow}
-    )
-    Company(settings, transport=transport).run(BRIEF, run_dir=tmp_path / "r")
+    _demo_run(tmp_path, answer, **{"test_rounds": 1, **workflow})
     return [p for p in prompts if p.startswith("Write the file textstats/core.py")]
 
 

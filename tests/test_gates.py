@@ -422,24 +422,25 @@ def test_static_inherited_and_self_listed_methods_are_recognised():
     assert check_module(spec, base_from_elsewhere, design) == []
 
 
+CART_ADD = "cart.py: class Cart with add(item: str, price: float) (adds), total() -> float."
+DROPS_PRICE = (  # checks price, then keeps only a count: a command that drops a parameter
+    "class Cart:\n    def __init__(self):\n        self.items = {}\n\n"
+    "    def total(self):\n        return float(len(self.items))\n\n"
+    "    def add(self, item: str, price: float):\n"
+    "        if price < 0:\n            raise ValueError(f'bad price {price}')\n"
+    "        self.items[item] = 1\n"
+)
+
+
 def test_a_method_that_only_validates_a_parameter_goes_back_to_its_author():
-    spec, design = one_file(
-        "cart.py: class Cart with add(item: str, price: float) (adds), total() -> float."
-    )
-    drops_price = (
-        "class Cart:\n    def __init__(self):\n        self.items = {}\n\n"
-        "    def total(self):\n        return float(len(self.items))\n\n"
-        "    def add(self, item: str, price: float):\n"
-        "        if price < 0:\n            raise ValueError(f'bad price {price}')\n"
-        "        self.items[item] = 1\n"
-    )
-    assert check_module(spec, drops_price, design) == [
+    spec, design = one_file(CART_ADD)
+    assert check_module(spec, DROPS_PRICE, design) == [
         "line 8: Cart.add only checks its parameter 'price': a method that returns nothing "
         "must use price to change the object (store it, for example beside the other "
         "arguments it stores), where the other methods read it "
         "(`def add(self, item: str, price: float)`)"
     ]
-    keeps_price = drops_price.replace("= 1\n", "= price\n")
+    keeps_price = DROPS_PRICE.replace("= 1\n", "= price\n")
     assert check_module(spec, keeps_price, design) == []
 
 

@@ -318,19 +318,10 @@ def test_a_main_reading_an_argument_its_parser_never_defines_is_written_again(mo
 
 
 def test_a_command_that_drops_a_parameter_is_told_to_store_it():
-    from tests.test_gates import one_file
+    from tests.test_gates import CART_ADD, DROPS_PRICE, one_file
 
-    spec, design = one_file(
-        "cart.py: class Cart with add(item: str, price: float) (adds), total() -> float."
-    )
-    drops_price = (
-        "class Cart:\n    def __init__(self):\n        self.items = {}\n\n"
-        "    def total(self):\n        return float(len(self.items))\n\n"
-        "    def add(self, item: str, price: float):\n"
-        "        if price < 0:\n            raise ValueError(price)\n"
-        "        self.items[item] = 1\n"
-    )
-    hints = unit_rewrite.flagged_units(check_module(spec, drops_price, design))
+    spec, design = one_file(CART_ADD)
+    hints = unit_rewrite.flagged_units(check_module(spec, DROPS_PRICE, design))
     assert hints == {
         "Cart.add": "Every parameter matters: use price to change the object (store it), "
         "where the other methods read it (a previous version dropped it)."

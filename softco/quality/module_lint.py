@@ -185,14 +185,19 @@ def _must_use(signature: str, param: str, methods: list[str]) -> str:
     return type counts as one only where it gives its siblings one (``methods``,
     the class's stated method signatures; empty for a function).
     """
-    returns = signature.rsplit(")", 1)[-1].strip()
-    typed = any(")" in m and "->" in m.rsplit(")", 1)[-1] for m in methods)
+    returns = _returns(signature)
+    typed = any(_returns(m).startswith("->") for m in methods)
     if methods and (returns == "-> None" or (returns == "" and typed)):
         return (
             f"a method that returns nothing must use {param} to change the object (store it, "
             "for example beside the other arguments it stores), where the other methods read it"
         )
     return "the result must depend on it"
+
+
+def _returns(signature: str) -> str:
+    """``-> float`` of ``def total(self) -> float``; "" where the signature states none."""
+    return signature.rsplit(")", 1)[-1].strip() if ")" in signature else ""
 
 
 def _parameter_uses(fn: FunctionNode) -> tuple[set[str], set[str]]:

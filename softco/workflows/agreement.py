@@ -116,8 +116,7 @@ def history_suspects(
 def round_suspects(rt: Runtime, path: str, history: dict[str, list[list[str]]]) -> set[str]:
     """``history_suspects`` for module ``path``; the chat says when a shared miss voids them."""
     flow = rt.settings.workflow
-    suspects = history_suspects(history, flow.distinct_drops, flow.shared_miss_guard)
-    missed = shared_miss(history) if flow.shared_miss_guard and not suspects else None
+    missed = shared_miss(history) if flow.shared_miss_guard else None
     if missed is not None:
         rt.say(
             "tester",
@@ -125,7 +124,8 @@ def round_suspects(rt: Runtime, path: str, history: dict[str, list[list[str]]]) 
             f"{missed.rsplit('::', 1)[-1]}, so they share a bug; no test is removed or pinned",
             "test",
         )
-    return suspects
+        return set()
+    return history_suspects(history, flow.distinct_drops, guard=False)  # checked just above
 
 
 EMPTY_ANSWERS = frozenset({"None", "{}", "[]", "()", "''", "set()"})
@@ -151,13 +151,18 @@ def shared_miss(history: dict[str, list[list[str]]]) -> str | None:
         if not from_the_requirements(case) or states_the_interface(case):
             continue
         answers = [
-            dict(v.split("\t", 1) for v in entry[2] if "\t" in v).get(case)
+            probed_of(entry).get(case)
             for entry in history.values()
             if case in entry[1] and len(entry) > 2
         ]
         if len(answers) >= 3 and all(a in EMPTY_ANSWERS for a in answers):
             return case
     return None
+
+
+def probed_of(entry: list[list[str]]) -> dict[str, str]:
+    """``{test: probed value}`` of one repair-history entry (``evidence``; ``probe_values``)."""
+    return dict(v.split("\t", 1) for v in entry[2] if "\t" in v) if len(entry) > 2 else {}
 
 
 def opinions_of(entry: list[list[str]]) -> dict[str, str]:
@@ -351,8 +356,7 @@ def pin_agreed(
             if case not in entry[1]:
                 continue
             # a program recorded before values were probed is an opinion we do not know
-            found = dict(v.split("\t", 1) for v in entry[2] if "\t" in v) if len(entry) > 2 else {}
-            said.append(found.get(case))
+            said.append(probed_of(entry).get(case))
             holders.append((i, opinions_of(entry)))
         if _views(case, holders) < 3 or None in said or len(set(said)) != 1:
             continue
