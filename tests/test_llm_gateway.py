@@ -360,3 +360,79 @@ def test_a_cut_off_reply_is_asked_again_afresh_with_a_little_more_room():
     assert second.max_tokens == 150
     assert len(second.messages) == len(transport.requests[0].messages)  # no cut-off echo
     assert "cut off" in second.messages[-1]["content"]
+
+
+def test_prompt_cache_hits_reach_the_event_log(monkeypatch, tmp_path):
+    """A user comparing prompts sees how much prefill the provider's prompt cache saved."""
+    import litellm
+    from litellm.types.utils import ModelResponse
+
+    from softco.llm import LiteLLMTransport
+
+    def answer(**kwargs):
+        return ModelResponse(
+            model="openai/gpt-4o-mini",
+            choices=[{"index": 0, "message": {"role": "assistant", "content": "hi"}}],
+            usage={
+                "prompt_tokens": 900,
+                "completion_tokens": 2,
+                "total_tokens": 902,
+                "prompt_tokens_details": {"cached_tokens": 896},
+            },
+        )
+
+    monkeypatch.setattr(litellm, "completion", answer)
+    log = EventLog(tmp_path, "r")
+    llm = Gateway(
+        Settings.load(llm={"model": "openai/gpt-4o-mini", "max_retries": 0}),
+        transport=LiteLLMTransport(),
+        events=log,
+        cache=None,
+    )
+    assert llm.complete(MSG).text == "hi"
+    calls = [e for e in read_events(tmp_path) if e.type == "llm_call"]
+    assert [(c.prompt_tokens, c.cached_prompt_tokens) for c in calls] == [(900, 896)]
+
+
+class Team(BaseModel):
+    name: str
+    people: list[Person]
+    notes: list[str] = []
+
+
+def test_a_reply_cut_off_in_a_list_keeps_its_complete_items_without_a_second_call():
+    """A small model looping on a list hits the cap after the useful part: keep it."""
+    from softco.llm.transport import RawCompletion
+
+    class Looping:
+        def __init__(self):
+            self.requests = []
+
+        def constrains(self, model: str) -> bool:
+            return True
+
+        def send(self, request):
+            self.requests.append(request)
+            return RawCompletion(
+                text='{"name": "core", "people": [{"name": "Ada", "age": 36}, '
+                '{"name": "Alan", "age": 41}, {"name": "Gra',
+                finish_reason="length",
+            )
+
+    transport = Looping()
+    reply = Gateway(Settings.load(), transport=transport).complete(MSG, Team, max_tokens=50)
+    assert [p.name for p in reply.parsed.people] == ["Ada", "Alan"]
+    assert len(transport.requests) == 1
+
+
+def test_salvage_never_invents_a_required_field_or_half_a_string():
+    from softco.llm.structured import salvage_json
+
+    # cut inside the only required list's first item: nothing complete to keep
+    assert salvage_json('{"name": "core", "people": [{"name": "Ada", "a', Team) is None
+    # a comma inside a string is not a cut point
+    kept = salvage_json(
+        '{"name": "a, b", "people": [{"name": "x, y", "age": 1}], "notes": ["p, q", "r', Team
+    )
+    assert kept is not None and kept.name == "a, b" and kept.notes == ["p, q"]
+    assert kept.people[0].name == "x, y"

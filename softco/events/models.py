@@ -65,6 +65,9 @@ class LLMCall(_Base):
     phase: str = ""
     model: str
     prompt_tokens: int = 0
+    # prompt tokens the backend's prompt cache served (the embedded engine reports them):
+    # how much of a prompt's prefill a shared prefix saved
+    cached_prompt_tokens: int = 0
     completion_tokens: int = 0
     cost_usd: float = 0.0
     latency_s: float = 0.0

@@ -33,6 +33,7 @@ from softco.llm.structured import (
     parse_plain,
     parse_reply,
     reask_message,
+    salvage_json,
     schema_hint,
 )
 from softco.llm.transport import (
@@ -153,8 +154,17 @@ class Gateway:
             parsed, errors = (
                 parse_plain(raw.text, schema) if plain else parse_reply(raw.text, schema)
             )
-            if parsed is None and raw.finish_reason == "length" and hasattr(schema, "salvage"):
-                parsed = schema.salvage(raw.text)  # keep what was complete before the cut
+            if parsed is None and raw.finish_reason == "length":
+                # keep what was complete before the cut instead of asking afresh
+                parsed = _salvage(raw.text, schema, plain)
+                if parsed is not None and self.events is not None:
+                    self.events.emit(
+                        Notice(
+                            level="info",
+                            message=f"{role or 'model'}: {schema.__name__} cut off at "
+                            f"max_tokens; kept its complete part",
+                        )
+                    )
             if parsed is not None:
                 if self.cache and not cached:
                     self.cache.put(request, raw)
@@ -247,6 +257,7 @@ class Gateway:
                     phase=request.phase,
                     model=request.model,
                     prompt_tokens=raw.prompt_tokens,
+                    cached_prompt_tokens=raw.cached_prompt_tokens,
                     completion_tokens=raw.completion_tokens,
                     cost_usd=raw.cost_usd,
                     latency_s=round(latency, 3),
@@ -292,6 +303,14 @@ def _real(transport: object) -> bool:
     return isinstance(transport, LiteLLMTransport) or isinstance(
         getattr(transport, "inner", None), LiteLLMTransport
     )
+
+
+def _salvage(text: str, schema: type[BaseModel], plain: bool) -> BaseModel | None:
+    """A cut-off reply's complete part: a plain schema knows its own, JSON is cut back."""
+    if plain:
+        salvage = getattr(schema, "salvage", None)
+        return salvage(text) if salvage is not None else None
+    return salvage_json(text, schema)
 
 
 def _asking_for_less(messages: list[Message], code: bool = False) -> list[Message]:

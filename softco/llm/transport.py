@@ -43,6 +43,8 @@ class CompletionRequest(BaseModel):
 class RawCompletion(BaseModel):
     text: str
     prompt_tokens: int = 0
+    # of prompt_tokens, how many the backend's prompt cache served (0 when it says nothing)
+    cached_prompt_tokens: int = 0
     completion_tokens: int = 0
     cost_usd: float = 0.0
     finish_reason: str = "stop"
@@ -119,11 +121,20 @@ class LiteLLMTransport:
         return RawCompletion(
             text=choice.message.content or "",
             prompt_tokens=getattr(usage, "prompt_tokens", 0) or 0,
+            cached_prompt_tokens=_cached_tokens(usage),
             completion_tokens=getattr(usage, "completion_tokens", 0) or 0,
             cost_usd=cost,
             finish_reason=choice.finish_reason or "stop",
             model=request.model,
         )
+
+
+def _cached_tokens(usage: Any) -> int:
+    """Prompt tokens the provider's prompt cache served, read from OpenAI-style usage."""
+    details = getattr(usage, "prompt_tokens_details", None)
+    if isinstance(details, dict):
+        return int(details.get("cached_tokens") or 0)
+    return int(getattr(details, "cached_tokens", 0) or 0)
 
 
 def map_litellm_error(exc: Exception, model: str) -> LLMError:
