@@ -45,6 +45,7 @@ ROWS: dict[str, dict[str, Any]] = {
     "no-recheck": {"recheck_rewrites": False},
     "no-miss-guard": {"shared_miss_guard": False},
     "no-finding-rules": {"finding_rules": False},
+    "no-state-layout": {"state_layout": False},
     "no-repair": {"test_rounds": 0},
     "no-unit-rewrite": {"unit_samples": 0},
     "unit-repair": {"repair_units": 6},
@@ -60,6 +61,7 @@ ROWS: dict[str, dict[str, Any]] = {
         "recheck_rewrites": False,
         "shared_miss_guard": False,
         "finding_rules": False,
+        "state_layout": False,
     },
 }
 

@@ -222,6 +222,14 @@ class WorkflowSettings(_Section):
         'price to change the object (store it)"). Without them every fresh sample can repeat '
         "the flaw the gate already named (cart, session 13: add() kept only quantities).",
     )
+    state_layout: bool = Field(
+        True,
+        description="A class method that returns nothing and takes a str key plus two or more "
+        "values (Cart.add(item, price, qty)) gets a rule in every whole-file coder prompt: "
+        'store one record per key with a field per value ("self.items[item] = {"price": '
+        'price, "qty": qty}"). Without it a small coder stores one value per key and drops '
+        "the rest, and no later rewrite of one method can change the layout the others read.",
+    )
     shared_miss_guard: bool = Field(
         True,
         description="When at least three sampled implementations all answer None or an "

@@ -19,6 +19,7 @@ from softco.events import DesignReady, FileStatus, ReviewDone
 from softco.quality import gates
 from softco.quality.repairs import tidy
 from softco.quality.reshape import add_function, add_method, class_source
+from softco.quality.state_layout import layout_rules
 from softco.roles import architect, coder, reviewer
 from softco.workflows.design_check import (
     complete_design,
@@ -191,6 +192,8 @@ def write_module(
         rt.events.emit(FileStatus(path=spec.path, status="written", generation=gen))
         return content
     ctx = rt.ctx("code", sprint)
+    if rt.settings.workflow.state_layout:
+        rules = [*layout_rules(spec), *(rules or [])]
     code = coder.write_file(
         ctx,
         spec,
@@ -225,6 +228,7 @@ def write_module(
                 # at temperature 0 the re-ask returns the same file: sample a little
                 temperature=max(temperature or 0.0, 0.3),
                 seed=(seed or 0) + 17,
+                rules=rules,
             ).content,
         ),
     )
