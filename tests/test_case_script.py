@@ -154,6 +154,29 @@ def test_a_game_made_in_one_case_is_made_again_for_each_later_check(tmp_path):
     assert run.returncode == 0, run.stdout
 
 
+def test_an_object_made_inside_the_call_is_setup_and_the_check_stays(tmp_path):
+    """guess, session 13: 'game = GuessGame(50); game.guess(30)' was left out as not parsing."""
+    suite = case_tests(
+        TestCases.model_validate(
+            {
+                "cases": [
+                    case("game = GuessGame(50); game.guess(30)", "higher"),
+                    case("game = GuessGame(50)\ngame.guess(70)", "lower"),
+                    case("game.guess(50)", "correct", setup=["game = GuessGame(50)"]),
+                ]
+            }
+        ),
+        spec("game.py"),
+    )
+    assert suite.kept == 3, suite.dropped
+    assert "game.guess(30) == 'higher'" in suite.content
+    run = pytest_in(tmp_path, {"game.py": GOOD_GAME, "tests/test_game.py": suite.content})
+    assert run.returncode == 0 and "3 passed" in run.stdout, run.stdout
+    wrong = GOOD_GAME.replace('"higher" if', '"lower" if')
+    run = pytest_in(tmp_path, {"game.py": wrong, "tests/test_game.py": suite.content})
+    assert "1 failed, 2 passed" in run.stdout, run.stdout
+
+
 def test_objects_are_made_in_script_order_with_what_they_are_made_from():
     scripted, _ = script_setup(
         calls(
