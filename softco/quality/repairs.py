@@ -17,6 +17,7 @@ from softco.quality.analysis import explicit_star_imports, missing_names
 from softco.quality.cli_argv import wire_main
 from softco.quality.cli_files import read_file_arguments
 from softco.quality.contracts import documented_errors, malformed_none
+from softco.quality.csv_rows import dict_rows
 from softco.quality.edits import without_lines
 from softco.quality.entry import drop_library_script, print_results, return_exit_code
 from softco.quality.reshape import after_preamble, lift_methods, source_lines
@@ -240,7 +241,9 @@ def tidy(spec: FileSpec, content: str, design: Design) -> str:
     exception the interface promises and a parse promising None for a malformed
     line returns it (``contracts``), a file name handed to a
     function wanting the text is read first (``cli_files``), a ``pathlib``
-    call on a ``str`` parameter is made on ``pathlib.Path`` (``str_paths``),
+    call on a ``str`` parameter is made on ``pathlib.Path`` (``str_paths``), a
+    ``csv.reader`` whose rows are read only by column name is a ``csv.DictReader``
+    (``csv_rows``),
     an approximate unit conversion factor is made exact, a rounding only
     another function's contract asks for is taken out and a number promised
     "with 2 decimals" is printed alone (``unit_factors``),
@@ -260,6 +263,7 @@ def tidy(spec: FileSpec, content: str, design: Design) -> str:
         lambda t: malformed_none(spec, t),
         lambda t: read_file_arguments(spec, t, design),
         as_paths,
+        dict_rows,
         exact_factors,
         lambda t: unstated_rounding(spec, t),
         lambda t: printed_as_stated(spec, t),
