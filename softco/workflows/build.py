@@ -368,12 +368,16 @@ def fix_review_node(rt: Runtime):
     """Send blocking findings to the owning coder; keep a fix only if tests do not regress."""
 
     def node(state: RunState) -> dict[str, Any]:
-        from softco.workflows.repair import try_fix
+        from softco.workflows.repair import after_a_miss, try_fix
 
         design, prd = design_of(state), prd_of(state)
         report = ReviewReport.model_validate(state["review"])
         by_file = report.by_file()
         sprint = state.get("sprint")
+        # the repair rounds' evidence, which a review fix adds to: a program it finds
+        # meeting a requirement every earlier one missed judges the tests they agreed on
+        evidence = {k: dict(v) for k, v in (state.get("candidate_runs") or {}).items()}
+        dropped: list[str] = []
         with rt.phase("review", sprint):
             for path, findings in by_file.items():
                 if path not in design.paths or not any(
@@ -392,13 +396,19 @@ def fix_review_node(rt: Runtime):
                     "Reviewer findings:\n" + text,
                     accept_equal=True,
                     samples=1,  # a review finding wants its fix, not fresh samples
+                    history=evidence.setdefault(path, {}),
                 )
+                dropped += after_a_miss(rt, design.file(path), design, evidence[path])
             rt.workspace.commit("review: fixes for blocking findings", role="coder", phase="review")
             # the next routing reads the suite as the fixes left it, not as before them
             suite = rt.run_suite()
-        return {
+        update: dict[str, Any] = {
             "review_round": state.get("review_round", 0) + 1,
             "test_report": suite.model_dump(mode="json"),
+            "candidate_runs": evidence,
         }
+        if dropped:
+            update["dropped_tests"] = dropped  # the state adds them to the earlier ones
+        return update
 
     return node

@@ -33,6 +33,7 @@ from softco.workflows.agreement import (
 )
 from softco.workflows.build import design_of, prd_of, testable, write_module
 from softco.workflows.gating import drop_tests
+from softco.workflows.miss_agreement import drop_miss_agreeing, missed_examples
 from softco.workflows.recheck import recheck_rewrite
 from softco.workflows.requirement_units import requirement_units, stated_passes
 from softco.workflows.runtime import Runtime
@@ -282,6 +283,18 @@ def _pin_or_drop(
     return dropped
 
 
+def after_a_miss(
+    rt: Runtime, spec: FileSpec, design: Design, history: dict[str, list[list[str]]]
+) -> list[str]:
+    """The tester's tests agreeing with a shared miss the current program no longer has.
+
+    Runs the suite once more only when the history holds such a miss.
+    """
+    if not rt.settings.workflow.shared_miss_guard or not missed_examples(history):
+        return []
+    return drop_miss_agreeing(rt, [test_path_for(spec, design)], history, rt.run_suite())
+
+
 def fix_node(rt: Runtime):
     def node(state: RunState) -> dict[str, Any]:
         design, prd = design_of(state), prd_of(state)
@@ -348,6 +361,7 @@ def fix_node(rt: Runtime):
                     feedback = f"What your code did on the failing tests:\n{traced}\n\n{feedback}"
                 suspects = try_fix(rt, state, spec, design, prd, feedback, history=history)
                 dropped += _pin_or_drop(rt, paths, suspects, history)
+                dropped += after_a_miss(rt, spec, design, history)
             rt.workspace.commit(f"test: repair round {rnd + 1}", role="coder", phase="test")
         return {
             "test_round": rnd + 1,
