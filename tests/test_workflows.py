@@ -80,6 +80,26 @@ def test_debate_is_bounded_when_the_judge_never_agrees(tmp_path):
     assert "no consensus" in result.report.debate
 
 
+@pytest.mark.parametrize("consensus, revisions", [(True, 0), (False, 1)])
+def test_an_objection_the_judge_leaves_unruled_is_revised_for_only_without_consensus(
+    tmp_path, consensus, revisions
+):
+    """A 1.5B judge rules on some objections only; its declared consensus is respected."""
+    transport = demo_transport()
+    partial = {
+        "summary": "Fine.",
+        "consensus": consensus,
+        "rulings": [{"objection_id": "O1", "verdict": "resolved", "reason": "answered"}],
+    }
+    inner = transport.default
+    transport.default = lambda r: partial if r.role == "judge" else inner(r)
+    result = Company(settings(), transport=transport).run(BRIEF, run_dir=tmp_path / "r")
+    prds = [r for r in transport.requests if r.role == "pm" and r.schema_name == "PRD"]
+    assert result.ok and len(prds) == 1 + revisions
+    said = [e.text for e in read_events(result.run_dir) if e.type == "agent_message"]
+    assert any(("waived" if consensus else "treated as must-fix") in t for t in said)
+
+
 def test_a_model_that_always_writes_broken_code_stops_in_bounded_time(tmp_path):
     transport = demo_transport()
     inner = transport.default

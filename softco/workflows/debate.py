@@ -92,7 +92,21 @@ def build_debate(rt: Runtime) -> StateGraph:
             number=rnd, objections=objections, answers=rebuttal.answers, verdict=verdict
         )
         missing = debate_round.unruled()
-        if missing:  # an objection the judge ignored is still open work
+        if missing and verdict.consensus and not verdict.must_fix:
+            # the judge declared consensus and named nothing to fix: what it left unruled
+            # it found not worth a change. A revision here cost a 1.5B PM one to two
+            # minutes and often lost stories (cart, session 13: five became one).
+            verdict.rulings.extend(
+                Ruling(objection_id=i, verdict="waived", reason="not ruled on; consensus")
+                for i in missing
+            )
+            rt.say(
+                "judge",
+                f"no ruling on {', '.join(missing)}: waived, since the judge found consensus "
+                "and named nothing to fix",
+                "debate",
+            )
+        elif missing:  # an objection the judge ignored is still open work
             verdict.rulings.extend(
                 Ruling(objection_id=i, verdict="must_fix", reason="not ruled on") for i in missing
             )
