@@ -34,6 +34,8 @@ def spec_of(interface: str) -> FileSpec:
 
 
 def test_a_command_taking_a_key_and_two_values_gets_a_record_layout():
+    registry = "reg.py: class Registry with register(name: str, age: int, email: str), n() -> int."
+    assert len(layout_rules(spec_of(registry))) == 1
     assert layout_rules(spec_of(CART)) == [
         "Cart.add keeps every argument for the other methods: store one record per item "
         "with a field for each of price, qty, e.g. "
@@ -47,7 +49,8 @@ def test_no_layout_where_a_model_already_writes_the_right_one():
     query = "shop.py: class Shop with price(item: str, qty: int, vat: float) -> float."
     not_a_key = "acct.py: class Acct with move(amount: float, fee: float, n: int), sum() -> float."
     functions = "calc.py: add(item: str, price: float, qty: int) -> float."
-    for interface in (one_value, query, not_a_key, functions):
+    moves = "bank.py: class Bank with transfer(src: str, dst: str, amount: float), sum() -> float."
+    for interface in (one_value, query, not_a_key, functions, moves):
         assert layout_rules(spec_of(interface)) == [], interface
 
 

@@ -11,8 +11,10 @@ method taking a key and two or more values stores one record per key, with a
 field per value. Small models copy a concrete line, so the rule carries one.
 
 Only commands (no stated return value, where a sibling states one, or
-``-> None``) whose first parameter is a ``str`` key and which take at least
-two more named values; one value per key is the layout a model already writes.
+``-> None``) named for storing (``add``, ``set``, ``register`` …) whose first
+parameter is a ``str`` key and which take at least two more named values; one
+value per key is the layout a model already writes, and ``transfer(src, dst,
+amount)`` keeps no record per ``src``.
 """
 
 from __future__ import annotations
@@ -23,6 +25,10 @@ from softco.artifacts.design import FileSpec
 from softco.artifacts.stated import class_methods
 
 MIN_VALUES = 2  # a key and one value is a plain dict: the model writes that unprompted
+# verbs that put something under its key; ``transfer(src, dst, amount)`` also takes a str
+# first, but keeps no record per ``src``
+STORING = ("add", "set", "put", "insert", "register", "record", "store", "update", "upsert")
+STORING += ("create", "enroll", "save", "track", "append")
 
 
 def layout_rules(spec: FileSpec) -> list[str]:
@@ -34,6 +40,8 @@ def layout_rules(spec: FileSpec) -> list[str]:
         for signature in methods:
             node = _parse(signature)
             if node is None or not _is_command(node, typed):
+                continue
+            if not node.name.lower().lstrip("_").startswith(STORING):
                 continue
             args = node.args.args[1:]  # without self
             if len(args) < 1 + MIN_VALUES or not _is_str(args[0].annotation):
