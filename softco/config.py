@@ -224,7 +224,8 @@ class WorkflowSettings(_Section):
     )
     state_layout: bool = Field(
         True,
-        description="A class method that returns nothing and takes a str key plus two or more "
+        description="A class method named for storing (add, set, register …) that returns nothing "
+        "and takes a str key plus two or more "
         "values (Cart.add(item, price, qty)) gets a rule in every whole-file coder prompt: "
         'store one record per key with a field per value ("self.items[item] = {"price": '
         'price, "qty": qty}"). Without it a small coder stores one value per key and drops '
