@@ -172,6 +172,11 @@ def test_an_object_made_inside_the_call_is_setup_and_the_check_stays(tmp_path):
     assert "game.guess(30) == 'higher'" in suite.content
     run = pytest_in(tmp_path, {"game.py": GOOD_GAME, "tests/test_game.py": suite.content})
     assert run.returncode == 0 and "3 passed" in run.stdout, run.stdout
+    five = CallCase(
+        behaviour="b", setup=["a = 1", "b = 2"], call="c = 3; d = 4; e = 5; f(a)", expected=1
+    )
+    assert five.call.startswith("c = 3")  # would not fit setup's four statements: left as written
+    assert CallCase.model_validate(five.model_dump()) == five
     wrong = GOOD_GAME.replace('"higher" if', '"lower" if')
     run = pytest_in(tmp_path, {"game.py": wrong, "tests/test_game.py": suite.content})
     assert "1 failed, 2 passed" in run.stdout, run.stdout

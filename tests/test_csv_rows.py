@@ -73,3 +73,30 @@ def test_a_loop_straight_over_the_reader_and_a_literal_name_count_too():
     fixed = dict_rows(source)
     assert "for row in csv.DictReader(csv_text.splitlines()):" in fixed
     assert run(fixed, DATA, "age") == {"count": 2, "mean": 36.0}
+
+
+def test_code_that_made_its_own_mapping_or_names_a_dialect_is_left_alone():
+    own_mapping = BY_NAME.replace(
+        "rows = csv.reader(csv_text.splitlines())",
+        "header = csv_text.splitlines()[0].split(',')\n"
+        "    rows = csv.reader(csv_text.splitlines()[1:])",
+    ).replace("        try:\n", "        row = dict(zip(header, row))\n        try:\n")
+    assert run(own_mapping, DATA, "age") == {"count": 2, "mean": 36.0}  # it works as written
+    assert dict_rows(own_mapping) == own_mapping
+    dialect = BY_NAME.replace(
+        "csv.reader(csv_text.splitlines())", "csv.reader(csv_text.splitlines(), 'excel')"
+    )
+    assert dict_rows(dialect) == dialect
+
+
+def test_a_nested_function_is_edited_once():
+    nested = (
+        "import csv\n\n\ndef outer(text: str, column: str):\n    "
+        + BY_NAME.split("\n\n\n", 1)[1].replace("\n", "\n    ").rstrip()
+        + "\n    return summarize(text, column)\n"
+    )
+    fixed = dict_rows(nested)
+    assert fixed.count("csv.DictReader(") == 1 and "DictReaderader" not in fixed
+    namespace: dict = {}
+    exec(compile(fixed, "nested.py", "exec"), namespace)
+    assert namespace["outer"](DATA, "age") == {"count": 2, "mean": 36.0}

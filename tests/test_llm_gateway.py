@@ -436,3 +436,22 @@ def test_salvage_never_invents_a_required_field_or_half_a_string():
     )
     assert kept is not None and kept.name == "a, b" and kept.notes == ["p, q"]
     assert kept.people[0].name == "x, y"
+
+
+def test_salvage_keeps_no_value_that_was_itself_cut_short():
+    """A three-item answer cut after two is not a two-item answer."""
+    from softco.artifacts.cases import CallCase
+    from softco.llm.structured import salvage_json
+
+    class Cases(BaseModel):
+        cases: list[CallCase]
+
+    cut = (
+        '{"cases": [{"behaviour": "a", "call": "f(1)", "expected": 1}, '
+        '{"behaviour": "b", "call": "split(\'a b c\')", "expected": ["a", "b", "c'
+    )
+    kept = salvage_json(cut, Cases)
+    assert kept is not None and [c.call for c in kept.cases] == ["f(1)"]
+    # a reply that closed but does not validate is no cut-off reply: nothing is trimmed
+    whole = '{"name": "t", "people": [{"name": "Ada", "age": 1}, {"name": "B", "age": "x"}]}'
+    assert salvage_json(whole, Team) is None

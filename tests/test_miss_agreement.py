@@ -71,6 +71,15 @@ def test_a_program_that_meets_the_example_and_passes_the_test_spares_it():
     assert WRONG not in miss_agreeing(history, NOW)
 
 
+def test_a_test_of_another_function_is_never_judged_by_the_example():
+    """The program meeting the example may still have a bug elsewhere, which a right test
+    of that other function rightly fails."""
+    now = report([EXAMPLE])  # fails RIGHT too: count_levels([]) == {} is right
+    assert RIGHT not in miss_agreeing(missing_programs(), now)
+    assert not expects_nothing(TESTS, "test_count_levels_empty", "errors_per_hour")
+    assert expects_nothing(TESTS, "test_errors_per_hour_two_errors", "errors_per_hour")
+
+
 def test_only_tests_expecting_nothing_count():
     assert expects_nothing(TESTS, "test_errors_per_hour_two_errors")
     assert expects_nothing(TESTS, "test_count_levels_empty")
@@ -78,6 +87,7 @@ def test_only_tests_expecting_nothing_count():
     assert expects_nothing("def test_a():\n    assert f('x') is None\n", "test_a")
     assert not expects_nothing("def test_a():\n    assert f('x') == {'a': 1}\n", "test_a")
     assert not expects_nothing("def test_a():\n    assert f('x') == approx(0.5)\n", "test_a")
+    assert not expects_nothing("def test_a():\n    assert f('x') == ...\n", "test_a")
 
 
 class _Workspace:

@@ -20,7 +20,8 @@ CART = (
 KEEPS_PRICE = (
     "class Cart:\n    def __init__(self):\n        self.items = {}\n\n"
     "    def add(self, item: str, price: float, qty: int = 1):\n"
-    "        self.items[item] = {'price': price, 'qty': qty}\n\n"
+    "        old = self.items.get(item, {'qty': 0})\n"
+    "        self.items[item] = {'price': price, 'qty': old['qty'] + qty}\n\n"
     "    def remove(self, item: str):\n        del self.items[item]\n\n"
     "    def total(self) -> float:\n"
     "        return round(sum(r['price'] * r['qty'] for r in self.items.values()), 2)\n"
@@ -39,8 +40,8 @@ def test_a_command_taking_a_key_and_two_values_gets_a_record_layout():
     assert layout_rules(spec_of(CART)) == [
         "Cart.add keeps every argument for the other methods: store one record per item "
         "with a field for each of price, qty, e.g. "
-        '`self.items[item] = {"price": price, "qty": qty}`, and read those fields in the '
-        "other methods."
+        '`self.items[item] = {"price": price, "qty": qty}` (when the item is already there, '
+        "update its record as the interface says), and read those fields in the other methods."
     ]
 
 
@@ -50,7 +51,8 @@ def test_no_layout_where_a_model_already_writes_the_right_one():
     not_a_key = "acct.py: class Acct with move(amount: float, fee: float, n: int), sum() -> float."
     functions = "calc.py: add(item: str, price: float, qty: int) -> float."
     moves = "bank.py: class Bank with transfer(src: str, dst: str, amount: float), sum() -> float."
-    for interface in (one_value, query, not_a_key, functions, moves):
+    setup = "s.py: class S with setup(name: str, a: int, b: int), n() -> int."
+    for interface in (one_value, query, not_a_key, functions, moves, setup):
         assert layout_rules(spec_of(interface)) == [], interface
 
 

@@ -12,6 +12,8 @@ from typing import ClassVar
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
+MAX_SETUP = 4  # statements before a case's call
+
 
 class CallCase(BaseModel):
     """One check of a library function or class: optional setup, one call, its exact result."""
@@ -19,7 +21,7 @@ class CallCase(BaseModel):
     behaviour: str = Field(description="What it checks, in a few words, e.g. 'empty text'.")
     setup: list[str] = Field(
         default_factory=list,
-        max_length=4,
+        max_length=MAX_SETUP,
         description="Python statements run first, e.g. creating an object (may be empty).",
     )
     call: str = Field(description="One Python expression using the module's names.")
@@ -53,6 +55,8 @@ class CallCase(BaseModel):
             return self  # left to the checks, which say it does not parse
         if len(body) < 2 or not isinstance(body[-1], ast.Expr):
             return self
+        if len(self.setup) + len(body) - 1 > MAX_SETUP:
+            return self  # more than a case's setup may hold: left to the checks
         before = [ast.get_source_segment(text, stmt) or ast.unparse(stmt) for stmt in body[:-1]]
         self.setup = [*self.setup, *before]
         self.call = ast.get_source_segment(text, body[-1]) or ast.unparse(body[-1])

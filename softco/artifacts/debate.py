@@ -115,7 +115,8 @@ class DebateRound(BaseModel):
     verdict: DebateVerdict | None = None
 
     def unruled(self) -> list[str]:
-        """Objection ids the judge did not rule on (the workflow treats them as must_fix)."""
+        """Objection ids the judge did not rule on (the workflow treats them as must_fix,
+        or as waived when the judge ruled on others and declared consensus)."""
         ruled = {r.objection_id for r in self.verdict.rulings} if self.verdict else set()
         return [o.id for o in self.objections if o.id not in ruled]
 

@@ -140,14 +140,19 @@ def salvage_json(text: str, schema: type[BaseModel], tries: int = 64) -> BaseMod
         )
         try:
             return schema.model_validate(json.loads(closed))
-        except (ValueError, ValidationError):
+        except (ValueError, ValidationError, RecursionError):
             continue
     return None
 
 
 def _cut_points(body: str) -> list[tuple[int, str]]:
-    """Where prefixes of ``body`` end after a complete value inside a container, with
-    the brackets still open there (a string of ``[`` and ``{``)."""
+    """Where prefixes of ``body`` end after a complete member of the top object or a
+    complete item of one of its lists, with the brackets still open there.
+
+    Only those two depths: a cut deeper down would keep a value that was itself
+    cut short (``"expected": ["a", "b"`` of a three-item answer) as if it were
+    whole. A reply whose object closed was not cut off: nothing to salvage.
+    """
     points: list[tuple[int, str]] = []
     stack: list[str] = []
     in_string = escaped = False
@@ -169,8 +174,12 @@ def _cut_points(body: str) -> list[tuple[int, str]]:
                 break
             stack.pop()
             if not stack:
-                break  # the whole object closed: nothing was cut
-            points.append((i + 1, "".join(stack)))
-        elif ch == "," and stack:
+                return []  # the whole object closed: nothing was cut
+            if "".join(stack) in _SHALLOW:
+                points.append((i + 1, "".join(stack)))
+        elif ch == "," and "".join(stack) in _SHALLOW:
             points.append((i, "".join(stack)))
     return points
+
+
+_SHALLOW = frozenset({"{", "{["})  # a member of the top object, an item of its list

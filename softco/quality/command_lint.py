@@ -78,7 +78,7 @@ def stateless_command_problems(spec: FileSpec, tree: ast.Module) -> list[str]:
             continue
         own = {m.name: m for m in node.body if isinstance(m, FunctionNode)}
         listed = class_methods(fn)
-        if not any(_states_a_return(signature) for signature in listed):
+        if not any(states_a_return(signature) for signature in listed):
             continue  # the brief states no result anywhere: a missing arrow says nothing
         for signature in listed:
             name = signature_name(signature)
@@ -88,7 +88,7 @@ def stateless_command_problems(spec: FileSpec, tree: ast.Module) -> list[str]:
                 or name.startswith("__")
                 or not _COMMAND_NAME.match(name)
                 or _SAYS_RETURN.search(_method_doc(fn.docstring, name))
-                or _states_a_return(signature)
+                or states_a_return(signature)
                 or method.decorator_list
                 or is_placeholder(method)
             ):
@@ -152,7 +152,7 @@ def _method_doc(class_doc: str, name: str) -> str:
     return ""
 
 
-def _states_a_return(signature: str) -> bool:
+def states_a_return(signature: str) -> bool:
     """``-> T`` for any T but None (a stated ``-> None`` is a command like no arrow)."""
     try:
         node = ast.parse(signature.strip().rstrip(":") + ": ...").body[0]

@@ -23,12 +23,16 @@ import ast
 
 from softco.artifacts.design import FileSpec
 from softco.artifacts.stated import class_methods
+from softco.quality.case_checks import wants_str
+from softco.quality.command_lint import states_a_return
 
 MIN_VALUES = 2  # a key and one value is a plain dict: the model writes that unprompted
 # verbs that put something under its key; ``transfer(src, dst, amount)`` also takes a str
 # first, but keeps no record per ``src``
-STORING = ("add", "set", "put", "insert", "register", "record", "store", "update", "upsert")
-STORING += ("create", "enroll", "save", "track", "append")
+STORING = frozenset(
+    {"add", "set", "put", "insert", "register", "record", "store", "update", "upsert"}
+    | {"create", "enroll", "save", "track", "append"}
+)
 
 
 def layout_rules(spec: FileSpec) -> list[str]:
@@ -36,23 +40,29 @@ def layout_rules(spec: FileSpec) -> list[str]:
     rules = []
     for fn in spec.interface:
         methods = class_methods(fn)
-        typed = any(_returns(m) for m in methods)
+        typed = any(states_a_return(m) for m in methods)
         for signature in methods:
             node = _parse(signature)
-            if node is None or not _is_command(node, typed):
+            if node is None or states_a_return(signature):
                 continue
-            if not node.name.lower().lstrip("_").startswith(STORING):
+            if node.returns is None and not typed:
+                continue  # no sibling states a return either: nothing says it is a command
+            if node.name.lower().lstrip("_").split("_", 1)[0] not in STORING:
                 continue
             args = node.args.args[1:]  # without self
-            if len(args) < 1 + MIN_VALUES or not _is_str(args[0].annotation):
+            key = args[0] if args else None
+            if len(args) < 1 + MIN_VALUES or key is None or key.annotation is None:
                 continue
-            key, values = args[0].arg, [a.arg for a in args[1:]]
+            if not wants_str(key.annotation):
+                continue
+            values = [a.arg for a in args[1:]]
             record = ", ".join(f'"{v}": {v}' for v in values)
             rules.append(
                 f"{fn.name}.{node.name} keeps every argument for the other methods: store one "
-                f"record per {key} with a field for each of {', '.join(values)}, e.g. "
-                f"`self.{_plural(key)}[{key}] = {{{record}}}`, and read those fields "
-                "in the other methods."
+                f"record per {key.arg} with a field for each of {', '.join(values)}, e.g. "
+                f"`self.{_plural(key.arg)}[{key.arg}] = {{{record}}}` (when the {key.arg} is "
+                "already there, update its record as the interface says), and read those "
+                "fields in the other methods."
             )
     return rules
 
@@ -63,27 +73,6 @@ def _parse(signature: str) -> ast.FunctionDef | None:
     except SyntaxError:
         return None
     return node if isinstance(node, ast.FunctionDef) else None
-
-
-def _returns(signature: str) -> bool:
-    """True where a method signature states a return value other than None."""
-    node = _parse(signature)
-    return node is not None and node.returns is not None and not _is_none(node.returns)
-
-
-def _is_command(node: ast.FunctionDef, siblings_typed: bool) -> bool:
-    """Returns nothing: ``-> None``, or no return stated where siblings state theirs."""
-    if node.returns is not None:
-        return _is_none(node.returns)
-    return siblings_typed
-
-
-def _is_none(annotation: ast.expr) -> bool:
-    return isinstance(annotation, ast.Constant) and annotation.value is None
-
-
-def _is_str(annotation: ast.expr | None) -> bool:
-    return isinstance(annotation, ast.Name) and annotation.id == "str"
 
 
 def _plural(name: str) -> str:

@@ -2,9 +2,9 @@
 
 Rulings on ids that were never raised are dropped (and no longer block
 consensus); when the model rules twice on one id the stricter ruling wins; ids
-left unruled are the workflow's business (must_fix, unless the judge declared
-consensus and ruled nothing must_fix: then waived), so the judge never needs to
-be re-asked for completeness.
+left unruled are the workflow's business (must_fix, unless the judge ruled on
+others and declared consensus: then waived), so the judge never needs to be
+re-asked for completeness.
 """
 
 from __future__ import annotations

@@ -150,14 +150,15 @@ def shared_miss(history: dict[str, list[list[str]]]) -> str | None:
     for case in sorted(ran - passed):
         if not from_the_requirements(case) or states_the_interface(case):
             continue
-        answers = [
-            probed_of(entry).get(case)
-            for entry in history.values()
-            if case in entry[1] and len(entry) > 2
-        ]
-        if len(answers) >= 3 and all(a in EMPTY_ANSWERS for a in answers):
+        ran_it = [entry for entry in history.values() if case in entry[1] and len(entry) > 2]
+        if len(ran_it) >= 3 and all(answered_nothing(entry, case) for entry in ran_it):
             return case
     return None
+
+
+def answered_nothing(entry: list[list[str]], case: str) -> bool:
+    """Whether the program of a history entry ran ``case``, failed it and answered nothing."""
+    return case in entry[1] and case not in entry[0] and probed_of(entry).get(case) in EMPTY_ANSWERS
 
 
 def probed_of(entry: list[list[str]]) -> dict[str, str]:

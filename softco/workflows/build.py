@@ -192,8 +192,8 @@ def write_module(
         rt.events.emit(FileStatus(path=spec.path, status="written", generation=gen))
         return content
     ctx = rt.ctx("code", sprint)
-    if rt.settings.workflow.state_layout:
-        rules = [*layout_rules(spec), *(rules or [])]
+    layout = layout_rules(spec) if rt.settings.workflow.state_layout else []
+    rules = [*layout, *(rules or [])]
     code = coder.write_file(
         ctx,
         spec,
@@ -228,7 +228,7 @@ def write_module(
                 # at temperature 0 the re-ask returns the same file: sample a little
                 temperature=max(temperature or 0.0, 0.3),
                 seed=(seed or 0) + 17,
-                rules=rules,
+                rules=layout,  # the findings themselves are the feedback
             ).content,
         ),
     )

@@ -92,9 +92,10 @@ def build_debate(rt: Runtime) -> StateGraph:
             number=rnd, objections=objections, answers=rebuttal.answers, verdict=verdict
         )
         missing = debate_round.unruled()
-        if missing and verdict.consensus and not verdict.must_fix:
-            # the judge declared consensus and named nothing to fix: what it left unruled
-            # it found not worth a change. A revision here cost a 1.5B PM one to two
+        if missing and verdict.consensus and verdict.rulings:
+            # the judge ruled, declared consensus and so named nothing to fix (the verdict
+            # keeps consensus and must_fix consistent): what it left unruled it found not
+            # worth a change. A revision here cost a 1.5B PM one to two
             # minutes and often lost stories (cart, session 13: five became one).
             verdict.rulings.extend(
                 Ruling(objection_id=i, verdict="waived", reason="not ruled on; consensus")

@@ -95,6 +95,25 @@ def drop_tests(content: str, names: set[str]) -> str:
         return content
 
 
+def remove_tests(rt: Runtime, path: str, names: set[str]) -> list[str]:
+    """Remove test functions ``names`` from ``path`` in the workspace; the names removed.
+
+    A file left with no test is deleted (pytest would report it as empty).
+    """
+    if not names or not rt.workspace.exists(path):
+        return []
+    content = rt.workspace.read(path)
+    kept = drop_tests(content, names)
+    removed = sorted(n for n in names if f"def {n}(" in content and f"def {n}(" not in kept)
+    if not removed:
+        return []
+    if "def test" in kept:
+        rt.workspace.write(path, kept)
+    else:
+        rt.workspace.delete(path)
+    return removed
+
+
 def _function_spans(tree: ast.Module, wanted: Callable[[str], bool]) -> list[tuple[int, int]]:
     """(first, last) line of each top-level function whose name is ``wanted``, decorators in."""
     return [

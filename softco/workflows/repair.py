@@ -32,7 +32,7 @@ from softco.workflows.agreement import (
     spliced_candidate,
 )
 from softco.workflows.build import design_of, prd_of, testable, write_module
-from softco.workflows.gating import drop_tests
+from softco.workflows.gating import remove_tests
 from softco.workflows.miss_agreement import drop_miss_agreeing, missed_examples
 from softco.workflows.recheck import recheck_rewrite
 from softco.workflows.requirement_units import requirement_units, stated_passes
@@ -252,17 +252,9 @@ def drop_suspects(rt: Runtime, test_path: str, suspects: set[str]) -> list[str]:
         for s in suspects
         if case_file(s) == module_of_test(test_path)
     }
-    if not mine or not rt.workspace.exists(test_path):
-        return []
-    content = rt.workspace.read(test_path)
-    kept = drop_tests(content, mine)
-    removed = sorted(n for n in mine if f"def {n}(" in content and f"def {n}(" not in kept)
+    removed = remove_tests(rt, test_path, mine)
     if not removed:
         return []
-    if "def test" not in kept:
-        rt.workspace.delete(test_path)
-    else:
-        rt.workspace.write(test_path, kept)
     rt.say(
         "tester",
         f"{test_path}: removed {', '.join(removed)}: every sampled implementation failed "
@@ -288,10 +280,14 @@ def after_a_miss(
 ) -> list[str]:
     """The tester's tests agreeing with a shared miss the current program no longer has.
 
-    Runs the suite once more only when the history holds such a miss.
+    Runs the suite once more only when the history holds such a miss and some
+    program meets it.
     """
-    if not rt.settings.workflow.shared_miss_guard or not missed_examples(history):
+    if not rt.settings.workflow.shared_miss_guard:
         return []
+    missed = missed_examples(history)
+    if not any(example in entry[0] for entry in history.values() for example in missed):
+        return []  # no program meets a missed example yet: nothing to judge by
     return drop_miss_agreeing(rt, [test_path_for(spec, design)], history, rt.run_suite())
 
 
