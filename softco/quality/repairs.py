@@ -20,6 +20,7 @@ from softco.quality.contracts import documented_errors, malformed_none
 from softco.quality.csv_rows import dict_rows
 from softco.quality.edits import without_lines
 from softco.quality.entry import drop_library_script, print_results, return_exit_code
+from softco.quality.method_shadow import unshadow_methods
 from softco.quality.reshape import after_preamble, lift_methods, source_lines
 from softco.quality.str_paths import as_paths
 from softco.quality.unit_factors import exact_factors, printed_as_stated, unstated_rounding
@@ -233,7 +234,8 @@ def tidy(spec: FileSpec, content: str, design: Design) -> str:
     Each is certain from the design alone, so none costs a model call: a
     standard module's star import is written out, a self-import goes,
     stateless-class methods are lifted, a variable named after the function it
-    calls is renamed, a dependency's copied functions
+    calls is renamed, an attribute stored over a method of its class is renamed
+    (``method_shadow``), a dependency's copied functions
     become imports, ``main`` reads its arguments as the interface says and
     runs as a script (``cli_argv.wire_main``) and returns its exit code
     (printing a result it returned as one), a
@@ -254,6 +256,7 @@ def tidy(spec: FileSpec, content: str, design: Design) -> str:
         lambda t: drop_self_import(spec, t),
         lambda t: lift_methods(spec, t),
         unshadow,
+        unshadow_methods,
         lambda t: import_instead(spec, t, design),
         lambda t: drop_library_script(spec, t, design),
         lambda t: wire_main(spec, t),
