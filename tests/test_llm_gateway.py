@@ -336,23 +336,28 @@ def test_recording_a_real_model_registers_the_local_provider(tmp_path):
     assert any(p.get("provider") == "local" for p in litellm.custom_provider_map)
 
 
+class _Replies:
+    """A constrained transport answering with ``replies`` in order (the last one repeats)."""
+
+    def __init__(self, *replies):
+        self.replies = list(replies)
+        self.requests = []
+
+    def constrains(self, model: str) -> bool:
+        return True
+
+    def send(self, request):
+        self.requests.append(request)
+        return self.replies[min(len(self.requests), len(self.replies)) - 1]
+
+
 def test_a_cut_off_reply_is_asked_again_afresh_with_a_little_more_room():
     from softco.llm.transport import RawCompletion
 
-    class Truncating:
-        def __init__(self):
-            self.requests = []
-
-        def constrains(self, model: str) -> bool:
-            return True
-
-        def send(self, request):
-            self.requests.append(request)
-            if len(self.requests) == 1:
-                return RawCompletion(text='{"name": "Ada", "ag', finish_reason="length")
-            return RawCompletion(text='{"name": "Ada", "age": 36}')
-
-    transport = Truncating()
+    transport = _Replies(
+        RawCompletion(text='{"name": "Ada", "ag', finish_reason="length"),
+        RawCompletion(text='{"name": "Ada", "age": 36}'),
+    )
     llm = Gateway(Settings.load(), transport=transport)
     reply = llm.complete(MSG, Person, role="pm", max_tokens=100)
     assert reply.parsed.age == 36 and reply.attempts == 2
@@ -404,22 +409,13 @@ def test_a_reply_cut_off_in_a_list_keeps_its_complete_items_without_a_second_cal
     """A small model looping on a list hits the cap after the useful part: keep it."""
     from softco.llm.transport import RawCompletion
 
-    class Looping:
-        def __init__(self):
-            self.requests = []
-
-        def constrains(self, model: str) -> bool:
-            return True
-
-        def send(self, request):
-            self.requests.append(request)
-            return RawCompletion(
-                text='{"name": "core", "people": [{"name": "Ada", "age": 36}, '
-                '{"name": "Alan", "age": 41}, {"name": "Gra',
-                finish_reason="length",
-            )
-
-    transport = Looping()
+    transport = _Replies(
+        RawCompletion(
+            text='{"name": "core", "people": [{"name": "Ada", "age": 36}, '
+            '{"name": "Alan", "age": 41}, {"name": "Gra',
+            finish_reason="length",
+        )
+    )
     reply = Gateway(Settings.load(), transport=transport).complete(MSG, Team, max_tokens=50)
     assert [p.name for p in reply.parsed.people] == ["Ada", "Alan"]
     assert len(transport.requests) == 1

@@ -18,22 +18,21 @@ from __future__ import annotations
 import ast
 
 from softco.quality.case_checks import wants_str
-from softco.quality.edits import Edit, apply_edits, own_nodes, span
-
-FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
+from softco.quality.edits import Edit, edited, own_nodes, span
+from softco.quality.placeholders import FunctionNode
 
 
 def dict_rows(content: str) -> str:
     """``content`` with each ``csv.reader`` whose rows are read by name made a ``DictReader``."""
-    try:
-        tree = ast.parse(content)
-    except (SyntaxError, ValueError, RecursionError):
-        return content
-    edits: set[Edit] = set()
-    for fn in ast.walk(tree):
-        if isinstance(fn, FunctionNode):
-            edits.update(_function_edits(fn))
-    return apply_edits(content, sorted(edits)) if edits else content
+    return edited(
+        content,
+        lambda tree: [
+            edit
+            for fn in ast.walk(tree)
+            if isinstance(fn, FunctionNode)
+            for edit in _function_edits(fn)
+        ],
+    )
 
 
 def _function_edits(fn: FunctionNode) -> list[Edit]:

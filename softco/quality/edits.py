@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from softco.quality.reshape import source_lines
 
@@ -48,6 +48,17 @@ def apply_edits(content: str, edits: list[Edit]) -> str:
         raw = lines[line - 1]
         lines[line - 1] = raw[:start] + text.encode("utf-8") + raw[end:]
     return b"".join(lines).decode("utf-8")
+
+
+def edited(content: str, edits_of: Callable[[ast.Module], Iterable[Edit]]) -> str:
+    """``content`` with the edits ``edits_of`` finds in its tree (each once); unchanged
+    when it does not parse or nothing is found."""
+    try:
+        tree = ast.parse(content)
+    except (SyntaxError, ValueError, RecursionError):
+        return content
+    edits = sorted(set(edits_of(tree)))
+    return apply_edits(content, edits) if edits else content
 
 
 def span(node: ast.AST, text: str) -> Edit:

@@ -16,22 +16,21 @@ from __future__ import annotations
 
 import ast
 
-from softco.quality.edits import Edit, apply_edits, span
-
-FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
+from softco.quality.edits import Edit, edited, span
+from softco.quality.placeholders import FunctionNode
 
 
 def unshadow_methods(content: str) -> str:
     """``content`` with attributes stored over a method of their own class renamed."""
-    try:
-        tree = ast.parse(content)
-    except (SyntaxError, ValueError, RecursionError):
-        return content
-    edits: list[Edit] = []
-    for cls in ast.walk(tree):
-        if isinstance(cls, ast.ClassDef):
-            edits.extend(_class_edits(cls))
-    return apply_edits(content, edits) if edits else content
+    return edited(
+        content,
+        lambda tree: [
+            edit
+            for cls in ast.walk(tree)
+            if isinstance(cls, ast.ClassDef)
+            for edit in _class_edits(cls)
+        ],
+    )
 
 
 def _class_edits(cls: ast.ClassDef) -> list[Edit]:

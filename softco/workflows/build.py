@@ -1,4 +1,5 @@
-"""Nodes shared by both workflows: design, synthesis, review (tests: ``testing.py``).
+"""Nodes shared by both workflows: design and synthesis (tests: ``testing.py``, review:
+``review.py``).
 
 Synthesis follows the dependency graph: one node run per topological
 generation, the files of a generation written concurrently (bounded by
@@ -13,14 +14,14 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from softco.artifacts import PRD, Design, FileSpec, ReviewReport, depgraph
+from softco.artifacts import PRD, Design, FileSpec, depgraph
 from softco.errors import ArtifactInvalid, DesignInvalid
-from softco.events import DesignReady, FileStatus, ReviewDone
+from softco.events import DesignReady, FileStatus
 from softco.quality import gates
 from softco.quality.repairs import tidy
 from softco.quality.reshape import add_function, add_method, class_source
 from softco.quality.state_layout import layout_rules
-from softco.roles import architect, coder, reviewer
+from softco.roles import architect, coder
 from softco.workflows.design_check import (
     complete_design,
     design_gaps,
@@ -338,77 +339,5 @@ def code_node(rt: Runtime):
                 phase="code",
             )
         return {"gen_index": index + 1, "file_status": dict.fromkeys(generation, "written")}
-
-    return node
-
-
-def review_node(rt: Runtime):
-    def node(state: RunState) -> dict[str, Any]:
-        design = design_of(state)
-        files = {p: rt.workspace.read(p) for p in design.paths if rt.workspace.exists(p)}
-        sprint = state.get("sprint")
-        with rt.phase("review", sprint):
-            report = reviewer.review(rt.ctx("review", sprint), design, files)
-        rnd = state.get("review_round", 0)
-        rt.events.emit(
-            ReviewDone(
-                round=rnd,
-                findings=len(report.findings),
-                blocking=len(report.blocking),
-                summary=report.summary,
-            )
-        )
-        rt.save("review", report, f"{len(report.findings)} findings")
-        return {"review": report.model_dump(mode="json")}
-
-    return node
-
-
-def fix_review_node(rt: Runtime):
-    """Send blocking findings to the owning coder; keep a fix only if tests do not regress."""
-
-    def node(state: RunState) -> dict[str, Any]:
-        from softco.workflows.repair import after_a_miss, try_fix
-
-        design, prd = design_of(state), prd_of(state)
-        report = ReviewReport.model_validate(state["review"])
-        by_file = report.by_file()
-        sprint = state.get("sprint")
-        # the repair rounds' evidence, which a review fix adds to: a program it finds
-        # meeting a requirement every earlier one missed judges the tests they agreed on
-        evidence = {k: dict(v) for k, v in (state.get("candidate_runs") or {}).items()}
-        dropped: list[str] = []
-        with rt.phase("review", sprint):
-            for path, findings in by_file.items():
-                if path not in design.paths or not any(
-                    f.severity in ("blocker", "major") for f in findings
-                ):
-                    continue
-                text = "\n".join(
-                    f"line {f.line}: {f.message} Fix: {f.suggested_fix}" for f in findings
-                )
-                try_fix(
-                    rt,
-                    state,
-                    design.file(path),
-                    design,
-                    prd,
-                    "Reviewer findings:\n" + text,
-                    accept_equal=True,
-                    samples=1,  # a review finding wants its fix, not fresh samples
-                    history=evidence.setdefault(path, {}),
-                )
-                dropped += after_a_miss(rt, design.file(path), design, evidence[path])
-            rt.workspace.commit("review: fixes for blocking findings", role="coder", phase="review")
-            # the next routing reads the suite as the fixes left it, not as before them
-            suite = rt.run_suite()
-        update: dict[str, Any] = {
-            "review_round": state.get("review_round", 0) + 1,
-            "test_report": suite.model_dump(mode="json"),
-            "candidate_runs": evidence,
-        }
-        if dropped:
-            update["dropped_tests"] = dropped  # the state adds them to the earlier ones
-        return update
 
     return node

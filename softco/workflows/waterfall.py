@@ -13,17 +13,12 @@ from langgraph.graph import END, START, StateGraph
 from softco.artifacts import Brief
 from softco.roles import pm
 from softco.workflows import routing
-from softco.workflows.build import (
-    code_node,
-    design_node,
-    fail_design_node,
-    fix_review_node,
-    review_node,
-)
+from softco.workflows.build import code_node, design_node, fail_design_node
 from softco.workflows.debate import build_debate
 from softco.workflows.deliver import deliver_node
 from softco.workflows.gates import after_gate, gate_node
 from softco.workflows.repair import fix_node
+from softco.workflows.review import fix_review_node, review_node
 from softco.workflows.runtime import Runtime
 from softco.workflows.state import RunState
 from softco.workflows.testing import run_tests_node, write_tests_node
