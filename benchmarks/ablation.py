@@ -47,6 +47,7 @@ ROWS: dict[str, dict[str, Any]] = {
     "no-finding-rules": {"finding_rules": False},
     "no-state-layout": {"state_layout": False},
     "no-repair": {"test_rounds": 0},
+    "no-debate": {"debate_rounds": 0},
     "no-unit-rewrite": {"unit_samples": 0},
     "unit-repair": {"repair_units": 6},
     "baseline": {
