@@ -10,7 +10,8 @@ imports are not a problem), an import of a local module outside the design or
 of a name its interface does not export, an unavailable third-party package,
 an interface entry missing or with different parameter names, a parameter
 the body ignores, a listed command method that returns a result and changes
-nothing (``command_lint``), a placeholder
+nothing (``command_lint``), a stated method reading ``self.x`` that only
+another method sets, so it fails on a new object (``unset_attrs``), a placeholder
 body or TODO/FIXME comment, code that runs at import time, and a function
 taking ``argv`` that calls ``parse_args()`` without it. Return-annotation
 differences are only warnings (:func:`signature_warnings`).
@@ -50,6 +51,7 @@ from softco.quality.suite_lint import (
     fixture_problems,
     redefinition_problems,
 )
+from softco.quality.unset_attrs import unset_attribute_problems
 
 __all__ = [
     "BUILTIN_FIXTURES",
@@ -69,7 +71,8 @@ _BREAKING = re.compile(
     r"|imports '[^']+', which is not (?:a module of the design|available)"
     r"|'[^']+' is not in the interface of |\S+ imports from itself"
     r"|\S+ assigns \S+, which replaces the method |main reads \S+, which the parser never"
-    r"|\S+ reads \S+, but \S+ is an? \w+ \(the signature says so\))"
+    r"|\S+ reads \S+, but \S+ is an? \w+ \(the signature says so\)"
+    r"|\S+ reads self\.\w+(?:, which only [\w, ]+ sets,| before anything sets it) so )"
 )
 _LINE = re.compile(r"^line \d+: ")
 
@@ -102,6 +105,7 @@ def check_module(spec: FileSpec, content: str, design: Design) -> list[str]:
     problems += unused_parameter_problems(spec, tree)
     problems += stateless_command_problems(spec, tree)
     problems += shadowed_method_problems(tree)
+    problems += unset_attribute_problems(tree, spec)
     problems += typed_parameter_problems(tree)
     problems += placeholder_problems(tree, content)
     problems += import_time_problems(tree)
