@@ -694,7 +694,7 @@ def test_an_interactive_main_is_never_asked_for_as_a_case(tmp_path):
             FunctionSpec(
                 name="GuessGame",
                 signature="class GuessGame",
-                docstring="GuessGame(secret: int) with guess(n: int) -> str",
+                docstring="Constructor: GuessGame(secret: int).\nMethods:\n  guess(n: int) -> str",
             ),
             FunctionSpec(name="main", signature="def main()", docstring="plays using input()"),
         ],
@@ -708,7 +708,13 @@ def test_an_interactive_main_is_never_asked_for_as_a_case(tmp_path):
     llm, ctx = scripted_tester([answer])
     suite = tester.write_cases(ctx, game, demo_prd())
     asked = [r.messages[-1]["content"] for r in llm.transport.requests]
-    assert len(asked) == 1 and '"cases" call only GuessGame.' in asked[0]
+    assert len(asked) == 1
+    # a class is said as the methods of an object made in setup: told "call only
+    # GuessGame", the 1.5B tester wrote twelve constructors and no method call
+    assert (
+        '"cases" call only the methods guess of a GuessGame made in "setup" (e.g. "setup": '
+        '["g = GuessGame(<secret>)"], "call": "g.guess(<n>)").'
+    ) in asked[0]
     assert "def main" not in asked[0].split("Requirements", 1)[0]
     assert suite.covered == {"GuessGame"} and suite.kept == 1
     # a module offering nothing but an interactive main is still asked about it

@@ -9,9 +9,13 @@ slips through.
 
 from __future__ import annotations
 
+import ast
+
 from softco.artifacts import PRD, CodeFile, Design, FileSpec
+from softco.artifacts.stated import class_methods, signature_name
 from softco.errors import ArtifactInvalid
 from softco.events import AgentMessage
+from softco.quality.case_script import bare_classes, constructor_params
 from softco.quality.case_tests import CaseSuite, case_tests
 from softco.quality.cli_cases import takes_argv
 from softco.quality.reshape import with_pytest_import
@@ -107,7 +111,7 @@ def write_cases(
                 )
             ),
             stories=stories_for(prd, spec, fallback=False),
-            names=", ".join(names),
+            names=callable_names(spec, names),
             cli=with_cli,
             feedback=trim(feedback.strip(), FEEDBACK_CHARS),
         )
@@ -128,6 +132,51 @@ def write_cases(
         # every reason, not the first few: the event log is where a run is diagnosed
         ctx.emit(AgentMessage(role=ROLE, phase=ctx.phase, text=one_line(text, DROPPED_CHARS)))
     return suite
+
+
+def callable_names(spec: FileSpec, names: list[str]) -> str:
+    """What the cases may call, a class said as the methods of an object made in setup.
+
+    Told ``"cases" call only GuessGame``, the 1.5B tester wrote twelve
+    constructors (``game = GuessGame(50, 3)``) and no method call, and cart's
+    wrote ``add(2, 3)`` as if ``add`` were a function (session 14): every
+    case was left out. Naming the methods, and where the object comes from,
+    says what a call of a class looks like.
+    """
+    said = []
+    bare = bare_classes(spec)
+    for name in names:
+        fn = next((f for f in spec.interface if f.name == name), None)
+        methods = [m for m in (class_methods(fn) if fn else []) if not _private(m)]
+        if fn is None or not methods:
+            said.append(name)
+            continue
+        var = name[:1].lower()
+        made = bare.get(name) or f"{name}({_placeholders(constructor_params(fn) or '')})"
+        first = methods[0]
+        call = f"{var}.{signature_name(first)}({_placeholders(first.split('(', 1)[1])})"
+        listed = ", ".join(signature_name(m) for m in methods)
+        said.append(
+            f'the methods {listed} of a {name} made in "setup" (e.g. "setup": '
+            f'["{var} = {made}"], "call": "{call}")'
+        )
+    return ("; " if any(" made in " in s for s in said) else ", ").join(said)
+
+
+def _private(signature: str) -> bool:
+    return signature_name(signature).startswith("_")
+
+
+def _placeholders(params: str) -> str:
+    """``<item>, <price>`` for ``self, item: str, price: float, qty: int = 1)``: required ones."""
+    head = params.split(")", 1)[0] if params.count(")") else params
+    try:
+        args = ast.parse(f"def f({head}): ...").body[0].args  # type: ignore[attr-defined]
+    except (SyntaxError, ValueError, RecursionError, MemoryError):  # brief text
+        return "<its arguments>"
+    positional = [a.arg for a in args.posonlyargs + args.args if a.arg != "self"]
+    required = positional[: len(positional) - len(args.defaults)] if args.defaults else positional
+    return ", ".join(f"<{a}>" for a in required)
 
 
 def write_suite(
