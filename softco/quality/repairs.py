@@ -14,6 +14,7 @@ from collections.abc import Callable
 from softco.artifacts import Design, FileSpec, module_name
 from softco.artifacts.paths import STDLIB_NAMES
 from softco.quality.analysis import explicit_star_imports, missing_names
+from softco.quality.argless_main import argless_main
 from softco.quality.cli_argv import wire_main
 from softco.quality.cli_files import read_file_arguments
 from softco.quality.contracts import documented_errors, malformed_none
@@ -236,7 +237,8 @@ def tidy(spec: FileSpec, content: str, design: Design) -> str:
     stateless-class methods are lifted, a variable named after the function it
     calls is renamed, an attribute stored over a method of its class is renamed
     (``method_shadow``), a dependency's copied functions
-    become imports, ``main`` reads its arguments as the interface says and
+    become imports, a ``main(argv)`` the interface states as ``main()`` reads
+    ``sys.argv`` inside (``argless_main``), ``main`` reads its arguments as the interface says and
     runs as a script (``cli_argv.wire_main``) and returns its exit code
     (printing a result it returned as one), a
     library module's own script block goes (``entry``), a failed lookup raises the
@@ -259,6 +261,7 @@ def tidy(spec: FileSpec, content: str, design: Design) -> str:
         unshadow_methods,
         lambda t: import_instead(spec, t, design),
         lambda t: drop_library_script(spec, t, design),
+        lambda t: argless_main(spec, t),
         lambda t: wire_main(spec, t),
         lambda t: print_results(spec, t),
         lambda t: return_exit_code(spec, t),
