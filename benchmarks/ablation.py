@@ -46,6 +46,7 @@ ROWS: dict[str, dict[str, Any]] = {
     "no-miss-guard": {"shared_miss_guard": False},
     "no-finding-rules": {"finding_rules": False},
     "no-state-layout": {"state_layout": False},
+    "no-line-format": {"line_format": False},
     "no-repair": {"test_rounds": 0},
     "no-debate": {"debate_rounds": 0},
     "no-unit-rewrite": {"unit_samples": 0},
@@ -63,6 +64,7 @@ ROWS: dict[str, dict[str, Any]] = {
         "shared_miss_guard": False,
         "finding_rules": False,
         "state_layout": False,
+        "line_format": False,
     },
 }
 

@@ -231,6 +231,13 @@ class WorkflowSettings(_Section):
         'price, "qty": qty}"). Without it a small coder stores one value per key and drops '
         "the rest, and no later rewrite of one method can change the layout the others read.",
     )
+    line_format: bool = Field(
+        True,
+        description="A function taking a line of a format the brief quotes ('YYYY-MM-DD "
+        "HH:MM:SS LEVEL message') gets a rule in every whole-file coder prompt: the split "
+        "to copy (date, time, level, message = line.split(maxsplit=3)), the hour of HH:MM:SS "
+        "and a strptime check. Without it every 1.5B sample split logstats' lines wrongly.",
+    )
     shared_miss_guard: bool = Field(
         True,
         description="When at least three sampled implementations all answer None or an "

@@ -18,6 +18,7 @@ from softco.artifacts import PRD, Design, FileSpec, depgraph
 from softco.errors import ArtifactInvalid, DesignInvalid
 from softco.events import DesignReady, FileStatus
 from softco.quality import gates
+from softco.quality.line_format import format_rules
 from softco.quality.repairs import tidy
 from softco.quality.reshape import add_function, add_method, class_source
 from softco.quality.state_layout import layout_rules
@@ -193,7 +194,11 @@ def write_module(
         rt.events.emit(FileStatus(path=spec.path, status="written", generation=gen))
         return content
     ctx = rt.ctx("code", sprint)
-    layout = layout_rules(spec) if rt.settings.workflow.state_layout else []
+    wf = rt.settings.workflow
+    layout = [
+        *(layout_rules(spec) if wf.state_layout else []),
+        *(format_rules(spec) if wf.line_format else []),
+    ]
     rules = [*layout, *(rules or [])]
     code = coder.write_file(
         ctx,
