@@ -18,6 +18,7 @@ from softco.quality.argless_main import argless_main
 from softco.quality.cli_argv import wire_main
 from softco.quality.cli_files import read_file_arguments
 from softco.quality.contracts import documented_errors, malformed_none
+from softco.quality.csv_columns import unknown_column_raises
 from softco.quality.csv_rows import dict_rows
 from softco.quality.edits import without_lines
 from softco.quality.entry import drop_library_script, print_results, return_exit_code
@@ -247,7 +248,8 @@ def tidy(spec: FileSpec, content: str, design: Design) -> str:
     function wanting the text is read first (``cli_files``), a ``pathlib``
     call on a ``str`` parameter is made on ``pathlib.Path`` (``str_paths``), a
     ``csv.reader`` whose rows are read only by column name is a ``csv.DictReader``
-    (``csv_rows``),
+    (``csv_rows``) and an unknown column raises the promised ``KeyError`` from
+    its header (``csv_columns``),
     an approximate unit conversion factor is made exact, a rounding only
     another function's contract asks for is taken out and a number promised
     "with 2 decimals" is printed alone (``unit_factors``),
@@ -270,6 +272,7 @@ def tidy(spec: FileSpec, content: str, design: Design) -> str:
         lambda t: read_file_arguments(spec, t, design),
         as_paths,
         dict_rows,
+        lambda t: unknown_column_raises(spec, t),
         exact_factors,
         lambda t: unstated_rounding(spec, t),
         lambda t: printed_as_stated(spec, t),
