@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 from softco.artifacts import Design, FileSpec, FunctionSpec
-from softco.quality.case_tests import case_tests, takes_argv
+from softco.quality.case_tests import PER_NAME, case_tests, takes_argv
 from softco.quality.cli_cases import stated_codes
 from softco.quality.repairs import import_instead
 from softco.roles.schemas import CliTestCases, TestCases
@@ -527,6 +527,9 @@ def test_functions_the_first_answer_left_out_are_asked_for_once(tmp_path):
     assert len(asked) == 2 and '"cases" call only top_words, save.' in asked[1]
     assert "def word_count" in asked[0] and "def word_count" not in asked[1]
     assert suite.covered == {"word_count", "top_words"} and suite.kept == 3
+    # the grammar stops each answer at what the quota per function keeps
+    caps = [r.json_schema["properties"]["cases"]["maxItems"] for r in llm.transport.requests]
+    assert caps == [12, 2 * PER_NAME]
     assert "top_words('b a b', 1) == [('b', 2)]" in suite.content
 
 

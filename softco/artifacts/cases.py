@@ -8,11 +8,16 @@ live here, below both.
 from __future__ import annotations
 
 import ast
+from functools import cache
 from typing import ClassVar
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
 MAX_SETUP = 4  # statements before a case's call
+
+
+MAX_CASES = 12
+"""Cases in one tester answer: typical, edge and error cases for three or four functions."""
 
 
 class CallCase(BaseModel):
@@ -102,13 +107,37 @@ class TestCases(BaseModel):
 
     # typical, edge and error cases for three or four functions: more values pin more
     # behaviour (the mutation check), and the quota per function is kept by case_tests
-    cases: list[CallCase] = Field(max_length=12)
+    cases: list[CallCase] = Field(max_length=MAX_CASES)
+    case_cap: ClassVar[int] = MAX_CASES
 
     @field_validator("cases", mode="before")
     @classmethod
-    def _at_most_twelve(cls, value: object) -> object:
-        # the grammar stops a local model at 12; a provider without one is cut, not re-asked
-        return value[:12] if isinstance(value, list) else value
+    def _at_most_the_cap(cls, value: object) -> object:
+        # the grammar stops a local model at the cap; a provider without one is cut, not
+        # re-asked
+        return value[: cls.case_cap] if isinstance(value, list) else value
+
+
+@cache
+def capped_cases(base: type[TestCases], limit: int) -> type[TestCases]:
+    """``base`` allowing at most ``limit`` cases (``base`` itself for 0 or more than it allows).
+
+    Generation is most of a local run's time (~10 tokens/s on 2 cores): cases
+    past what ``case_tests`` keeps are tokens paid for nothing. Same name as
+    ``base``, so the prompt, the events and the scripted replies see no change.
+    """
+    if limit <= 0 or limit >= base.case_cap:
+        return base
+    return type(
+        base.__name__,
+        (base,),
+        {
+            "__module__": base.__module__,
+            "__annotations__": {"cases": list[CallCase], "case_cap": ClassVar[int]},
+            "cases": Field(max_length=limit),
+            "case_cap": limit,
+        },
+    )
 
 
 class CliTestCases(TestCases):

@@ -12,11 +12,12 @@ from __future__ import annotations
 import ast
 
 from softco.artifacts import PRD, CodeFile, Design, FileSpec
+from softco.artifacts.cases import capped_cases
 from softco.artifacts.stated import class_methods, signature_name
 from softco.errors import ArtifactInvalid
 from softco.events import AgentMessage
 from softco.quality.case_script import bare_classes, constructor_params
-from softco.quality.case_tests import CaseSuite, case_tests
+from softco.quality.case_tests import PER_NAME, CaseSuite, case_tests
 from softco.quality.cli_cases import takes_argv
 from softco.quality.reshape import with_pytest_import
 from softco.roles.base import RoleContext, ask, one_line
@@ -82,11 +83,18 @@ def write_cases(
         offered = [fn.name for fn in spec.interface]
 
     def cases_for(names: list[str], with_cli: bool) -> TestCases:
+        # the quota per function is PER_NAME (case_tests): asked for top_n alone, the
+        # tester wrote 12 cases, 7 of them for count_words again (wordfreq, session 15);
+        # the grammar now stops it where the quota would drop the rest (a class's methods
+        # share its one name, so a class keeps the whole allowance)
+        classes = any(class_methods(fn) for fn in spec.interface if fn.name in names)
         return ask(
             ctx,
             role=ROLE,
             template="tester.cases",
-            schema=CliTestCases if with_cli else TestCases,
+            schema=capped_cases(
+                CliTestCases if with_cli else TestCases, 0 if classes else len(names) * PER_NAME
+            ),
             task_summary=f"test cases for {spec.path}: {spec.responsibility}",
             temperature=temperature,
             seed=seed,
