@@ -47,6 +47,7 @@ ROWS: dict[str, dict[str, Any]] = {
     "no-finding-rules": {"finding_rules": False},
     "no-state-layout": {"state_layout": False},
     "no-line-format": {"line_format": False},
+    "no-unit-table": {"unit_table": False},
     "no-repair": {"test_rounds": 0},
     "no-debate": {"debate_rounds": 0},
     "no-unit-rewrite": {"unit_samples": 0},
@@ -65,6 +66,7 @@ ROWS: dict[str, dict[str, Any]] = {
         "finding_rules": False,
         "state_layout": False,
         "line_format": False,
+        "unit_table": False,
     },
 }
 

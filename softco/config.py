@@ -231,6 +231,13 @@ class WorkflowSettings(_Section):
         'price, "qty": qty}"). Without it a small coder stores one value per key and drops '
         "the rest, and no later rewrite of one method can change the layout the others read.",
     )
+    unit_table: bool = Field(
+        True,
+        description="A function converting a value between two str units whose contract lists "
+        "3+ units of one dimension (mm, cm, m, km, in, ft, mi) gets a rule in its coder prompts: "
+        "one table of exact sizes in a base unit and value * SIZE[src] / SIZE[dst]. Without it "
+        "the 1.5B coder wrote a branch per pair of units, a dozen of them wrong.",
+    )
     line_format: bool = Field(
         True,
         description="A function taking a line of a format the brief quotes ('YYYY-MM-DD "

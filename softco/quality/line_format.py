@@ -78,7 +78,7 @@ def format_rules(spec: FileSpec) -> list[str]:
             fields = " ".join("{" + n + "}" for n, _ in stamped)
             pattern = " ".join(p for _, p in stamped)
             rule += (
-                f"; `datetime.strptime(f\"{fields}\", \"{pattern}\")` raises ValueError when "
+                f'; `datetime.strptime(f"{fields}", "{pattern}")` raises ValueError when '
                 "they are malformed (a check only: keep the text)"
             )
         rules.append(rule + ".")

@@ -27,7 +27,7 @@ from softco.quality.edits import apply_edits, own_nodes
 from softco.quality.reshape import source_lines
 
 # exact definitions: the international yard and pound (1959), US liquid measures
-_DIMENSIONS: dict[str, dict[str, float]] = {
+DIMENSIONS: dict[str, dict[str, float]] = {
     "length (m)": {
         "mm": 0.001,
         "cm": 0.01,
@@ -95,7 +95,8 @@ _TOLERANCE = 1e-3
 _ROUNDING_WORDS = re.compile(r"round|decimal|digit|precision|places", re.IGNORECASE)
 
 
-def _unit(word: str) -> str | None:
+def unit_name(word: str) -> str | None:
+    """``mi`` for ``mile``/``miles``; the word itself, lower-cased, for anything else."""
     w = word.strip().lower()
     if w in _ALIASES:
         return _ALIASES[w]
@@ -126,11 +127,11 @@ def exact_factors(content: str) -> str:
     except SyntaxError:
         return content
     words = {
-        _unit(n.value)
+        unit_name(n.value)
         for n in ast.walk(tree)
         if isinstance(n, ast.Constant) and isinstance(n.value, str) and len(n.value) < 20
     }
-    dimensions = [units for units in _DIMENSIONS.values() if len(words & set(units)) >= 2]
+    dimensions = [units for units in DIMENSIONS.values() if len(words & set(units)) >= 2]
     if not dimensions:
         return content
     lines = source_lines(content, keepends=True)

@@ -18,10 +18,9 @@ from softco.artifacts import PRD, Design, FileSpec, depgraph
 from softco.errors import ArtifactInvalid, DesignInvalid
 from softco.events import DesignReady, FileStatus
 from softco.quality import gates
-from softco.quality.line_format import format_rules
+from softco.quality.prompt_rules import interface_rules
 from softco.quality.repairs import tidy
 from softco.quality.reshape import add_function, add_method, class_source
-from softco.quality.state_layout import layout_rules
 from softco.roles import architect, coder
 from softco.workflows.design_check import (
     complete_design,
@@ -194,11 +193,7 @@ def write_module(
         rt.events.emit(FileStatus(path=spec.path, status="written", generation=gen))
         return content
     ctx = rt.ctx("code", sprint)
-    wf = rt.settings.workflow
-    layout = [
-        *(layout_rules(spec) if wf.state_layout else []),
-        *(format_rules(spec) if wf.line_format else []),
-    ]
+    layout = interface_rules(spec, rt.settings.workflow)
     rules = [*layout, *(rules or [])]
     code = coder.write_file(
         ctx,

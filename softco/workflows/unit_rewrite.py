@@ -27,10 +27,11 @@ from typing import Any
 
 from softco.artifacts import PRD, Design, FileSpec
 from softco.artifacts.stated import class_methods, signature_name
+from softco.config import WorkflowSettings
 from softco.errors import ArtifactInvalid
 from softco.quality import gates
 from softco.quality.edits import without_method
-from softco.quality.line_format import format_rules
+from softco.quality.prompt_rules import function_rules
 from softco.quality.reshape import add_function, add_method, class_source
 from softco.roles import coder
 from softco.workflows.runtime import Runtime
@@ -135,10 +136,10 @@ def sample_unit(
         if "." not in unit:
             if not any(fn.name == unit for fn in spec.interface):
                 return None
-            # the split to copy, as in the whole file (on by default: tests pass no context)
-            if ctx is None or ctx.settings.workflow.line_format:
-                said = [r for r in format_rules(spec) if r.startswith(f"{unit}: ")]
-                hint = " ".join(filter(None, [hint, *said]))
+            # the interface's rules for this function, as in the whole file (tests that
+            # pass no context get the defaults)
+            wf = ctx.settings.workflow if ctx is not None else WorkflowSettings()
+            hint = " ".join(filter(None, [hint, *function_rules(spec, unit, wf)]))
             code = coder.write_function(
                 ctx, spec, unit, design, prd, temperature=TEMPERATURE, seed=seed, hint=hint
             ).content
