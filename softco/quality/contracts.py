@@ -17,8 +17,8 @@ import ast
 import builtins
 import re
 
-from softco.artifacts import FileSpec
-from softco.quality.edits import ended, indent_step
+from softco.artifacts import Design, FileSpec
+from softco.quality.edits import Edit, apply_edits, ended, indent_step, span
 from softco.quality.reshape import has_multiline_strings, source_lines
 
 _LOOKUP = {"KeyError", "IndexError", "LookupError"}
@@ -137,3 +137,62 @@ def malformed_none(spec: FileSpec, content: str) -> str:
         and re.search(r"->.*\b(?:None|Optional)\b", f.signature)
     }
     return _wrap(content, wanted, {"IndexError", "ValueError"}) if wanted else content
+
+
+def promised_catches(content: str, design: Design) -> str:
+    """A handler catching a lookup error around a call promising another error catches both.
+
+    unitconv, session 15: ``main`` wrapped ``convert(...)`` in ``try: ...
+    except KeyError:`` while ``convert``'s interface says "ValueError for an
+    unknown unit" — so ``main(["1", "m", "cubit"])`` died with a traceback
+    instead of printing an error and returning 2. The error the callee
+    promises is the one its caller means to handle, so it joins the handler:
+    ``except (KeyError, ValueError):``. Left alone where some handler of that
+    ``try`` already catches it (or ``Exception``), or where more than one
+    handler catches lookup errors.
+    """
+    promises = {
+        fn.name: err
+        for f in design.files
+        for fn in f.interface
+        if fn.signature.startswith("def ") and (err := promised_error(fn.docstring))
+    }
+    if not promises:
+        return content
+    try:
+        tree = ast.parse(content)
+    except (SyntaxError, ValueError, RecursionError):
+        return content
+    edits: list[Edit] = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Try):
+            continue
+        called = {
+            n.func.id if isinstance(n.func, ast.Name) else n.func.attr
+            for stmt in node.body
+            for n in ast.walk(stmt)
+            if isinstance(n, ast.Call) and isinstance(n.func, ast.Name | ast.Attribute)
+        }
+        wanted = sorted({promises[name] for name in called if name in promises})
+        caught = [_caught_names(h) for h in node.handlers]
+        handled = set().union(*caught) if caught else set()
+        missing = [e for e in wanted if e not in handled]
+        if not missing or handled & {"Exception", "BaseException", ""}:
+            continue
+        lookups = [h for h, names in zip(node.handlers, caught, strict=True) if names <= _LOOKUP]
+        if len(lookups) != 1 or lookups[0].type is None:
+            continue
+        kind = lookups[0].type
+        if kind.lineno != kind.end_lineno:
+            continue
+        names = sorted(_caught_names(lookups[0])) + missing
+        edits.append(span(kind, f"({', '.join(names)})"))
+    return apply_edits(content, edits) if edits else content
+
+
+def _caught_names(handler: ast.ExceptHandler) -> set[str]:
+    """``{"KeyError"}`` for ``except KeyError``; ``{""}`` for a bare ``except:``."""
+    if handler.type is None:
+        return {""}
+    elts = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    return {ast.unparse(e).rsplit(".", 1)[-1] for e in elts}

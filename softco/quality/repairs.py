@@ -17,7 +17,7 @@ from softco.quality.analysis import explicit_star_imports, missing_names
 from softco.quality.argless_main import argless_main
 from softco.quality.cli_argv import wire_main
 from softco.quality.cli_files import read_file_arguments
-from softco.quality.contracts import documented_errors, malformed_none
+from softco.quality.contracts import documented_errors, malformed_none, promised_catches
 from softco.quality.csv_columns import unknown_column_raises
 from softco.quality.csv_rows import dict_rows
 from softco.quality.edits import without_lines
@@ -243,8 +243,9 @@ def tidy(spec: FileSpec, content: str, design: Design) -> str:
     runs as a script (``cli_argv.wire_main``) and returns its exit code
     (printing a result it returned as one), a
     library module's own script block goes (``entry``), a failed lookup raises the
-    exception the interface promises and a parse promising None for a malformed
-    line returns it (``contracts``), a file name handed to a
+    exception the interface promises, a parse promising None for a malformed
+    line returns it and a caller's handler of a lookup error also catches the
+    error its callee promises (``contracts``), a file name handed to a
     function wanting the text is read first (``cli_files``), a ``pathlib``
     call on a ``str`` parameter is made on ``pathlib.Path`` (``str_paths``), a
     ``csv.reader`` whose rows are read only by column name is a ``csv.DictReader``
@@ -269,6 +270,7 @@ def tidy(spec: FileSpec, content: str, design: Design) -> str:
         lambda t: return_exit_code(spec, t),
         lambda t: documented_errors(spec, t),
         lambda t: malformed_none(spec, t),
+        lambda t: promised_catches(t, design),
         lambda t: read_file_arguments(spec, t, design),
         as_paths,
         dict_rows,
